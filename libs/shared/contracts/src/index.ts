@@ -1,1 +1,3 @@
-export * from './lib/shared-contracts';
+export * from './lib/dto';
+export * from './lib/error-codes';
+export * from './lib/routes';

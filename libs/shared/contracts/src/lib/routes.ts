@@ -1,0 +1,18 @@
+/**
+ * Route paths shared by the API and its clients. The seed's three routes are part of the public
+ * contract and stay at the root, without a prefix or version segment.
+ */
+export const ApiRoutes = {
+  products: '/products',
+  product: (id: number) => `/products/${id}`,
+  inventory: (id: number) => `/products/${id}/inventory`,
+  buy: '/buy',
+  order: (orderId: string) => `/orders/${encodeURIComponent(orderId)}`,
+  health: '/health',
+  docs: '/docs',
+  openApiJson: '/docs-json',
+} as const;
+
+/** RFC 9457 `type` URI for a code, so each problem type is documented and distinguishable. */
+export const problemType = (code: string): string =>
+  `urn:golden-ticket-drop:problem:${code.toLowerCase().replace(/_/g, '-')}`;
