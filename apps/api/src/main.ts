@@ -1,21 +1,39 @@
-/**
- * This is not a production server yet!
- * This is only a minimal backend to get started.
- */
-
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import {
+  installGracefulShutdown,
+  setupOpenApi,
+  validateEnvironment,
+} from '@gtd/api-platform';
 import { AppModule } from './app/app.module';
 
-async function bootstrap() {
-  const app = await NestFactory.create(AppModule);
-  const globalPrefix = 'api';
-  app.setGlobalPrefix(globalPrefix);
-  const port = process.env.PORT || 3000;
-  await app.listen(port);
+async function bootstrap(): Promise<void> {
+  const env = validateEnvironment(process.env);
+  // abortOnError: false — a bad catalogue or store must exit with its message, not abort().
+  const app = await NestFactory.create(AppModule.forRoot(env), {
+    bodyParser: false,
+    abortOnError: false,
+  });
+  app.getHttpAdapter().getInstance().disable('x-powered-by');
+  setupOpenApi(app, process.env['npm_package_version'] ?? '1.0.0');
+  installGracefulShutdown(app, env.SHUTDOWN_TIMEOUT_MS);
+  if (env.HOST) await app.listen(env.PORT, env.HOST);
+  else await app.listen(env.PORT);
+  const shown =
+    env.HOST && env.HOST !== '0.0.0.0' && env.HOST !== '::'
+      ? env.HOST
+      : 'localhost';
+  const url = `http://${shown}:${(app.getHttpServer().address() as { port: number }).port}`;
   Logger.log(
-    `🚀 Application is running on: http://localhost:${port}/${globalPrefix}`,
+    `Golden Ticket Drop on ${url} (store: ${env.STORE}); API docs at ${url}/docs`,
+    'Bootstrap',
   );
 }
 
-bootstrap();
+bootstrap().catch((error: unknown) => {
+  // Start-up problems (configuration, catalogue, store) are reported as one readable line.
+  console.error(
+    `Cannot start: ${error instanceof Error ? error.message : String(error)}`,
+  );
+  process.exit(1);
+});

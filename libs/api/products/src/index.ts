@@ -1,1 +1,2 @@
-export * from './lib/api-products.module';
+export * from './lib/product.dto';
+export * from './lib/products.module';

@@ -1,1 +1,2 @@
-export * from './lib/api-purchase.module';
+export * from './lib/purchase.dto';
+export * from './lib/purchase.module';

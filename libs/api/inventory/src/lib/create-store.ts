@@ -1,0 +1,33 @@
+import { MemoryInventoryStore } from './adapters/memory-inventory-store';
+import { SqliteInventoryStore } from './adapters/sqlite-inventory-store';
+import { loadCatalogFile } from './catalog';
+import { InventoryStore } from './inventory-store';
+import { InventoryModuleOptions } from './inventory.options';
+
+/** The one place a driver name becomes an adapter; an unknown name is a start-up error. */
+export function createStore(options: InventoryModuleOptions): InventoryStore {
+  switch (options.store) {
+    case 'memory':
+      return new MemoryInventoryStore();
+    case 'sqlite':
+      return new SqliteInventoryStore({
+        path: options.sqlitePath ?? './data/drop.sqlite',
+        synchronous: options.sqliteSynchronous,
+      });
+    default:
+      throw new Error(
+        `Unknown STORE "${(options as { store: string }).store}"`,
+      );
+  }
+}
+
+/** Opens the store, migrates it and fills it from the catalogue if (and only if) it is empty. */
+export async function openStore(
+  options: InventoryModuleOptions,
+): Promise<InventoryStore> {
+  const catalog = loadCatalogFile(options.catalogPath);
+  const store = createStore(options);
+  await store.init();
+  await store.seedIfEmpty(catalog);
+  return store;
+}

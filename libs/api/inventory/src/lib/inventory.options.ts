@@ -1,0 +1,19 @@
+import { ConfigurableModuleBuilder } from '@nestjs/common';
+
+export type StoreDriver = 'memory' | 'sqlite';
+
+export interface InventoryModuleOptions {
+  store: StoreDriver;
+  /** Products a fresh (empty) store starts with. */
+  catalogPath: string;
+  maxQuantityPerPurchase: number;
+  sqlitePath?: string;
+  sqliteSynchronous?: 'FULL' | 'NORMAL';
+}
+
+export const {
+  ConfigurableModuleClass: ConfigurableInventoryModule,
+  MODULE_OPTIONS_TOKEN: INVENTORY_OPTIONS,
+} = new ConfigurableModuleBuilder<InventoryModuleOptions>()
+  .setClassMethodName('forRoot')
+  .build();

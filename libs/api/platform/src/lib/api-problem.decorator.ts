@@ -1,0 +1,68 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional, ApiResponse } from '@nestjs/swagger';
+import { ErrorCode, FieldError, ProblemDetails } from '@gtd/shared-contracts';
+import { buildProblem, PROBLEM_CATALOGUE } from './problem';
+
+class FieldErrorSchema implements FieldError {
+  @ApiProperty({ example: 'quantity' }) field!: string;
+  @ApiProperty({ example: ['quantity must not be greater than 10'] })
+  messages!: string[];
+}
+
+/** OpenAPI schema of the single error body. */
+export class ProblemDetailsSchema implements ProblemDetails {
+  @ApiProperty({ example: 'urn:golden-ticket-drop:problem:sold-out' })
+  type!: string;
+  @ApiProperty({ example: 'Sold out' }) title!: string;
+  @ApiProperty({ example: 409 }) status!: number;
+  @ApiProperty({ example: 'Product 1 is sold out.' }) detail!: string;
+  @ApiProperty({ enum: Object.values(ErrorCode), example: ErrorCode.SoldOut })
+  code!: ErrorCode;
+  @ApiPropertyOptional({ example: '/buy' }) instance?: string;
+  @ApiPropertyOptional({ type: [FieldErrorSchema] }) errors?: FieldError[];
+  @ApiPropertyOptional({
+    example: 2,
+    description: 'Stock left, on INSUFFICIENT_STOCK',
+  })
+  available?: number;
+  @ApiPropertyOptional({ example: 1 }) productId?: number;
+}
+
+/**
+ * Documents the problem answers a route can give, grouped by status, with one example per code,
+ * all derived from the same catalogue the filter uses.
+ */
+export function ApiProblems(
+  ...codes: ErrorCode[]
+): MethodDecorator & ClassDecorator {
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const code of codes) {
+    const { status } = PROBLEM_CATALOGUE[code];
+    byStatus.set(status, [...(byStatus.get(status) ?? []), code]);
+  }
+  return applyDecorators(
+    ...[...byStatus].map(([status, group]) =>
+      ApiResponse({
+        status,
+        description: group.map((code) => `\`${code}\``).join(' or '),
+        content: {
+          'application/problem+json': {
+            schema: { $ref: '#/components/schemas/ProblemDetailsSchema' },
+            examples: Object.fromEntries(
+              group.map((code) => [
+                code,
+                {
+                  value: buildProblem(
+                    code,
+                    PROBLEM_CATALOGUE[code].title + '.',
+                    undefined,
+                  ),
+                },
+              ]),
+            ),
+          },
+        },
+      }),
+    ),
+  );
+}

@@ -1,0 +1,23 @@
+import { ErrorCode, FieldError } from '@gtd/shared-contracts';
+
+/** Extra members a problem answer may carry so the client can act on it. */
+export interface ProblemExtensions {
+  errors?: FieldError[];
+  available?: number;
+  productId?: number;
+}
+
+/**
+ * An error that is part of the contract: it carries its stable code, and the single exception filter
+ * decides the HTTP status from that code. Domain code never speaks HTTP.
+ */
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly extensions: ProblemExtensions = {},
+  ) {
+    super(message);
+    this.name = 'DomainError';
+  }
+}

@@ -1,0 +1,29 @@
+import {
+  MiddlewareConsumer,
+  Module,
+  NestModule,
+  RequestMethod,
+} from '@nestjs/common';
+import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { JsonBodyMiddleware } from './json-body';
+import { ProblemDetailsFilter } from './problem.filter';
+import { createValidationPipe, JsonObjectBodyPipe } from './validation';
+
+/**
+ * The HTTP conventions every route shares: JSON bodies only, one error shape, DTO validation.
+ * Registered as app-level providers so the testing module and the real server behave the same.
+ */
+@Module({
+  providers: [
+    { provide: APP_FILTER, useClass: ProblemDetailsFilter },
+    { provide: APP_PIPE, useClass: JsonObjectBodyPipe },
+    { provide: APP_PIPE, useFactory: createValidationPipe },
+  ],
+})
+export class HttpPlatformModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer
+      .apply(JsonBodyMiddleware)
+      .forRoutes({ path: '*path', method: RequestMethod.ALL });
+  }
+}

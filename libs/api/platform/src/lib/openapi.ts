@@ -1,0 +1,22 @@
+import { INestApplication } from '@nestjs/common';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { ApiRoutes } from '@gtd/shared-contracts';
+import { ProblemDetailsSchema } from './api-problem.decorator';
+
+/** Swagger UI at `/docs`, the OpenAPI document at `/docs-json`. */
+export function setupOpenApi(app: INestApplication, version: string): void {
+  const config = new DocumentBuilder()
+    .setTitle('Golden Ticket Drop API')
+    .setDescription(
+      'Limited-stock drops that never oversell. Every error is an RFC 9457 problem+json body with a stable `code`.',
+    )
+    .setVersion(version)
+    .build();
+  const document = SwaggerModule.createDocument(app, config, {
+    extraModels: [ProblemDetailsSchema],
+  });
+  SwaggerModule.setup(ApiRoutes.docs.slice(1), app, document, {
+    jsonDocumentUrl: ApiRoutes.openApiJson.slice(1),
+    customSiteTitle: 'Golden Ticket Drop API',
+  });
+}

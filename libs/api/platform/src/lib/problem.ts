@@ -1,0 +1,45 @@
+import { ErrorCode, ProblemDetails, problemType } from '@gtd/shared-contracts';
+import { ProblemExtensions } from './domain-error';
+
+/** The one exhaustive map from error code to HTTP status and human title. */
+export const PROBLEM_CATALOGUE: Record<
+  ErrorCode,
+  { status: number; title: string }
+> = {
+  [ErrorCode.SoldOut]: { status: 409, title: 'Sold out' },
+  [ErrorCode.InsufficientStock]: {
+    status: 409,
+    title: 'Not enough stock left',
+  },
+  [ErrorCode.ProductNotFound]: { status: 404, title: 'Product not found' },
+  [ErrorCode.OrderNotFound]: { status: 404, title: 'Order not found' },
+  [ErrorCode.ValidationFailed]: { status: 400, title: 'Validation failed' },
+  [ErrorCode.MalformedJson]: { status: 400, title: 'Malformed JSON body' },
+  [ErrorCode.UnsupportedMediaType]: {
+    status: 415,
+    title: 'Unsupported media type',
+  },
+  [ErrorCode.PayloadTooLarge]: { status: 413, title: 'Payload too large' },
+  [ErrorCode.RouteNotFound]: { status: 404, title: 'Route not found' },
+  [ErrorCode.BadRequest]: { status: 400, title: 'Bad request' },
+  [ErrorCode.ServiceUnavailable]: { status: 503, title: 'Service unavailable' },
+  [ErrorCode.InternalError]: { status: 500, title: 'Internal server error' },
+};
+
+export function buildProblem(
+  code: ErrorCode,
+  detail: string,
+  instance?: string,
+  extensions: ProblemExtensions = {},
+): ProblemDetails {
+  const { status, title } = PROBLEM_CATALOGUE[code];
+  return {
+    type: problemType(code),
+    title,
+    status,
+    detail,
+    code,
+    instance,
+    ...extensions,
+  };
+}
