@@ -1,10 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import {
-  installGracefulShutdown,
-  setupOpenApi,
-  validateEnvironment,
-} from '@gtd/api-platform';
+import { installGracefulShutdown, setupOpenApi, validateEnvironment } from '@gtd/api-platform';
 import { AppModule } from './app/app.module';
 
 async function bootstrap(): Promise<void> {
@@ -19,21 +15,13 @@ async function bootstrap(): Promise<void> {
   installGracefulShutdown(app, env.SHUTDOWN_TIMEOUT_MS);
   if (env.HOST) await app.listen(env.PORT, env.HOST);
   else await app.listen(env.PORT);
-  const shown =
-    env.HOST && env.HOST !== '0.0.0.0' && env.HOST !== '::'
-      ? env.HOST
-      : 'localhost';
+  const shown = env.HOST && env.HOST !== '0.0.0.0' && env.HOST !== '::' ? env.HOST : 'localhost';
   const url = `http://${shown}:${(app.getHttpServer().address() as { port: number }).port}`;
-  Logger.log(
-    `Golden Ticket Drop on ${url} (store: ${env.STORE}); API docs at ${url}/docs`,
-    'Bootstrap',
-  );
+  Logger.log(`Golden Ticket Drop on ${url} (store: ${env.STORE}); API docs at ${url}/docs`, 'Bootstrap');
 }
 
 bootstrap().catch((error: unknown) => {
   // Start-up problems (configuration, catalogue, store) are reported as one readable line.
-  console.error(
-    `Cannot start: ${error instanceof Error ? error.message : String(error)}`,
-  );
+  console.error(`Cannot start: ${error instanceof Error ? error.message : String(error)}`);
   process.exit(1);
 });

@@ -22,9 +22,7 @@ const API_PATHS = [
 function storefront(env: ApiEnvironment): DynamicModule[] {
   const root = env.WEB_ROOT ?? join(__dirname, '..', 'web', 'browser');
   if (!existsSync(join(root, 'index.html'))) {
-    new Logger('Storefront').warn(
-      `No storefront build at ${root}; serving the API only (nx build web)`,
-    );
+    new Logger('Storefront').warn(`No storefront build at ${root}; serving the API only (nx build web)`);
     return [];
   }
   return [ServeStaticModule.forRoot({ rootPath: root, exclude: API_PATHS })];
@@ -47,9 +45,7 @@ export class AppModule {
           useFactory: (config: ConfigService<ApiEnvironment, true>) => ({
             store: config.get('STORE', { infer: true }),
             sqlitePath: config.get('SQLITE_PATH', { infer: true }),
-            catalogPath:
-              config.get('CATALOG', { infer: true }) ??
-              join(__dirname, 'assets', 'catalog.json'),
+            catalogPath: config.get('CATALOG', { infer: true }) ?? join(__dirname, 'assets', 'catalog.json'),
             maxQuantityPerPurchase: config.get('MAX_QUANTITY_PER_PURCHASE', {
               infer: true,
             }),

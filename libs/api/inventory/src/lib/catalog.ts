@@ -54,8 +54,7 @@ export class CatalogError extends Error {
 
 /** Validates parsed catalogue JSON; the error names the entry and the field at fault. */
 export function parseCatalog(json: unknown, source: string): CatalogEntry[] {
-  if (!Array.isArray(json))
-    throw new CatalogError(source, 'must be a JSON array of products');
+  if (!Array.isArray(json)) throw new CatalogError(source, 'must be a JSON array of products');
   if (json.length === 0) throw new CatalogError(source, 'holds no products');
   const seen = new Set<number>();
   return json.map((raw: unknown, index) => {
@@ -76,8 +75,7 @@ export function parseCatalog(json: unknown, source: string): CatalogEntry[] {
       const reasons = errors.flatMap((e) => Object.values(e.constraints ?? {}));
       throw new CatalogError(source, `${label}: ${reasons.join('; ')}`);
     }
-    if (seen.has(entry.id))
-      throw new CatalogError(source, `${where}: id ${entry.id} appears twice`);
+    if (seen.has(entry.id)) throw new CatalogError(source, `${where}: id ${entry.id} appears twice`);
     seen.add(entry.id);
     return entry;
   });
@@ -88,19 +86,13 @@ export function loadCatalogFile(path: string): CatalogEntry[] {
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new CatalogError(
-      path,
-      `cannot be read (${(error as NodeJS.ErrnoException).code ?? error})`,
-    );
+    throw new CatalogError(path, `cannot be read (${(error as NodeJS.ErrnoException).code ?? error})`);
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new CatalogError(
-      path,
-      `is not valid JSON (${(error as Error).message})`,
-    );
+    throw new CatalogError(path, `is not valid JSON (${(error as Error).message})`);
   }
   return parseCatalog(json, path);
 }

@@ -15,16 +15,12 @@ export function createStore(options: InventoryModuleOptions): InventoryStore {
         synchronous: options.sqliteSynchronous,
       });
     default:
-      throw new Error(
-        `Unknown STORE "${(options as { store: string }).store}"`,
-      );
+      throw new Error(`Unknown STORE "${(options as { store: string }).store}"`);
   }
 }
 
 /** Opens the store, migrates it and fills it from the catalogue if (and only if) it is empty. */
-export async function openStore(
-  options: InventoryModuleOptions,
-): Promise<InventoryStore> {
+export async function openStore(options: InventoryModuleOptions): Promise<InventoryStore> {
   const catalog = loadCatalogFile(options.catalogPath);
   const store = createStore(options);
   await store.init();

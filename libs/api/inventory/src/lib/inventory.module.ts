@@ -2,11 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { openStore } from './create-store';
 import { InventoryStore } from './inventory-store';
 import { InventoryService } from './inventory.service';
-import {
-  ConfigurableInventoryModule,
-  INVENTORY_OPTIONS,
-  InventoryModuleOptions,
-} from './inventory.options';
+import { ConfigurableInventoryModule, INVENTORY_OPTIONS, InventoryModuleOptions } from './inventory.options';
 
 /**
  * Registers the configured adapter once for the whole app (`forRoot` / `forRootAsync`). Global so

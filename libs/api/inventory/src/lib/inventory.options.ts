@@ -14,6 +14,4 @@ export interface InventoryModuleOptions {
 export const {
   ConfigurableModuleClass: ConfigurableInventoryModule,
   MODULE_OPTIONS_TOKEN: INVENTORY_OPTIONS,
-} = new ConfigurableModuleBuilder<InventoryModuleOptions>()
-  .setClassMethodName('forRoot')
-  .build();
+} = new ConfigurableModuleBuilder<InventoryModuleOptions>().setClassMethodName('forRoot').build();

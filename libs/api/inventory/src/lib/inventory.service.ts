@@ -1,11 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import {
-  ErrorCode,
-  Inventory,
-  Order,
-  Product,
-  PurchaseResult,
-} from '@gtd/shared-contracts';
+import { ErrorCode, Inventory, Order, Product, PurchaseResult } from '@gtd/shared-contracts';
 import { DomainError, validationFailed } from '@gtd/api-platform';
 import { InventoryStore, ProductRecord } from './inventory-store';
 import { INVENTORY_OPTIONS, InventoryModuleOptions } from './inventory.options';
@@ -51,9 +45,7 @@ export class InventoryService {
       throw validationFailed([
         {
           field: 'quantity',
-          messages: [
-            `quantity must not be greater than ${this.maxQuantityPerPurchase}`,
-          ],
+          messages: [`quantity must not be greater than ${this.maxQuantityPerPurchase}`],
         },
       ]);
     }
@@ -66,14 +58,10 @@ export class InventoryService {
       case ErrorCode.ProductNotFound:
         throw this.productNotFound(productId);
       case ErrorCode.SoldOut:
-        throw new DomainError(
-          ErrorCode.SoldOut,
-          `Product ${productId} is sold out.`,
-          {
-            productId,
-            available: 0,
-          },
-        );
+        throw new DomainError(ErrorCode.SoldOut, `Product ${productId} is sold out.`, {
+          productId,
+          available: 0,
+        });
       case ErrorCode.InsufficientStock:
         throw new DomainError(
           ErrorCode.InsufficientStock,
@@ -85,8 +73,7 @@ export class InventoryService {
 
   async getOrder(orderId: string): Promise<Order> {
     const order = await this.store.findOrder(orderId);
-    if (!order)
-      throw new DomainError(ErrorCode.OrderNotFound, `No order ${orderId}.`);
+    if (!order) throw new DomainError(ErrorCode.OrderNotFound, `No order ${orderId}.`);
     return order;
   }
 
@@ -100,10 +87,6 @@ export class InventoryService {
   }
 
   private productNotFound(productId: number): DomainError {
-    return new DomainError(
-      ErrorCode.ProductNotFound,
-      `No product ${productId}.`,
-      { productId },
-    );
+    return new DomainError(ErrorCode.ProductNotFound, `No product ${productId}.`, { productId });
   }
 }

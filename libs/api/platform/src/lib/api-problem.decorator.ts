@@ -32,9 +32,7 @@ export class ProblemDetailsSchema implements ProblemDetails {
  * Documents the problem answers a route can give, grouped by status, with one example per code,
  * all derived from the same catalogue the filter uses.
  */
-export function ApiProblems(
-  ...codes: ErrorCode[]
-): MethodDecorator & ClassDecorator {
+export function ApiProblems(...codes: ErrorCode[]): MethodDecorator & ClassDecorator {
   const byStatus = new Map<number, ErrorCode[]>();
   for (const code of codes) {
     const { status } = PROBLEM_CATALOGUE[code];
@@ -52,11 +50,7 @@ export function ApiProblems(
               group.map((code) => [
                 code,
                 {
-                  value: buildProblem(
-                    code,
-                    PROBLEM_CATALOGUE[code].title + '.',
-                    undefined,
-                  ),
+                  value: buildProblem(code, PROBLEM_CATALOGUE[code].title + '.', undefined),
                 },
               ]),
             ),

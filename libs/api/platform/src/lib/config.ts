@@ -1,22 +1,11 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import {
-  IsIn,
-  IsInt,
-  IsOptional,
-  IsString,
-  Max,
-  Min,
-  MinLength,
-  validateSync,
-} from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength, validateSync } from 'class-validator';
 
 export const STORE_KINDS = ['sqlite', 'memory'] as const;
 export type StoreKind = (typeof STORE_KINDS)[number];
 
 const toInt = ({ value }: { value: unknown }) =>
-  typeof value === 'string' && /^-?\d+$/.test(value.trim())
-    ? Number(value)
-    : value;
+  typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
 
 /**
  * Every setting the API reads, validated once at boot. Environment values are strings; numeric
@@ -69,9 +58,7 @@ export class ApiEnvironment {
 }
 
 /** `ConfigModule.forRoot({ validate })` hook: the message names every bad variable. */
-export function validateEnvironment(
-  raw: Record<string, unknown>,
-): ApiEnvironment {
+export function validateEnvironment(raw: Record<string, unknown>): ApiEnvironment {
   const env = plainToInstance(ApiEnvironment, raw, {
     exposeDefaultValues: true,
   });
@@ -81,8 +68,7 @@ export function validateEnvironment(
   });
   if (errors.length > 0) {
     const lines = errors.map(
-      (e) =>
-        `  ${e.property}=${JSON.stringify(e.value)}: ${Object.values(e.constraints ?? {}).join(', ')}`,
+      (e) => `  ${e.property}=${JSON.stringify(e.value)}: ${Object.values(e.constraints ?? {}).join(', ')}`,
     );
     throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }

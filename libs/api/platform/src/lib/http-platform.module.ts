@@ -1,13 +1,8 @@
-import {
-  MiddlewareConsumer,
-  Module,
-  NestModule,
-  RequestMethod,
-} from '@nestjs/common';
+import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import { APP_FILTER, APP_PIPE } from '@nestjs/core';
 import { JsonBodyMiddleware } from './json-body';
 import { ProblemDetailsFilter } from './problem.filter';
-import { createValidationPipe, JsonObjectBodyPipe } from './validation';
+import { ContractValidationPipe } from './validation';
 
 /**
  * The HTTP conventions every route shares: JSON bodies only, one error shape, DTO validation.
@@ -16,14 +11,11 @@ import { createValidationPipe, JsonObjectBodyPipe } from './validation';
 @Module({
   providers: [
     { provide: APP_FILTER, useClass: ProblemDetailsFilter },
-    { provide: APP_PIPE, useClass: JsonObjectBodyPipe },
-    { provide: APP_PIPE, useFactory: createValidationPipe },
+    { provide: APP_PIPE, useClass: ContractValidationPipe },
   ],
 })
 export class HttpPlatformModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
-    consumer
-      .apply(JsonBodyMiddleware)
-      .forRoutes({ path: '*path', method: RequestMethod.ALL });
+    consumer.apply(JsonBodyMiddleware).forRoutes({ path: '*path', method: RequestMethod.ALL });
   }
 }

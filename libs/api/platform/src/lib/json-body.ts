@@ -19,47 +19,29 @@ const PARSER_ERRORS: Record<string, [ErrorCode, string]> = {
     ErrorCode.MalformedJson,
     'The request body is not valid JSON (a JSON object is expected).',
   ],
-  'entity.too.large': [
-    ErrorCode.PayloadTooLarge,
-    `The request body is larger than ${MAX_BODY_BYTES} bytes.`,
-  ],
+  'entity.too.large': [ErrorCode.PayloadTooLarge, `The request body is larger than ${MAX_BODY_BYTES} bytes.`],
   'encoding.unsupported': [
     ErrorCode.UnsupportedMediaType,
     'The request body uses an unsupported content encoding.',
   ],
-  'charset.unsupported': [
-    ErrorCode.UnsupportedMediaType,
-    'The request body uses an unsupported charset.',
-  ],
+  'charset.unsupported': [ErrorCode.UnsupportedMediaType, 'The request body uses an unsupported charset.'],
 };
 
 function bodyError(error: unknown): unknown {
   const type = (error as { type?: unknown }).type;
   if (typeof type !== 'string') return error;
-  const [code, detail] = PARSER_ERRORS[type] ?? [
-    ErrorCode.BadRequest,
-    'The request body could not be read.',
-  ];
+  const [code, detail] = PARSER_ERRORS[type] ?? [ErrorCode.BadRequest, 'The request body could not be read.'];
   return new DomainError(code, detail);
 }
 
 function hasBody(req: Request): boolean {
   const length = req.headers['content-length'];
-  return (
-    (length !== undefined && length !== '0') ||
-    req.headers['transfer-encoding'] !== undefined
-  );
+  return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
 }
 
 function isJson(req: Request): boolean {
-  const type = (req.headers['content-type'] ?? '')
-    .split(';')[0]
-    .trim()
-    .toLowerCase();
-  return (
-    type === 'application/json' ||
-    (type.startsWith('application/') && type.endsWith('+json'))
-  );
+  const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
 }
 
 /**
@@ -75,16 +57,9 @@ export class JsonBodyMiddleware implements NestMiddleware {
       return;
     }
     if (!isJson(req)) {
-      next(
-        new DomainError(
-          ErrorCode.UnsupportedMediaType,
-          'Send the request body as application/json.',
-        ),
-      );
+      next(new DomainError(ErrorCode.UnsupportedMediaType, 'Send the request body as application/json.'));
       return;
     }
-    parseJson(req, res, (error?: unknown) =>
-      next(error === undefined ? undefined : bodyError(error)),
-    );
+    parseJson(req, res, (error?: unknown) => next(error === undefined ? undefined : bodyError(error)));
   }
 }

@@ -1,10 +1,4 @@
-import {
-  ArgumentsHost,
-  Catch,
-  ExceptionFilter,
-  HttpException,
-  Logger,
-} from '@nestjs/common';
+import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { ErrorCode, ProblemDetails } from '@gtd/shared-contracts';
 import type { Request, Response } from 'express';
 import { DomainError } from './domain-error';
@@ -30,37 +24,24 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     const http = host.switchToHttp();
     const request = http.getRequest<Request>();
     const response = http.getResponse<Response>();
-    const problem = this.toProblem(
-      exception,
-      request.originalUrl ?? request.url,
-    );
+    const problem = this.toProblem(exception, request.originalUrl ?? request.url);
     if (response.headersSent) {
       response.end();
       return;
     }
-    response
-      .status(problem.status)
-      .type('application/problem+json')
-      .send(JSON.stringify(problem));
+    response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
   }
 
   toProblem(exception: unknown, instance: string): ProblemDetails {
     if (exception instanceof DomainError) {
-      return buildProblem(
-        exception.code,
-        exception.message,
-        instance,
-        exception.extensions,
-      );
+      return buildProblem(exception.code, exception.message, instance, exception.extensions);
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
       if (status < 500 || status === 503) {
         const code = STATUS_CODES[status] ?? ErrorCode.BadRequest;
         const detail =
-          code === ErrorCode.RouteNotFound
-            ? `No route for ${instance.split('?')[0]}.`
-            : exception.message;
+          code === ErrorCode.RouteNotFound ? `No route for ${instance.split('?')[0]}.` : exception.message;
         return { ...buildProblem(code, detail, instance), status };
       }
     }
@@ -68,10 +49,6 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       `Unhandled error on ${instance}`,
       exception instanceof Error ? exception.stack : String(exception),
     );
-    return buildProblem(
-      ErrorCode.InternalError,
-      'The server could not complete the request.',
-      instance,
-    );
+    return buildProblem(ErrorCode.InternalError, 'The server could not complete the request.', instance);
   }
 }

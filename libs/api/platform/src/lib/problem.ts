@@ -2,10 +2,7 @@ import { ErrorCode, ProblemDetails, problemType } from '@gtd/shared-contracts';
 import { ProblemExtensions } from './domain-error';
 
 /** The one exhaustive map from error code to HTTP status and human title. */
-export const PROBLEM_CATALOGUE: Record<
-  ErrorCode,
-  { status: number; title: string }
-> = {
+export const PROBLEM_CATALOGUE: Record<ErrorCode, { status: number; title: string }> = {
   [ErrorCode.SoldOut]: { status: 409, title: 'Sold out' },
   [ErrorCode.InsufficientStock]: {
     status: 409,

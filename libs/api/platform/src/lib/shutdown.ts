@@ -6,10 +6,7 @@ import type { Server } from 'node:http';
  * shutdown hooks), exit 0. Nest's own enableShutdownHooks re-raises the signal after closing, which
  * exits 143; an orchestrator reading that as a crash is why this is done here instead.
  */
-export function installGracefulShutdown(
-  app: INestApplication,
-  timeoutMs: number,
-): void {
+export function installGracefulShutdown(app: INestApplication, timeoutMs: number): void {
   const logger = new Logger('Shutdown');
   let closing = false;
   const shutdown = async (signal: NodeJS.Signals) => {
@@ -20,19 +17,14 @@ export function installGracefulShutdown(
     // Keep-alive sockets that finish a response after close() began would hold the server open.
     const reaper = setInterval(() => server.closeIdleConnections(), 50);
     const deadline = setTimeout(() => {
-      logger.warn(
-        `Still busy after ${timeoutMs} ms; closing remaining connections`,
-      );
+      logger.warn(`Still busy after ${timeoutMs} ms; closing remaining connections`);
       server.closeAllConnections();
     }, timeoutMs);
     try {
       await app.close();
       process.exitCode = 0;
     } catch (error) {
-      logger.error(
-        'Shutdown failed',
-        error instanceof Error ? error.stack : String(error),
-      );
+      logger.error('Shutdown failed', error instanceof Error ? error.stack : String(error));
       process.exitCode = 1;
     } finally {
       clearInterval(reaper);

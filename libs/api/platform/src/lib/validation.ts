@@ -1,10 +1,4 @@
-import {
-  ArgumentMetadata,
-  Injectable,
-  PipeTransform,
-  ValidationError,
-  ValidationPipe,
-} from '@nestjs/common';
+import { ArgumentMetadata, Injectable, PipeTransform, ValidationError, ValidationPipe } from '@nestjs/common';
 import { ErrorCode, FieldError } from '@gtd/shared-contracts';
 import { getMetadataStorage } from 'class-validator';
 import { DomainError } from './domain-error';
@@ -12,9 +6,7 @@ import { DomainError } from './domain-error';
 function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((error) => {
     const field = parent ? `${parent}.${error.property}` : error.property;
-    const own = error.constraints
-      ? [{ field, messages: Object.values(error.constraints) }]
-      : [];
+    const own = error.constraints ? [{ field, messages: Object.values(error.constraints) }] : [];
     return [...own, ...flatten(error.children ?? [], field)];
   });
 }
@@ -22,81 +14,71 @@ function flatten(errors: ValidationError[], parent = ''): FieldError[] {
 export function validationFailed(errors: FieldError[]): DomainError {
   return new DomainError(
     ErrorCode.ValidationFailed,
-    errors.map((e) => `${e.field}: ${e.messages.join(', ')}`).join('; ') ||
-      'The request is invalid.',
+    errors.map((e) => `${e.field}: ${e.messages.join(', ')}`).join('; ') || 'The request is invalid.',
     { errors },
   );
 }
 
-/**
- * The global pipe: DTOs are the contract. Unknown fields are refused (not silently dropped) and no
- * implicit conversion happens, so `"1"` is not a number and `[...]` is not an object.
- */
-export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
-    whitelist: true,
-    forbidNonWhitelisted: true,
-    forbidUnknownValues: true,
-    transform: true,
-    transformOptions: { enableImplicitConversion: false },
-    validationError: { target: false, value: false },
-    exceptionFactory: (errors) => validationFailed(flatten(errors)),
-  });
-}
-
-const knownProperties = new WeakMap<object, Set<string>>();
+type DtoClass = new (...args: never[]) => unknown;
+const declaredProperties = new WeakMap<DtoClass, Set<string>>();
 
 /**
- * Own keys of a parsed body that the DTO does not declare. The ValidationPipe's whitelist runs on
- * the class-transformer instance, which silently drops keys such as `__proto__` and `constructor`,
- * so they are checked here on the raw JSON against the DTO's own validation metadata.
+ * Own keys of the raw JSON body that the DTO does not declare. The whitelist of class-validator
+ * runs on the class-transformer instance, which silently drops keys such as `__proto__` and
+ * `constructor`; checking the raw body against the DTO's own metadata catches them all.
  */
-function unknownKeys(
-  body: object,
-  dto: new (...args: never[]) => unknown,
-): string[] {
-  let known = knownProperties.get(dto);
-  if (!known) {
-    const metadatas = getMetadataStorage().getTargetValidationMetadatas(
-      dto,
-      '',
-      true,
-      false,
-    );
-    known = new Set(metadatas.map((m) => m.propertyName));
-    knownProperties.set(dto, known);
+function undeclaredKeys(body: object, dto: DtoClass): string[] {
+  let declared = declaredProperties.get(dto);
+  if (!declared) {
+    const metadatas = getMetadataStorage().getTargetValidationMetadatas(dto, '', true, false);
+    declared = new Set(metadatas.map((m) => m.propertyName));
+    declaredProperties.set(dto, declared);
   }
-  if (known.size === 0) return [];
-  return Object.keys(body).filter((key) => !known.has(key));
+  if (declared.size === 0) return [];
+  return Object.keys(body).filter((key) => !declared.has(key));
 }
 
+const undeclaredFieldErrors = (keys: string[]): FieldError[] =>
+  keys.map((key) => ({ field: key, messages: [`property ${key} should not exist`] }));
+
 /**
- * Body must be a single JSON object: the ValidationPipe would otherwise validate an array's items
- * or let `null` through to the handler.
+ * The global pipe: class-validator DTOs are the contract. A body must be one JSON object (not an
+ * array, not null); unknown fields are refused, not dropped; nothing is converted implicitly, so
+ * `"1"` is not a number. Path and query parameters are left as strings for their own explicit
+ * pipes (ValidationPipe would otherwise turn `/products/01` or `/products/1e3` into numbers
+ * before those pipes could refuse them).
  */
 @Injectable()
-export class JsonObjectBodyPipe implements PipeTransform {
-  transform(value: unknown, metadata: ArgumentMetadata): unknown {
-    if (
-      metadata.type === 'body' &&
-      (typeof value !== 'object' || value === null || Array.isArray(value))
-    ) {
-      throw validationFailed([
-        { field: '(body)', messages: ['body must be a JSON object'] },
-      ]);
+export class ContractValidationPipe extends ValidationPipe {
+  constructor() {
+    super({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      forbidUnknownValues: true,
+      transform: true,
+      transformOptions: { enableImplicitConversion: false },
+      validationError: { target: false, value: false },
+      exceptionFactory: (errors) => validationFailed(flatten(errors)),
+    });
+  }
+
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (metadata.type !== 'body') return value;
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      throw validationFailed([{ field: '(body)', messages: ['body must be a JSON object'] }]);
     }
-    if (metadata.type === 'body' && metadata.metatype) {
-      const unknown = unknownKeys(value as object, metadata.metatype);
-      if (unknown.length > 0) {
-        throw validationFailed(
-          unknown.map((key) => ({
-            field: key,
-            messages: [`property ${key} should not exist`],
-          })),
-        );
-      }
+    const undeclared = metadata.metatype ? undeclaredKeys(value, metadata.metatype) : [];
+    try {
+      const transformed = await super.transform(value, metadata);
+      if (undeclared.length > 0) throw validationFailed(undeclaredFieldErrors(undeclared));
+      return transformed;
+    } catch (error) {
+      if (!(error instanceof DomainError) || undeclared.length === 0) throw error;
+      // One answer lists every offending field, including keys the whitelist could not see.
+      const reported = error.extensions.errors ?? [];
+      const missing = undeclared.filter((key) => !reported.some((e) => e.field === key));
+      throw validationFailed([...reported, ...undeclaredFieldErrors(missing)]);
     }
-    return value;
   }
 }
 
@@ -109,14 +91,10 @@ const POSITIVE_INT = /^[1-9][0-9]{0,15}$/;
 @Injectable()
 export class ParsePositiveIntPipe implements PipeTransform<string, number> {
   transform(value: string, metadata: ArgumentMetadata): number {
+    const name = metadata.data ?? 'id';
     const parsed = Number(value);
-    if (!POSITIVE_INT.test(value) || !Number.isSafeInteger(parsed)) {
-      throw validationFailed([
-        {
-          field: metadata.data ?? 'id',
-          messages: [`${metadata.data ?? 'id'} must be a positive integer`],
-        },
-      ]);
+    if (typeof value !== 'string' || !POSITIVE_INT.test(value) || !Number.isSafeInteger(parsed)) {
+      throw validationFailed([{ field: name, messages: [`${name} must be a positive integer`] }]);
     }
     return parsed;
   }

@@ -1,10 +1,5 @@
 import { Controller, Get, Param } from '@nestjs/common';
-import {
-  ApiOkResponse,
-  ApiOperation,
-  ApiParam,
-  ApiTags,
-} from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ErrorCode, Inventory, Product } from '@gtd/shared-contracts';
 import { InventoryService } from '@gtd/api-inventory';
 import { ApiProblems, ParsePositiveIntPipe } from '@gtd/api-platform';
@@ -38,9 +33,7 @@ export class ProductsController {
   @ApiParam({ name: 'id', type: Number, example: 1 })
   @ApiOkResponse({ type: InventoryDto })
   @ApiProblems(ErrorCode.ValidationFailed, ErrorCode.ProductNotFound)
-  inventoryOf(
-    @Param('id', ParsePositiveIntPipe) id: number,
-  ): Promise<Inventory> {
+  inventoryOf(@Param('id', ParsePositiveIntPipe) id: number): Promise<Inventory> {
     return this.inventory.getInventory(id);
   }
 }

@@ -1,31 +1,12 @@
-import {
-  Body,
-  Controller,
-  Get,
-  HttpCode,
-  HttpStatus,
-  Param,
-  ParseUUIDPipe,
-  Post,
-} from '@nestjs/common';
-import {
-  ApiBody,
-  ApiCreatedResponse,
-  ApiOkResponse,
-  ApiOperation,
-  ApiParam,
-  ApiTags,
-} from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
 import { ErrorCode, Order, PurchaseResult } from '@gtd/shared-contracts';
 import { InventoryService } from '@gtd/api-inventory';
 import { ApiProblems, validationFailed } from '@gtd/api-platform';
 import { BuyRequestDto, OrderDto, PurchaseResultDto } from './purchase.dto';
 
 const parseOrderId = new ParseUUIDPipe({
-  exceptionFactory: () =>
-    validationFailed([
-      { field: 'orderId', messages: ['orderId must be a UUID'] },
-    ]),
+  exceptionFactory: () => validationFailed([{ field: 'orderId', messages: ['orderId must be a UUID'] }]),
 });
 
 @ApiTags('purchase')

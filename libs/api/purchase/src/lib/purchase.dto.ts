@@ -19,8 +19,7 @@ export class BuyRequestDto implements PurchaseRequest {
   @ApiProperty({
     example: 1,
     minimum: 1,
-    description:
-      'How many to buy: 1 to the per-purchase maximum (`maxQuantityPerPurchase`, default 10).',
+    description: 'How many to buy: 1 to the per-purchase maximum (`maxQuantityPerPurchase`, default 10).',
   })
   @IsInt()
   @Min(1)

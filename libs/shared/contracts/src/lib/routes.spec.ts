@@ -12,9 +12,7 @@ describe('ApiRoutes', () => {
   });
 
   it('derives a distinct problem type per code', () => {
-    expect(problemType('SOLD_OUT')).toBe(
-      'urn:golden-ticket-drop:problem:sold-out',
-    );
+    expect(problemType('SOLD_OUT')).toBe('urn:golden-ticket-drop:problem:sold-out');
     expect(problemType('SOLD_OUT')).not.toBe(problemType('INSUFFICIENT_STOCK'));
   });
 });

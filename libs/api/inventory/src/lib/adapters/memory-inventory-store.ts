@@ -17,10 +17,7 @@ export class MemoryInventoryStore implements InventoryStore {
   readonly kind = 'memory';
   private readonly products = new Map<number, ProductRecord>();
   private readonly orders = new Map<string, OrderRecord>();
-  private readonly sold = new Map<
-    number,
-    { quantity: number; orders: number }
-  >();
+  private readonly sold = new Map<number, { quantity: number; orders: number }>();
 
   async init(): Promise<void> {
     // Nothing to create.
@@ -36,9 +33,7 @@ export class MemoryInventoryStore implements InventoryStore {
   }
 
   async listProducts(): Promise<ProductRecord[]> {
-    return [...this.products.values()]
-      .map((p) => ({ ...p }))
-      .sort((a, b) => a.id - b.id);
+    return [...this.products.values()].map((p) => ({ ...p })).sort((a, b) => a.id - b.id);
   }
 
   async findProduct(productId: number): Promise<ProductRecord | undefined> {
@@ -50,18 +45,11 @@ export class MemoryInventoryStore implements InventoryStore {
     return this.products.get(productId)?.available;
   }
 
-  async purchase(
-    productId: number,
-    quantity: number,
-  ): Promise<PurchaseOutcome> {
+  async purchase(productId: number, quantity: number): Promise<PurchaseOutcome> {
     const product = this.products.get(productId);
-    if (!product)
-      return { ok: false, code: ErrorCode.ProductNotFound, available: 0 };
+    if (!product) return { ok: false, code: ErrorCode.ProductNotFound, available: 0 };
     if (product.available < quantity) {
-      const code =
-        product.available === 0
-          ? ErrorCode.SoldOut
-          : ErrorCode.InsufficientStock;
+      const code = product.available === 0 ? ErrorCode.SoldOut : ErrorCode.InsufficientStock;
       return { ok: false, code, available: product.available };
     }
     product.available -= quantity;

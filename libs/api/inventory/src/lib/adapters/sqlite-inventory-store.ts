@@ -1,5 +1,5 @@
 import { ErrorCode } from '@gtd/shared-contracts';
-import Database, { Statement } from 'better-sqlite3';
+import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -67,97 +67,52 @@ const toOrder = (row: OrderRow): OrderRecord => ({
  */
 export class SqliteInventoryStore implements InventoryStore {
   readonly kind = 'sqlite';
-  private db?: Database.Database;
+  private connection?: SqliteConnection;
   private queue: QueuedPurchase[] = [];
   private flushScheduled = false;
-  private statements?: {
-    decrement: Statement<[number, number, number], { available: number }>;
-    insertOrder: Statement<[string, number, number, string]>;
-    available: Statement<[number], { available: number }>;
-    product: Statement<[number], ProductRow>;
-    products: Statement<[], ProductRow>;
-    order: Statement<[string], OrderRow>;
-    sales: Statement<[number], { orders: number; sold: number }>;
-    insertProduct: Statement<
-      [number, string, string, number, string, number, number]
-    >;
-    countProducts: Statement<[], { n: number }>;
-  };
-  private commitBatch?: Database.Transaction<
-    (batch: QueuedPurchase[]) => PurchaseOutcome[]
-  >;
 
   constructor(private readonly options: SqliteStoreOptions) {}
 
   async init(): Promise<void> {
-    if (this.options.path !== ':memory:')
-      mkdirSync(dirname(this.options.path), { recursive: true });
-    const db = new Database(this.options.path, {
-      timeout: this.options.busyTimeoutMs ?? 5000,
-    });
+    if (this.options.path !== ':memory:') mkdirSync(dirname(this.options.path), { recursive: true });
+    const db = new Database(this.options.path, { timeout: this.options.busyTimeoutMs ?? 5000 });
     db.pragma('journal_mode = WAL');
     db.pragma(`synchronous = ${this.options.synchronous ?? 'FULL'}`);
     db.pragma('foreign_keys = ON');
     migrate(db);
-    this.db = db;
-    this.statements = {
-      decrement: db.prepare(
-        'UPDATE products SET available = available - ? WHERE id = ? AND available >= ? RETURNING available',
-      ),
-      insertOrder: db.prepare(
-        'INSERT INTO orders (id, product_id, quantity, created_at) VALUES (?, ?, ?, ?)',
-      ),
-      available: db.prepare('SELECT available FROM products WHERE id = ?'),
-      product: db.prepare('SELECT * FROM products WHERE id = ?'),
-      products: db.prepare('SELECT * FROM products ORDER BY id'),
-      order: db.prepare('SELECT * FROM orders WHERE id = ?'),
-      sales: db.prepare(
-        'SELECT COUNT(*) AS orders, COALESCE(SUM(quantity), 0) AS sold FROM orders WHERE product_id = ?',
-      ),
-      insertProduct: db.prepare(
-        'INSERT INTO products (id, name, description, price, currency, stock, available) VALUES (?, ?, ?, ?, ?, ?, ?)',
-      ),
-      countProducts: db.prepare('SELECT COUNT(*) AS n FROM products'),
-    };
-    this.commitBatch = db.transaction((batch: QueuedPurchase[]) =>
-      batch.map((p) => this.purchaseInTransaction(p)),
+    const statements = prepareStatements(db);
+    const commitBatch = db.transaction((batch: QueuedPurchase[]) =>
+      batch.map((p) => purchaseInTransaction(statements, p.productId, p.quantity)),
     );
+    this.connection = { db, statements, commitBatch };
   }
 
   async seedIfEmpty(catalog: readonly CatalogEntry[]): Promise<boolean> {
-    const s = this.prepared();
-    return this.database()
+    const { db, statements: s } = this.opened();
+    return db
       .transaction(() => {
-        if (s.countProducts.get()!.n > 0) return false;
+        if ((s.countProducts.get()?.n ?? 0) > 0) return false;
         for (const e of catalog)
-          s.insertProduct.run(
-            e.id,
-            e.name,
-            e.description,
-            e.price,
-            e.currency,
-            e.stock,
-            e.stock,
-          );
+          s.insertProduct.run(e.id, e.name, e.description, e.price, e.currency, e.stock, e.stock);
         return true;
       })
       .immediate();
   }
 
   async listProducts(): Promise<ProductRecord[]> {
-    return this.prepared().products.all();
+    return this.opened().statements.products.all();
   }
 
   async findProduct(productId: number): Promise<ProductRecord | undefined> {
-    return this.prepared().product.get(productId);
+    return this.opened().statements.product.get(productId);
   }
 
   async available(productId: number): Promise<number | undefined> {
-    return this.prepared().available.get(productId)?.available;
+    return this.opened().statements.available.get(productId)?.available;
   }
 
   purchase(productId: number, quantity: number): Promise<PurchaseOutcome> {
-    this.prepared();
+    this.opened();
     return new Promise((resolve, reject) => {
       this.queue.push({ productId, quantity, resolve, reject });
       if (!this.flushScheduled) {
@@ -168,15 +123,15 @@ export class SqliteInventoryStore implements InventoryStore {
   }
 
   async findOrder(orderId: string): Promise<OrderRecord | undefined> {
-    const row = this.prepared().order.get(orderId);
+    const row = this.opened().statements.order.get(orderId);
     return row && toOrder(row);
   }
 
   async salesSummary(productId: number): Promise<SalesSummary | undefined> {
-    const s = this.prepared();
+    const s = this.opened().statements;
     const product = s.product.get(productId);
     if (!product) return undefined;
-    const { orders, sold } = s.sales.get(productId)!;
+    const { orders, sold } = s.sales.get(productId) ?? { orders: 0, sold: 0 };
     return {
       productId,
       stock: product.stock,
@@ -187,15 +142,14 @@ export class SqliteInventoryStore implements InventoryStore {
   }
 
   async ping(): Promise<void> {
-    this.database().prepare('SELECT 1').get();
+    this.opened().db.prepare('SELECT 1').get();
   }
 
   async close(): Promise<void> {
-    if (!this.db) return;
+    if (!this.connection) return;
     this.flush();
-    this.db.close();
-    this.db = undefined;
-    this.statements = undefined;
+    this.connection.db.close();
+    this.connection = undefined;
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -205,13 +159,13 @@ export class SqliteInventoryStore implements InventoryStore {
   private readonly flush = (): void => {
     this.flushScheduled = false;
     const batch = this.queue;
-    if (batch.length === 0) return;
+    if (batch.length === 0 || !this.connection) return;
     this.queue = [];
     let outcomes: PurchaseOutcome[];
     try {
       // IMMEDIATE takes the write lock up front, so a second process cannot make this
       // transaction fail half-way with SQLITE_BUSY on upgrade from read to write.
-      outcomes = this.commitBatch!.immediate(batch);
+      outcomes = this.connection.commitBatch.immediate(batch);
     } catch (error) {
       // The whole transaction rolled back: nothing was sold to anyone in this batch.
       for (const p of batch) p.reject(error);
@@ -220,42 +174,60 @@ export class SqliteInventoryStore implements InventoryStore {
     for (let i = 0; i < batch.length; i++) batch[i].resolve(outcomes[i]);
   };
 
-  private purchaseInTransaction({
-    productId,
-    quantity,
-  }: QueuedPurchase): PurchaseOutcome {
-    const s = this.statements!;
-    const updated = s.decrement.get(quantity, productId, quantity);
-    if (updated) {
-      const order: OrderRecord = {
-        orderId: randomUUID(),
-        productId,
-        quantity,
-        createdAt: new Date().toISOString(),
-      };
-      s.insertOrder.run(order.orderId, productId, quantity, order.createdAt);
-      return { ok: true, order, remaining: updated.available };
-    }
-    const current = s.available.get(productId);
-    if (!current)
-      return { ok: false, code: ErrorCode.ProductNotFound, available: 0 };
-    return {
-      ok: false,
-      code:
-        current.available === 0
-          ? ErrorCode.SoldOut
-          : ErrorCode.InsufficientStock,
-      available: current.available,
+  private opened(): SqliteConnection {
+    if (!this.connection) throw new Error('SQLite store is not open');
+    return this.connection;
+  }
+}
+
+function prepareStatements(db: Database.Database) {
+  return {
+    decrement: db.prepare<[number, number, number], { available: number }>(
+      'UPDATE products SET available = available - ? WHERE id = ? AND available >= ? RETURNING available',
+    ),
+    insertOrder: db.prepare<[string, number, number, string]>(
+      'INSERT INTO orders (id, product_id, quantity, created_at) VALUES (?, ?, ?, ?)',
+    ),
+    available: db.prepare<[number], { available: number }>('SELECT available FROM products WHERE id = ?'),
+    product: db.prepare<[number], ProductRow>('SELECT * FROM products WHERE id = ?'),
+    products: db.prepare<[], ProductRow>('SELECT * FROM products ORDER BY id'),
+    order: db.prepare<[string], OrderRow>('SELECT * FROM orders WHERE id = ?'),
+    sales: db.prepare<[number], { orders: number; sold: number }>(
+      'SELECT COUNT(*) AS orders, COALESCE(SUM(quantity), 0) AS sold FROM orders WHERE product_id = ?',
+    ),
+    insertProduct: db.prepare<[number, string, string, number, string, number, number]>(
+      'INSERT INTO products (id, name, description, price, currency, stock, available) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    ),
+    countProducts: db.prepare<[], { n: number }>('SELECT COUNT(*) AS n FROM products'),
+  };
+}
+
+type Statements = ReturnType<typeof prepareStatements>;
+
+interface SqliteConnection {
+  db: Database.Database;
+  statements: Statements;
+  commitBatch: Database.Transaction<(batch: QueuedPurchase[]) => PurchaseOutcome[]>;
+}
+
+/** The atomic step: the conditional decrement and the order row, inside the caller's transaction. */
+function purchaseInTransaction(s: Statements, productId: number, quantity: number): PurchaseOutcome {
+  const updated = s.decrement.get(quantity, productId, quantity);
+  if (updated) {
+    const order: OrderRecord = {
+      orderId: randomUUID(),
+      productId,
+      quantity,
+      createdAt: new Date().toISOString(),
     };
+    s.insertOrder.run(order.orderId, productId, quantity, order.createdAt);
+    return { ok: true, order, remaining: updated.available };
   }
-
-  private database(): Database.Database {
-    if (!this.db) throw new Error('SQLite store is not open');
-    return this.db;
-  }
-
-  private prepared(): NonNullable<SqliteInventoryStore['statements']> {
-    if (!this.statements) throw new Error('SQLite store is not open');
-    return this.statements;
-  }
+  const current = s.available.get(productId);
+  if (!current) return { ok: false, code: ErrorCode.ProductNotFound, available: 0 };
+  return {
+    ok: false,
+    code: current.available === 0 ? ErrorCode.SoldOut : ErrorCode.InsufficientStock,
+    available: current.available,
+  };
 }

@@ -33,11 +33,7 @@ export function migrate(db: Database): number {
           `SQLite schema version ${current} is newer than this build knows (${SQLITE_MIGRATIONS.length}); upgrade the app`,
         );
       }
-      for (
-        let version = current;
-        version < SQLITE_MIGRATIONS.length;
-        version++
-      ) {
+      for (let version = current; version < SQLITE_MIGRATIONS.length; version++) {
         db.exec(SQLITE_MIGRATIONS[version]);
       }
       db.pragma(`user_version = ${SQLITE_MIGRATIONS.length}`);

@@ -1,0 +1,38 @@
+import { validateEnvironment } from './config';
+
+describe('validateEnvironment', () => {
+  it('applies the documented defaults', () => {
+    expect(validateEnvironment({})).toMatchObject({
+      PORT: 8080,
+      STORE: 'sqlite',
+      SQLITE_PATH: './data/drop.sqlite',
+      MAX_QUANTITY_PER_PURCHASE: 10,
+      SHUTDOWN_TIMEOUT_MS: 10_000,
+    });
+  });
+
+  it('converts plain integers and keeps unrelated variables out of the way', () => {
+    const env = validateEnvironment({
+      PORT: '3000',
+      STORE: 'memory',
+      PATH: '/usr/bin',
+      MAX_QUANTITY_PER_PURCHASE: '4',
+    });
+    expect(env).toMatchObject({ PORT: 3000, STORE: 'memory', MAX_QUANTITY_PER_PURCHASE: 4 });
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, /PORT="abc"/],
+    [{ PORT: '80a' }, /PORT="80a"/],
+    [{ PORT: '70000' }, /PORT=70000: PORT must not be greater than 65535/],
+    [{ STORE: 'mongo' }, /STORE="mongo": STORE must be one of the following values: sqlite, memory/],
+    [{ MAX_QUANTITY_PER_PURCHASE: '0' }, /MAX_QUANTITY_PER_PURCHASE=0/],
+    [{ SQLITE_PATH: '' }, /SQLITE_PATH=""/],
+  ])('refuses %j, naming the variable', (raw, message) => {
+    expect(() => validateEnvironment(raw)).toThrow(message);
+  });
+
+  it('names every bad variable at once', () => {
+    expect(() => validateEnvironment({ PORT: 'x', STORE: 'y' })).toThrow(/PORT=.*\n.*STORE=/s);
+  });
+});
