@@ -1,16 +1,24 @@
 import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
-import { installGracefulShutdown, setupOpenApi, validateEnvironment } from '@gtd/api-platform';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { join } from 'node:path';
+import {
+  installGracefulShutdown,
+  serveStorefront,
+  setupOpenApi,
+  validateEnvironment,
+} from '@gtd/api-platform';
 import { AppModule } from './app/app.module';
 
 async function bootstrap(): Promise<void> {
   const env = validateEnvironment(process.env);
   // abortOnError: false — a bad catalogue or store must exit with its message, not abort().
-  const app = await NestFactory.create(AppModule.forRoot(env), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(env), {
     bodyParser: false,
     abortOnError: false,
   });
-  app.getHttpAdapter().getInstance().disable('x-powered-by');
+  app.disable('x-powered-by');
+  serveStorefront(app, env.WEB_ROOT ?? join(__dirname, '..', 'web', 'browser'));
   setupOpenApi(app, process.env['npm_package_version'] ?? '1.0.0');
   installGracefulShutdown(app, env.SHUTDOWN_TIMEOUT_MS);
   if (env.HOST) await app.listen(env.PORT, env.HOST);

@@ -8,3 +8,4 @@ export * from './lib/problem';
 export * from './lib/problem.filter';
 export * from './lib/shutdown';
 export * from './lib/validation';
+export * from './lib/storefront';

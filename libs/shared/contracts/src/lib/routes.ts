@@ -16,3 +16,9 @@ export const ApiRoutes = {
 /** RFC 9457 `type` URI for a code, so each problem type is documented and distinguishable. */
 export const problemType = (code: string): string =>
   `urn:golden-ticket-drop:problem:${code.toLowerCase().replace(/_/g, '-')}`;
+
+/**
+ * First path segments that belong to the API. The server never answers these with the
+ * storefront's page, even for a browser asking for HTML.
+ */
+export const API_PATH_ROOTS: readonly string[] = ['products', 'buy', 'orders', 'health', 'docs', 'docs-json'];

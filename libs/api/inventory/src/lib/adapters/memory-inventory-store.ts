@@ -26,7 +26,8 @@ export class MemoryInventoryStore implements InventoryStore {
   async seedIfEmpty(catalog: readonly CatalogEntry[]): Promise<boolean> {
     if (this.products.size > 0) return false;
     for (const entry of catalog) {
-      this.products.set(entry.id, { ...entry, available: entry.stock });
+      const { id, name, description, price, currency, stock } = entry;
+      this.products.set(id, { id, name, description, price, currency, stock, available: stock });
       this.sold.set(entry.id, { quantity: 0, orders: 0 });
     }
     return true;
