@@ -6,3 +6,4 @@ export * from './lib/inventory-store';
 export * from './lib/inventory.module';
 export * from './lib/inventory.options';
 export * from './lib/inventory.service';
+export * from './lib/adapters/postgres-inventory-store';

@@ -1,4 +1,5 @@
 import { MemoryInventoryStore } from './adapters/memory-inventory-store';
+import { PostgresInventoryStore } from './adapters/postgres-inventory-store';
 import { SqliteInventoryStore } from './adapters/sqlite-inventory-store';
 import { loadCatalogFile } from './catalog';
 import { InventoryStore } from './inventory-store';
@@ -13,6 +14,12 @@ export function createStore(options: InventoryModuleOptions): InventoryStore {
       return new SqliteInventoryStore({
         path: options.sqlitePath ?? './data/drop.sqlite',
         synchronous: options.sqliteSynchronous,
+      });
+    case 'postgres':
+      if (!options.databaseUrl) throw new Error('STORE=postgres needs DATABASE_URL');
+      return new PostgresInventoryStore({
+        connectionString: options.databaseUrl,
+        poolSize: options.databasePoolSize,
       });
     default:
       throw new Error(`Unknown STORE "${(options as { store: string }).store}"`);

@@ -6,13 +6,15 @@ import { MemoryInventoryStore } from './adapters/memory-inventory-store';
 import { SqliteInventoryStore } from './adapters/sqlite-inventory-store';
 import { CatalogEntry } from './catalog';
 import { InventoryStore, PurchaseOutcome } from './inventory-store';
+import { PostgresInventoryStore } from './adapters/postgres-inventory-store';
+import { createTestDatabase, describeWithService } from '../testing';
 
 /**
  * The one contract every adapter keeps. New adapters join the table below and must pass unchanged.
  */
 interface AdapterUnderTest {
   open(): Promise<InventoryStore>;
-  cleanup(): void;
+  cleanup(): void | Promise<void>;
 }
 
 function memoryAdapter(): AdapterUnderTest {
@@ -30,6 +32,17 @@ function sqliteAdapter(): AdapterUnderTest {
   };
 }
 
+function postgresAdapter(): AdapterUnderTest {
+  let database: Awaited<ReturnType<typeof createTestDatabase>> | undefined;
+  return {
+    open: async () => {
+      database = await createTestDatabase();
+      return new PostgresInventoryStore({ connectionString: database.url, poolSize: 20 });
+    },
+    cleanup: () => database?.drop(),
+  };
+}
+
 const entry = (id: number, stock: number): CatalogEntry => ({
   id,
   name: `Product ${id}`,
@@ -39,10 +52,7 @@ const entry = (id: number, stock: number): CatalogEntry => ({
   stock,
 });
 
-describe.each([
-  ['memory', memoryAdapter],
-  ['sqlite', sqliteAdapter],
-])('InventoryStore contract: %s', (_name, makeAdapter) => {
+function contract(makeAdapter: () => AdapterUnderTest): void {
   let adapter: AdapterUnderTest;
   let store: InventoryStore;
 
@@ -55,7 +65,7 @@ describe.each([
 
   afterEach(async () => {
     await store.close();
-    adapter.cleanup();
+    await adapter.cleanup();
   });
 
   it('seeds only an empty store', async () => {
@@ -164,4 +174,14 @@ describe.each([
   it('answers ping while open', async () => {
     await expect(store.ping()).resolves.toBeUndefined();
   });
-});
+}
+
+describe.each([
+  ['memory', memoryAdapter],
+  ['sqlite', sqliteAdapter],
+])('InventoryStore contract: %s', (_name, makeAdapter) => contract(makeAdapter));
+
+describeWithService({ name: 'PostgreSQL', host: '127.0.0.1', port: 5432 })(
+  'InventoryStore contract: postgres',
+  () => contract(postgresAdapter),
+);

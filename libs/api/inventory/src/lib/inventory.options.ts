@@ -1,6 +1,6 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
 
-export type StoreDriver = 'memory' | 'sqlite';
+export type StoreDriver = 'memory' | 'sqlite' | 'postgres';
 
 export interface InventoryModuleOptions {
   store: StoreDriver;
@@ -9,6 +9,8 @@ export interface InventoryModuleOptions {
   maxQuantityPerPurchase: number;
   sqlitePath?: string;
   sqliteSynchronous?: 'FULL' | 'NORMAL';
+  databaseUrl?: string;
+  databasePoolSize?: number;
 }
 
 export const {

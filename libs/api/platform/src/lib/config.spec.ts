@@ -28,6 +28,9 @@ describe('validateEnvironment', () => {
     [{ STORE: 'mongo' }, /STORE="mongo": STORE must be one of the following values: sqlite, memory/],
     [{ MAX_QUANTITY_PER_PURCHASE: '0' }, /MAX_QUANTITY_PER_PURCHASE=0/],
     [{ SQLITE_PATH: '' }, /SQLITE_PATH=""/],
+    [{ STORE: 'postgres' }, /DATABASE_URL=undefined: DATABASE_URL must be a postgres:\/\/ connection string/],
+    [{ STORE: 'postgres', DATABASE_URL: 'mysql://x' }, /DATABASE_URL="mysql:\/\/x"/],
+    [{ DATABASE_POOL_SIZE: '0' }, /DATABASE_POOL_SIZE=0/],
   ])('refuses %j, naming the variable', (raw, message) => {
     expect(() => validateEnvironment(raw)).toThrow(message);
   });

@@ -1,7 +1,18 @@
 import { plainToInstance, Transform } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, Max, Min, MinLength, validateSync } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  Matches,
+  Max,
+  Min,
+  MinLength,
+  ValidateIf,
+  validateSync,
+} from 'class-validator';
 
-export const STORE_KINDS = ['sqlite', 'memory'] as const;
+export const STORE_KINDS = ['sqlite', 'memory', 'postgres'] as const;
 export type StoreKind = (typeof STORE_KINDS)[number];
 
 const toInt = ({ value }: { value: unknown }) =>
@@ -30,6 +41,18 @@ export class ApiEnvironment {
   @IsString()
   @MinLength(1)
   SQLITE_PATH = './data/drop.sqlite';
+
+  /** PostgreSQL connection string; required by the `postgres` store. */
+  @ValidateIf((env: ApiEnvironment) => env.STORE === 'postgres' || env.DATABASE_URL !== undefined)
+  @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// connection string' })
+  DATABASE_URL?: string;
+
+  /** Connections per API process. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(200)
+  DATABASE_POOL_SIZE = 10;
 
   /** Catalogue for a fresh store; unset means the one shipped with the app. */
   @IsOptional()
