@@ -1,4 +1,4 @@
-import { Logger } from '@nestjs/common';
+import { ConsoleLogger, Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { join } from 'node:path';
@@ -13,10 +13,14 @@ import { AppModule } from './app/app.module';
 async function bootstrap(): Promise<void> {
   const env = validateEnvironment(process.env);
   // abortOnError: false — a bad catalogue or store must exit with its message, not abort().
+  // logger: false while the modules start — a failed start-up is reported once, by the catch
+  // below, instead of also as Nest's stack trace.
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(env), {
     bodyParser: false,
     abortOnError: false,
+    logger: false,
   });
+  app.useLogger(new ConsoleLogger());
   app.disable('x-powered-by');
   serveStorefront(app, env.WEB_ROOT ?? join(__dirname, '..', 'web', 'browser'));
   setupOpenApi(app, process.env['npm_package_version'] ?? '1.0.0');

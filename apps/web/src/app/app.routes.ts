@@ -1,3 +1,4 @@
 import { Route } from '@angular/router';
+import { storefrontRoutes } from '@gtd/web-storefront';
 
-export const appRoutes: Route[] = [];
+export const appRoutes: Route[] = [...storefrontRoutes];

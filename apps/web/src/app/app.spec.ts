@@ -1,18 +1,38 @@
+import { provideHttpClient } from '@angular/common/http';
+import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
+import { provideRouter, withComponentInputBinding } from '@angular/router';
+import { RouterTestingHarness } from '@angular/router/testing';
 import { App } from './app';
-import { NxWelcome } from './nx-welcome';
+import { appRoutes } from './app.routes';
 
 describe('App', () => {
-  beforeEach(async () => {
-    await TestBed.configureTestingModule({
-      imports: [App, NxWelcome],
-    }).compileComponents();
+  beforeEach(() => {
+    TestBed.configureTestingModule({
+      imports: [App],
+      providers: [
+        provideHttpClient(),
+        provideHttpClientTesting(),
+        provideRouter(appRoutes, withComponentInputBinding()),
+      ],
+    });
   });
 
-  it('should render title', async () => {
-    const fixture = TestBed.createComponent(App);
-    await fixture.whenStable();
-    const compiled = fixture.nativeElement as HTMLElement;
-    expect(compiled.querySelector('h1')?.textContent).toContain('Welcome web');
+  afterEach(() => TestBed.inject(HttpTestingController).verify());
+
+  it('renders the storefront shell with the catalogue at /', async () => {
+    const harness = await RouterTestingHarness.create('/');
+    TestBed.inject(HttpTestingController).expectOne('/products').flush([]);
+    harness.detectChanges();
+    const root = harness.routeNativeElement?.ownerDocument.body as HTMLElement;
+    expect(root.textContent).toContain('Golden Ticket Drop');
+    expect(root.querySelector('[data-testid="catalogue-empty"]')).not.toBeNull();
+  });
+
+  it('shows a not-found page for unknown addresses', async () => {
+    const harness = await RouterTestingHarness.create('/no/such/page');
+    expect(
+      harness.routeNativeElement?.ownerDocument.querySelector('[data-testid="not-found"]'),
+    ).not.toBeNull();
   });
 });

@@ -7,3 +7,4 @@ export * from './lib/inventory.module';
 export * from './lib/inventory.options';
 export * from './lib/inventory.service';
 export * from './lib/adapters/postgres-inventory-store';
+export * from './lib/adapters/redis-inventory-store';

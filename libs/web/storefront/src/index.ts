@@ -1,1 +1,2 @@
-export * from './lib/web-storefront/web-storefront';
+export * from './lib/storefront.routes';
+export * from './lib/money/money';

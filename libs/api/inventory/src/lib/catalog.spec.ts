@@ -28,7 +28,7 @@ describe('catalogue', () => {
     ['an entry that is not an object', [1], /entry 0 must be an object/],
     ['a negative stock', [{ ...valid, stock: -1 }], /entry 0 \(id 1\): stock must not be less than 0/],
     ['a fractional price', [{ ...valid, price: 9.99 }], /price must be an integer/],
-    ['a missing name', [{ ...valid, name: undefined }], /name must be/],
+    ['a missing name', [{ ...valid, name: undefined }], /entry 0 \(id 1\): name is missing$/],
     ['a lower-case currency', [{ ...valid, currency: 'eur' }], /currency must be a three-letter/],
     ['a string id', [{ ...valid, id: '1' }], /id must be an integer/],
     ['an unknown field', [{ ...valid, stok: 5 }], /property stok should not exist/],

@@ -72,7 +72,9 @@ export function parseCatalog(json: unknown, source: string): CatalogEntry[] {
     if (errors.length > 0) {
       const id = (raw as { id?: unknown }).id;
       const label = typeof id === 'number' ? `${where} (id ${id})` : where;
-      const reasons = errors.flatMap((e) => Object.values(e.constraints ?? {}));
+      const reasons = errors.map((e) =>
+        e.value === undefined ? `${e.property} is missing` : Object.values(e.constraints ?? {}).join(', '),
+      );
       throw new CatalogError(source, `${label}: ${reasons.join('; ')}`);
     }
     if (seen.has(entry.id)) throw new CatalogError(source, `${where}: id ${entry.id} appears twice`);

@@ -7,7 +7,8 @@ import { SqliteInventoryStore } from './adapters/sqlite-inventory-store';
 import { CatalogEntry } from './catalog';
 import { InventoryStore, PurchaseOutcome } from './inventory-store';
 import { PostgresInventoryStore } from './adapters/postgres-inventory-store';
-import { createTestDatabase, describeWithService } from '../testing';
+import { RedisInventoryStore } from './adapters/redis-inventory-store';
+import { clearRedisPrefix, createTestDatabase, describeWithService, TEST_REDIS_URL } from '../testing';
 
 /**
  * The one contract every adapter keeps. New adapters join the table below and must pass unchanged.
@@ -40,6 +41,21 @@ function postgresAdapter(): AdapterUnderTest {
       return new PostgresInventoryStore({ connectionString: database.url, poolSize: 20 });
     },
     cleanup: () => database?.drop(),
+  };
+}
+
+function redisAdapter(): AdapterUnderTest {
+  let database: Awaited<ReturnType<typeof createTestDatabase>> | undefined;
+  const keyPrefix = `gtd_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}:`;
+  return {
+    open: async () => {
+      database = await createTestDatabase();
+      return new RedisInventoryStore({ redisUrl: TEST_REDIS_URL, databaseUrl: database.url, keyPrefix });
+    },
+    cleanup: async () => {
+      await clearRedisPrefix(keyPrefix);
+      await database?.drop();
+    },
   };
 }
 
@@ -184,4 +200,8 @@ describe.each([
 describeWithService({ name: 'PostgreSQL', host: '127.0.0.1', port: 5432 })(
   'InventoryStore contract: postgres',
   () => contract(postgresAdapter),
+);
+
+describeWithService({ name: 'Redis', host: '127.0.0.1', port: 6379 })('InventoryStore contract: redis', () =>
+  contract(redisAdapter),
 );

@@ -7,18 +7,13 @@ import { DomainError } from './domain-error';
 /** Bodies are small by design (a purchase is two numbers); anything bigger is refused early. */
 export const MAX_BODY_BYTES = 16 * 1024;
 
-const parseJson = json({
-  limit: MAX_BODY_BYTES,
-  strict: true,
-  type: () => true,
-});
+// strict: false — well-formed JSON that is not an object (`null`, `42`) reaches the validation
+// pipe and is refused there as VALIDATION_FAILED; MALFORMED_JSON is kept for broken syntax.
+const parseJson = json({ limit: MAX_BODY_BYTES, strict: false, type: () => true });
 
 /** body-parser's error `type`s, mapped to our codes so the client sees why its body was refused. */
 const PARSER_ERRORS: Record<string, [ErrorCode, string]> = {
-  'entity.parse.failed': [
-    ErrorCode.MalformedJson,
-    'The request body is not valid JSON (a JSON object is expected).',
-  ],
+  'entity.parse.failed': [ErrorCode.MalformedJson, 'The request body is not well-formed JSON.'],
   'entity.too.large': [ErrorCode.PayloadTooLarge, `The request body is larger than ${MAX_BODY_BYTES} bytes.`],
   'encoding.unsupported': [
     ErrorCode.UnsupportedMediaType,
@@ -27,10 +22,16 @@ const PARSER_ERRORS: Record<string, [ErrorCode, string]> = {
   'charset.unsupported': [ErrorCode.UnsupportedMediaType, 'The request body uses an unsupported charset.'],
 };
 
-function bodyError(error: unknown): unknown {
+/**
+ * Everything body-parser reports is about the bytes the client sent (bad syntax, bad gzip, too
+ * big, cut off), so it is a 4xx; decompression errors carry no `type`, hence the fallback.
+ */
+function bodyError(error: unknown): DomainError {
   const type = (error as { type?: unknown }).type;
-  if (typeof type !== 'string') return error;
-  const [code, detail] = PARSER_ERRORS[type] ?? [ErrorCode.BadRequest, 'The request body could not be read.'];
+  const [code, detail] = (typeof type === 'string' && PARSER_ERRORS[type]) || [
+    ErrorCode.BadRequest,
+    'The request body could not be read.',
+  ];
   return new DomainError(code, detail);
 }
 

@@ -11,7 +11,7 @@ export const ErrorCode = {
   OrderNotFound: 'ORDER_NOT_FOUND',
   /** A body field, path parameter or query parameter broke a rule; `errors` lists each field. */
   ValidationFailed: 'VALIDATION_FAILED',
-  /** The body is not well-formed JSON (or not a JSON object). */
+  /** The body is not well-formed JSON (a syntax error); well-formed non-objects are VALIDATION_FAILED. */
   MalformedJson: 'MALFORMED_JSON',
   UnsupportedMediaType: 'UNSUPPORTED_MEDIA_TYPE',
   PayloadTooLarge: 'PAYLOAD_TOO_LARGE',

@@ -32,6 +32,18 @@ interface ProductRow {
 
 const PRODUCT_COLUMNS = 'id, name, description, price, currency, stock, available';
 
+/** Orders passed as $1..$3 (ids, product ids, quantities) that are not in `orders` yet. */
+const UNSTORED_CTE = `unstored AS (
+  SELECT t.product_id, t.quantity
+    FROM unnest($1::uuid[], $2::bigint[], $3::integer[]) AS t(id, product_id, quantity)
+   WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.id = t.id))`;
+
+const orderColumns = (orders: readonly OrderRecord[]): [string[], number[], number[]] => [
+  orders.map((o) => o.orderId),
+  orders.map((o) => o.productId),
+  orders.map((o) => o.quantity),
+];
+
 /**
  * The purchase in ONE statement, hence one implicit transaction and one round trip: the
  * conditional decrement, and the order insert that only happens when the decrement matched.
@@ -179,21 +191,81 @@ export class PostgresInventoryStore implements InventoryStore {
     );
   }
 
-  async salesSummary(productId: number): Promise<SalesSummary | undefined> {
+  /**
+   * `waiting`: orders sold elsewhere (the Redis hot path) that may not be stored yet; those not in
+   * `orders` are counted too. One statement, so an order stored while this runs is seen exactly
+   * once: either as a stored row or as a waiting one, never both and never neither.
+   */
+  async salesSummary(
+    productId: number,
+    waiting: readonly OrderRecord[] = [],
+  ): Promise<SalesSummary | undefined> {
     const { rows } = await this.pool.query<{
       stock: number;
       available: number;
       orders: number;
       sold: number;
     }>(
-      `SELECT p.stock, p.available,
-              (SELECT count(*)::int FROM orders o WHERE o.product_id = p.id) AS orders,
-              (SELECT coalesce(sum(quantity), 0)::int FROM orders o WHERE o.product_id = p.id) AS sold
-         FROM products p WHERE p.id = $1`,
-      [productId],
+      `WITH ${UNSTORED_CTE}
+       SELECT p.stock,
+              p.available - coalesce((SELECT sum(quantity) FROM unstored u WHERE u.product_id = p.id), 0)::integer AS available,
+              (SELECT count(*) FROM orders o WHERE o.product_id = p.id)::integer
+                + (SELECT count(*) FROM unstored u WHERE u.product_id = p.id)::integer AS orders,
+              (SELECT coalesce(sum(quantity), 0) FROM orders o WHERE o.product_id = p.id)::integer
+                + (SELECT coalesce(sum(quantity), 0) FROM unstored u WHERE u.product_id = p.id)::integer AS sold
+         FROM products p WHERE p.id = $4`,
+      [...orderColumns(waiting), productId],
     );
     const row = rows[0];
     return row && { productId, ...row };
+  }
+
+  /** Every product's stock left once the `waiting` orders not stored yet are taken off (one snapshot). */
+  async availableAfter(waiting: readonly OrderRecord[]): Promise<Map<number, number>> {
+    const { rows } = await this.pool.query<{ id: number; available: number }>(
+      `WITH ${UNSTORED_CTE}
+       SELECT p.id, p.available - coalesce((SELECT sum(quantity) FROM unstored u WHERE u.product_id = p.id), 0)::integer AS available
+         FROM products p`,
+      orderColumns(waiting),
+    );
+    return new Map(rows.map((r) => [r.id, r.available]));
+  }
+
+  /**
+   * Stores orders sold elsewhere (the Redis hot path), idempotently: an order id already stored is
+   * skipped, and stock is decremented only for the rows this call inserted — one statement, so a
+   * crash or a retry can never count an order twice. Returns how many were new.
+   */
+  async persistOrders(orders: readonly OrderRecord[]): Promise<number> {
+    if (orders.length === 0) return 0;
+    const { rows } = await this.pool.query<{ inserted: number }>(
+      `WITH incoming AS (
+         SELECT * FROM unnest($1::uuid[], $2::bigint[], $3::integer[], $4::timestamptz[])
+           AS t(id, product_id, quantity, created_at)
+       ), inserted AS (
+         INSERT INTO orders (id, product_id, quantity, created_at)
+         SELECT id, product_id, quantity, created_at FROM incoming
+         ON CONFLICT (id) DO NOTHING
+         RETURNING product_id, quantity
+       ), totals AS (
+         SELECT product_id, sum(quantity)::integer AS quantity, count(*)::integer AS n FROM inserted GROUP BY product_id
+       ), updated AS (
+         UPDATE products p SET available = p.available - totals.quantity FROM totals WHERE p.id = totals.product_id
+         RETURNING totals.n
+       )
+       SELECT coalesce(sum(n), 0)::integer AS inserted FROM updated`,
+      [...orderColumns(orders), orders.map((o) => o.createdAt)],
+    );
+    return rows[0]?.inserted ?? 0;
+  }
+
+  /** A value unique to this database, fixed when its schema was created. */
+  async epoch(): Promise<string> {
+    const { rows } = await this.pool.query<{ value: string }>(
+      "SELECT value FROM store_meta WHERE key = 'epoch'",
+    );
+    if (!rows[0]) throw new Error('PostgreSQL store has no epoch; was it migrated?');
+    return rows[0].value;
   }
 
   async ping(): Promise<void> {

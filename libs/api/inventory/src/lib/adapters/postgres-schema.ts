@@ -21,6 +21,10 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
      created_at  timestamptz NOT NULL DEFAULT now()
    );
    CREATE INDEX orders_by_product ON orders (product_id);`,
+  // The database's identity: a cache built from one database (Redis counters) can tell that it
+  // belongs to another one (restored, recreated) and must be rebuilt.
+  `CREATE TABLE store_meta (key text PRIMARY KEY, value text NOT NULL);
+   INSERT INTO store_meta (key, value) VALUES ('epoch', gen_random_uuid()::text);`,
 ];
 
 /** Any constant works; it only has to be the same for every process migrating this database. */

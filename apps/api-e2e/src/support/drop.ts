@@ -1,0 +1,67 @@
+import { ApiRoutes, Inventory, Order, ProblemDetails, Product, PurchaseResult } from '@gtd/shared-contracts';
+import { fireConcurrently, Reply, RequestSpec, send } from './http';
+
+/** A `POST /buy` answer: a purchase result (201) or a problem (4xx). */
+export type BuyBody = Partial<PurchaseResult> & Partial<Omit<ProblemDetails, 'productId'>>;
+
+export const buyRequest = (productId: number, quantity: number): RequestSpec => ({
+  method: 'POST',
+  path: ApiRoutes.buy,
+  json: { productId, quantity },
+});
+
+export async function availableOf(baseUrl: string, productId: number): Promise<number> {
+  const reply = await send<Inventory>(baseUrl, { path: ApiRoutes.inventory(productId) });
+  if (reply.status !== 200) {
+    throw new Error(`GET ${ApiRoutes.inventory(productId)} answered ${reply.status}: ${reply.text}`);
+  }
+  return reply.body.available;
+}
+
+export async function listProducts(baseUrl: string): Promise<Product[]> {
+  const reply = await send<Product[]>(baseUrl, { path: ApiRoutes.products });
+  if (reply.status !== 200) throw new Error(`GET /products answered ${reply.status}: ${reply.text}`);
+  return reply.body;
+}
+
+/** `{ productId: available }` for every product. */
+export async function stockSnapshot(baseUrl: string): Promise<Record<number, number>> {
+  const products = await listProducts(baseUrl);
+  return Object.fromEntries(products.map((p) => [p.id, p.available]));
+}
+
+/** Looks every order up at once; replies come back in the order of `orderIds`. */
+export async function fetchOrders(baseUrl: string, orderIds: readonly string[]): Promise<Reply<Order>[]> {
+  const { replies } = await fireConcurrently<Order>(
+    baseUrl,
+    orderIds.map((id) => ({ path: ApiRoutes.order(id) })),
+    64,
+  );
+  return replies;
+}
+
+/** The 201 bodies among the replies. */
+export const successes = (replies: readonly Reply<BuyBody>[]): PurchaseResult[] =>
+  replies.filter((r) => r.status === 201).map((r) => r.body as PurchaseResult);
+
+/**
+ * The sales of one product must form one serial history: sorted by `remaining`, each sale takes
+ * exactly its quantity from what the previous one left, starting from the full stock. Any lost
+ * update, double sale or oversell breaks the chain. Returns the last `remaining`.
+ */
+export function expectSerialHistory(sales: readonly PurchaseResult[], stock: number): number {
+  const ordered = [...sales].sort((a, b) => b.remaining - a.remaining);
+  let left = stock;
+  const broken: string[] = [];
+  for (const sale of ordered) {
+    if (left - sale.quantity !== sale.remaining) {
+      broken.push(`${left} - ${sale.quantity} != ${sale.remaining} (order ${sale.orderId})`);
+    }
+    left = sale.remaining;
+  }
+  expect(broken).toEqual([]);
+  expect(left).toBeGreaterThanOrEqual(0);
+  return left;
+}
+
+export const sum = (values: readonly number[]): number => values.reduce((a, b) => a + b, 0);

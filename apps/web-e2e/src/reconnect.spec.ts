@@ -1,0 +1,46 @@
+import { Browser, Page } from 'playwright-core';
+import { ApiServer, GOLDEN_TICKET } from './support/api-server';
+import { launchChromium, openPage, screenshot, waitForText } from './support/browser';
+
+describe('API outage', () => {
+  let api: ApiServer;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    api = await ApiServer.launch([GOLDEN_TICKET]);
+    browser = await launchChromium();
+    page = await openPage(browser);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await api?.dispose();
+  });
+
+  it('shows "Reconnecting…" while the API is down and recovers by itself when it is back', async () => {
+    await page.goto(`${api.baseUrl}/drops/1`);
+    const count = page.getByTestId('stock-count');
+    expect((await api.buy(1, 3)).status).toBe(201);
+    await waitForText(count, '97 left');
+    await page.evaluate(() => ((window as unknown as { mark: number }).mark = 1));
+
+    await api.stop();
+    const reconnecting = page.getByTestId('stock-reconnecting');
+    await waitForText(reconnecting, /Reconnecting…/);
+    // No stale number while the count is unknown.
+    expect(await count.count()).toBe(0);
+    await screenshot(page, 'drop-reconnecting');
+
+    // Same port, same SQLite file: the sale made before the outage is still there.
+    await api.start();
+    expect(await api.available(1)).toBe(97);
+    expect((await api.buy(1, 1)).status).toBe(201);
+
+    // Back-off is capped at 10 s, so the page finds the API again within that.
+    await waitForText(count, '96 left', 25_000);
+    expect(await reconnecting.count()).toBe(0);
+    expect(await page.evaluate(() => (window as unknown as { mark?: number }).mark)).toBe(1);
+    await screenshot(page, 'drop-recovered');
+  });
+});

@@ -1,0 +1,127 @@
+import { DOCUMENT } from '@angular/common';
+import { HttpClient } from '@angular/common/http';
+import { inject, Injectable } from '@angular/core';
+import { ApiRoutes, Inventory } from '@gtd/shared-contracts';
+import {
+  catchError,
+  concat,
+  defer,
+  distinctUntilChanged,
+  EMPTY,
+  exhaustMap,
+  filter,
+  fromEvent,
+  interval,
+  map,
+  merge,
+  Observable,
+  of,
+  race,
+  retry,
+  shareReplay,
+  startWith,
+  Subject,
+  switchMap,
+  throwError,
+  timer,
+} from 'rxjs';
+import { API_BASE_URL, INVENTORY_MAX_BACKOFF_MS, INVENTORY_POLL_INTERVAL_MS } from '../config/drop-config';
+import { backoffDelay, InventoryState } from './inventory-state';
+
+/** Carries the back-off delay from the failed poll to `retry`. */
+class PollFailed extends Error {
+  constructor(readonly retryInMs: number) {
+    super(`inventory poll failed; retrying in ${retryInMs} ms`);
+  }
+}
+
+/**
+ * The live count of a product, polled from `GET /products/{id}/inventory`.
+ *
+ * - `interval`-driven, every `INVENTORY_POLL_INTERVAL_MS` (2 s by default), first poll at once;
+ * - one stream per product shared by every subscriber (`shareReplay` with `refCount`), so ten
+ *   widgets showing the count cost one request per tick, and the last state replays to late
+ *   subscribers;
+ * - paused while the document is hidden, polled at once when it becomes visible again;
+ * - never overlapping: `exhaustMap` ignores ticks while a request is in flight, so a slow answer
+ *   is never overtaken by a newer one arriving first;
+ * - on failure it emits `reconnecting` (never a stale number) and retries with exponential
+ *   backoff, resetting after the next success;
+ * - stops when the last subscriber leaves (pages subscribe with `takeUntilDestroyed`).
+ */
+@Injectable({ providedIn: 'root' })
+export class InventoryPoller {
+  private readonly http = inject(HttpClient);
+  private readonly baseUrl = inject(API_BASE_URL);
+  private readonly intervalMs = inject(INVENTORY_POLL_INTERVAL_MS);
+  private readonly maxBackoffMs = inject(INVENTORY_MAX_BACKOFF_MS);
+  private readonly document = inject(DOCUMENT);
+
+  private readonly streams = new Map<number, Observable<InventoryState>>();
+  private readonly refreshes = new Subject<number>();
+
+  /** `true` while the page is visible; emits the current value first. */
+  private readonly visible$ = defer(() =>
+    fromEvent(this.document, 'visibilitychange').pipe(
+      startWith(null),
+      map(() => this.document.visibilityState !== 'hidden'),
+      distinctUntilChanged(),
+    ),
+  );
+
+  /** The shared live-count stream of one product. */
+  watch(productId: number): Observable<InventoryState> {
+    let stream = this.streams.get(productId);
+    if (!stream) {
+      stream = this.createStream(productId);
+      this.streams.set(productId, stream);
+    }
+    return stream;
+  }
+
+  /**
+   * Polls now instead of waiting for the next tick (e.g. right after a purchase answer), also
+   * cutting a back-off short. Ignored while a poll is already in flight.
+   */
+  refresh(productId: number): void {
+    this.refreshes.next(productId);
+  }
+
+  private createStream(productId: number): Observable<InventoryState> {
+    const url = `${this.baseUrl}${ApiRoutes.inventory(productId)}`;
+    const refresh$ = this.refreshes.pipe(filter((id) => id === productId));
+
+    return defer(() => {
+      // Consecutive failures of this subscription; reset by any success.
+      let failures = 0;
+
+      const poll$: Observable<InventoryState> = defer(() => this.http.get<Inventory>(url)).pipe(
+        map((inventory): InventoryState => {
+          failures = 0;
+          return { status: 'live', available: inventory.available };
+        }),
+        catchError(() => {
+          failures += 1;
+          const retryInMs = backoffDelay(failures, this.intervalMs, this.maxBackoffMs);
+          return concat(
+            of<InventoryState>({ status: 'reconnecting', failures, retryInMs }),
+            throwError(() => new PollFailed(retryInMs)),
+          );
+        }),
+      );
+
+      const ticks$ = merge(interval(this.intervalMs).pipe(startWith(-1)), refresh$);
+
+      return this.visible$.pipe(
+        switchMap((visible) => (visible ? ticks$ : EMPTY)),
+        exhaustMap(() => poll$),
+        // Resubscribing restarts the ticks, so the first attempt after the back-off is immediate.
+        retry({
+          delay: (error: unknown) =>
+            race(timer(error instanceof PollFailed ? error.retryInMs : this.intervalMs), refresh$),
+        }),
+        startWith<InventoryState>({ status: 'loading' }),
+      );
+    }).pipe(shareReplay({ bufferSize: 1, refCount: true }));
+  }
+}

@@ -1,0 +1,54 @@
+import { ChangeDetectionStrategy, Component } from '@angular/core';
+import { RouterLink, RouterOutlet } from '@angular/router';
+
+/** Header, main landmark and footer around every storefront page. */
+@Component({
+  selector: 'gtd-shell',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [RouterLink, RouterOutlet],
+  template: `
+    <a class="skip-link" href="#main">Skip to content</a>
+    <header class="site-header">
+      <div class="container site-header__inner">
+        <a class="brand" routerLink="/" data-testid="home-link">
+          <svg class="brand__mark" viewBox="0 0 32 32" aria-hidden="true" focusable="false">
+            <path
+              d="M4 9a3 3 0 0 1 3-3h18a3 3 0 0 1 3 3v3a4 4 0 0 0 0 8v3a3 3 0 0 1-3 3H7a3 3 0 0 1-3-3v-3a4 4 0 0 0 0-8z"
+              fill="#f2c14e"
+              stroke="#1c1917"
+              stroke-width="2"
+            />
+            <path
+              d="M16 11l1.6 3.3 3.6.5-2.6 2.5.6 3.6L16 19.2l-3.2 1.7.6-3.6-2.6-2.5 3.6-.5z"
+              fill="#1c1917"
+            />
+          </svg>
+          <span>Golden Ticket Drop</span>
+        </a>
+      </div>
+    </header>
+    <main id="main" class="container site-main" tabindex="-1">
+      <router-outlet />
+    </main>
+    <footer class="site-footer">
+      <div class="container">
+        <p>Limited stock. One fair queue: first come, first served.</p>
+      </div>
+    </footer>
+  `,
+  styles: `
+    :host {
+      display: flex;
+      flex-direction: column;
+      min-height: 100vh;
+    }
+    .site-main {
+      flex: 1;
+      padding-block: 1.5rem 3rem;
+    }
+    .site-main:focus {
+      outline: none;
+    }
+  `,
+})
+export class Shell {}
