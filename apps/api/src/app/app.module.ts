@@ -1,5 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
-import { ConfigModule, ConfigService } from '@nestjs/config';
+import { ConfigModule } from '@nestjs/config';
 import { join } from 'node:path';
 import { InventoryModule, InventoryModuleOptions } from '@gtd/api-inventory';
 import { OperationsModule } from '@gtd/api-operations';
@@ -7,14 +7,18 @@ import { ApiEnvironment, HttpPlatformModule } from '@gtd/api-platform';
 import { ProductsModule } from '@gtd/api-products';
 import { PurchaseModule } from '@gtd/api-purchase';
 
-function inventoryOptions(config: ConfigService<ApiEnvironment, true>): InventoryModuleOptions {
+/** The store's settings from the validated environment; the reconcile command uses them too. */
+export function inventoryOptions(env: ApiEnvironment): InventoryModuleOptions {
   return {
-    store: config.get('STORE', { infer: true }),
-    catalogPath: config.get('CATALOG', { infer: true }) ?? join(__dirname, 'assets', 'catalog.json'),
-    maxQuantityPerPurchase: config.get('MAX_QUANTITY_PER_PURCHASE', { infer: true }),
-    sqlitePath: config.get('SQLITE_PATH', { infer: true }),
-    databaseUrl: config.get('DATABASE_URL', { infer: true }),
-    databasePoolSize: config.get('DATABASE_POOL_SIZE', { infer: true }),
+    store: env.STORE,
+    catalogPath: env.CATALOG ?? join(__dirname, 'assets', 'catalog.json'),
+    maxQuantityPerPurchase: env.MAX_QUANTITY_PER_PURCHASE,
+    sqlitePath: env.SQLITE_PATH,
+    databaseUrl: env.DATABASE_URL,
+    databasePoolSize: env.DATABASE_POOL_SIZE,
+    redisUrl: env.REDIS_URL,
+    redisPrefix: env.REDIS_PREFIX,
+    redisClaimIdleMs: env.REDIS_CLAIM_IDLE_MS,
   };
 }
 
@@ -25,9 +29,10 @@ export class AppModule {
     return {
       module: AppModule,
       imports: [
+        // The validated environment, for any feature that needs a setting through ConfigService.
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => ({ ...env })] }),
         HttpPlatformModule,
-        InventoryModule.forRootAsync({ inject: [ConfigService], useFactory: inventoryOptions }),
+        InventoryModule.forRoot(inventoryOptions(env)),
         ProductsModule,
         PurchaseModule,
         OperationsModule,

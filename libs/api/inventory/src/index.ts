@@ -8,3 +8,4 @@ export * from './lib/inventory.options';
 export * from './lib/inventory.service';
 export * from './lib/adapters/postgres-inventory-store';
 export * from './lib/adapters/redis-inventory-store';
+export * from './lib/reconcile';

@@ -9,3 +9,4 @@ export * from './lib/problem.filter';
 export * from './lib/shutdown';
 export * from './lib/validation';
 export * from './lib/storefront';
+export * from './lib/workers';

@@ -1,5 +1,6 @@
 import { MemoryInventoryStore } from './adapters/memory-inventory-store';
 import { PostgresInventoryStore } from './adapters/postgres-inventory-store';
+import { RedisInventoryStore } from './adapters/redis-inventory-store';
 import { SqliteInventoryStore } from './adapters/sqlite-inventory-store';
 import { loadCatalogFile } from './catalog';
 import { InventoryStore } from './inventory-store';
@@ -20,6 +21,16 @@ export function createStore(options: InventoryModuleOptions): InventoryStore {
       return new PostgresInventoryStore({
         connectionString: options.databaseUrl,
         poolSize: options.databasePoolSize,
+      });
+    case 'redis':
+      if (!options.redisUrl || !options.databaseUrl)
+        throw new Error('STORE=redis needs REDIS_URL and DATABASE_URL');
+      return new RedisInventoryStore({
+        redisUrl: options.redisUrl,
+        databaseUrl: options.databaseUrl,
+        databasePoolSize: options.databasePoolSize,
+        keyPrefix: options.redisPrefix,
+        claimIdleMs: options.redisClaimIdleMs,
       });
     default:
       throw new Error(`Unknown STORE "${(options as { store: string }).store}"`);

@@ -34,6 +34,24 @@ export interface SalesSummary {
   orders: number;
 }
 
+export interface DependencyHealth {
+  name: string;
+  up: boolean;
+  details?: Record<string, unknown>;
+}
+
+/** Runs one dependency's check; a rejection becomes `up: false` with its message. */
+export async function checkDependency(
+  name: string,
+  check: () => Promise<Record<string, unknown> | void>,
+): Promise<DependencyHealth> {
+  try {
+    return { name, up: true, details: (await check()) ?? undefined };
+  } catch (error) {
+    return { name, up: false, details: { error: (error as Error).message } };
+  }
+}
+
 /**
  * The storage port. Every adapter makes `purchase` ONE atomic step — check stock, decrement,
  * record the order — so concurrent buyers can never oversell, and a rejected purchase changes
@@ -59,6 +77,8 @@ export interface InventoryStore {
   salesSummary(productId: number): Promise<SalesSummary | undefined>;
   /** Resolves when the store answers; rejects otherwise. */
   ping(): Promise<void>;
+  /** Each dependency checked on its own (and, where there is one, the persister's backlog). */
+  checkHealth(): Promise<DependencyHealth[]>;
   /** Finishes queued work and releases the store. */
   close(): Promise<void>;
 }

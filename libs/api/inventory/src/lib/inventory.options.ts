@@ -1,6 +1,6 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
 
-export type StoreDriver = 'memory' | 'sqlite' | 'postgres';
+export type StoreDriver = 'memory' | 'sqlite' | 'postgres' | 'redis';
 
 export interface InventoryModuleOptions {
   store: StoreDriver;
@@ -11,6 +11,9 @@ export interface InventoryModuleOptions {
   sqliteSynchronous?: 'FULL' | 'NORMAL';
   databaseUrl?: string;
   databasePoolSize?: number;
+  redisUrl?: string;
+  redisPrefix?: string;
+  redisClaimIdleMs?: number;
 }
 
 export const {

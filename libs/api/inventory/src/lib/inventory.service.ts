@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ErrorCode, Inventory, Order, Product, PurchaseResult } from '@gtd/shared-contracts';
 import { DomainError, validationFailed } from '@gtd/api-platform';
-import { InventoryStore, ProductRecord } from './inventory-store';
+import { DependencyHealth, InventoryStore, ProductRecord } from './inventory-store';
 import { INVENTORY_OPTIONS, InventoryModuleOptions } from './inventory.options';
 
 /**
@@ -77,9 +77,9 @@ export class InventoryService {
     return order;
   }
 
-  /** Resolves when the store answers; used by the health check. */
-  ping(): Promise<void> {
-    return this.store.ping();
+  /** Each dependency of the store, checked on its own; used by the health check. */
+  checkHealth(): Promise<DependencyHealth[]> {
+    return this.store.checkHealth();
   }
 
   private toProduct(record: ProductRecord): Product {

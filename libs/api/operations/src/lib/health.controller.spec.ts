@@ -19,12 +19,17 @@ describe('GET /health', () => {
 
   it('is 200 with the adapter named while the store answers', async () => {
     const res = await request(app.getHttpServer()).get('/health').expect(200);
-    expect(res.body).toMatchObject({ status: 'ok', details: { store: { status: 'up', adapter: 'memory' } } });
+    expect(res.body).toMatchObject({
+      status: 'ok',
+      details: { instance: { status: 'up', store: 'memory' }, memory: { status: 'up' } },
+    });
   });
 
   it('is 503 SERVICE_UNAVAILABLE, naming the failure, when the store does not answer', async () => {
     const store = app.get<InventoryStore>(InventoryStore);
-    jest.spyOn(store, 'ping').mockRejectedValue(new Error('connection refused'));
+    jest
+      .spyOn(store, 'checkHealth')
+      .mockResolvedValue([{ name: 'memory', up: false, details: { error: 'connection refused' } }]);
     const res = await request(app.getHttpServer()).get('/health').expect(503);
     expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
     expect(res.body).toMatchObject({ code: ErrorCode.ServiceUnavailable, status: 503 });

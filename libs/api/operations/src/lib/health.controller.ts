@@ -1,8 +1,14 @@
 import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { HealthCheck, HealthCheckResult, HealthCheckService, HealthIndicatorService } from '@nestjs/terminus';
+import {
+  HealthCheck,
+  HealthCheckResult,
+  HealthCheckService,
+  HealthIndicatorResult,
+  HealthIndicatorService,
+} from '@nestjs/terminus';
 import { ErrorCode } from '@gtd/shared-contracts';
-import { InventoryService } from '@gtd/api-inventory';
+import { DependencyHealth, InventoryService } from '@gtd/api-inventory';
 import { ApiProblems, DomainError } from '@gtd/api-platform';
 
 @ApiTags('operations')
@@ -16,33 +22,34 @@ export class HealthController {
 
   @Get()
   @HealthCheck({ swaggerDocumentation: false })
-  @ApiOperation({ summary: 'Ready when the store answers' })
+  @ApiOperation({
+    summary: 'Ready when every dependency of the store answers',
+    description:
+      'One entry per dependency (sqlite, postgres, redis) and, with STORE=redis, the persister and its backlog of orders not yet in PostgreSQL.',
+  })
   @ApiOkResponse({ description: 'Every dependency answered.' })
   @ApiProblems(ErrorCode.ServiceUnavailable)
   async check(): Promise<HealthCheckResult> {
+    const dependencies = await this.inventory.checkHealth();
     try {
-      return await this.health.check([() => this.storeAnswers()]);
+      return await this.health.check([
+        () => this.indicators.check('instance').up({ pid: process.pid, store: this.inventory.storeKind }),
+        ...dependencies.map((dependency) => () => this.toIndicator(dependency)),
+      ]);
     } catch (error) {
       if (error instanceof ServiceUnavailableException) {
+        const down = dependencies.filter((d) => !d.up);
         throw new DomainError(
           ErrorCode.ServiceUnavailable,
-          `Not ready: ${JSON.stringify(error.getResponse())}`,
+          `Not ready: ${down.map((d) => `${d.name} (${String(d.details?.['error'] ?? 'down')})`).join(', ')}`,
         );
       }
       throw error;
     }
   }
 
-  private async storeAnswers() {
-    const indicator = this.indicators.check('store');
-    try {
-      await this.inventory.ping();
-      return indicator.up({ adapter: this.inventory.storeKind });
-    } catch (error) {
-      return indicator.down({
-        adapter: this.inventory.storeKind,
-        message: (error as Error).message,
-      });
-    }
+  private toIndicator({ name, up, details }: DependencyHealth): HealthIndicatorResult {
+    const indicator = this.indicators.check(name);
+    return up ? indicator.up(details) : indicator.down(details);
   }
 }

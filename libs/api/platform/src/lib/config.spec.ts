@@ -31,6 +31,14 @@ describe('validateEnvironment', () => {
     [{ STORE: 'postgres' }, /DATABASE_URL=undefined: DATABASE_URL must be a postgres:\/\/ connection string/],
     [{ STORE: 'postgres', DATABASE_URL: 'mysql://x' }, /DATABASE_URL="mysql:\/\/x"/],
     [{ DATABASE_POOL_SIZE: '0' }, /DATABASE_POOL_SIZE=0/],
+    [
+      { STORE: 'redis', DATABASE_URL: 'postgres://x/y' },
+      /REDIS_URL=undefined: REDIS_URL must be a redis:\/\//,
+    ],
+    [{ STORE: 'redis', REDIS_URL: 'redis://x' }, /DATABASE_URL=undefined/],
+    [{ REDIS_PREFIX: 'has space' }, /REDIS_PREFIX="has space"/],
+    [{ WORKERS: '0' }, /WORKERS=0/],
+    [{ STORE: 'memory', WORKERS: '2' }, /WORKERS=2: STORE=memory keeps stock inside one process/],
   ])('refuses %j, naming the variable', (raw, message) => {
     expect(() => validateEnvironment(raw)).toThrow(message);
   });

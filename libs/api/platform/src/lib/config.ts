@@ -12,7 +12,7 @@ import {
   validateSync,
 } from 'class-validator';
 
-export const STORE_KINDS = ['sqlite', 'memory', 'postgres'] as const;
+export const STORE_KINDS = ['sqlite', 'memory', 'postgres', 'redis'] as const;
 export type StoreKind = (typeof STORE_KINDS)[number];
 
 const toInt = ({ value }: { value: unknown }) =>
@@ -42,8 +42,11 @@ export class ApiEnvironment {
   @MinLength(1)
   SQLITE_PATH = './data/drop.sqlite';
 
-  /** PostgreSQL connection string; required by the `postgres` store. */
-  @ValidateIf((env: ApiEnvironment) => env.STORE === 'postgres' || env.DATABASE_URL !== undefined)
+  /** PostgreSQL connection string; required by the `postgres` and `redis` stores. */
+  @ValidateIf(
+    (env: ApiEnvironment) =>
+      env.STORE === 'postgres' || env.STORE === 'redis' || env.DATABASE_URL !== undefined,
+  )
   @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// connection string' })
   DATABASE_URL?: string;
 
@@ -53,6 +56,29 @@ export class ApiEnvironment {
   @Min(1)
   @Max(200)
   DATABASE_POOL_SIZE = 10;
+
+  /** Redis connection string (a `/N` path picks the database index); required by the `redis` store. */
+  @ValidateIf((env: ApiEnvironment) => env.STORE === 'redis' || env.REDIS_URL !== undefined)
+  @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// connection string' })
+  REDIS_URL?: string;
+
+  /** Namespace of every Redis key, so several drops can share one Redis. */
+  @Matches(/^[A-Za-z0-9_.:-]{1,64}$/, { message: 'REDIS_PREFIX must be 1–64 letters, digits or _.:-' })
+  REDIS_PREFIX = 'gtd:';
+
+  /** Order events a crashed worker held are taken over by another after this long. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(3_600_000)
+  REDIS_CLAIM_IDLE_MS = 10_000;
+
+  /** API processes sharing the port (node:cluster); a dead one is replaced. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  WORKERS = 1;
 
   /** Catalogue for a fresh store; unset means the one shipped with the app. */
   @IsOptional()
@@ -89,11 +115,14 @@ export function validateEnvironment(raw: Record<string, unknown>): ApiEnvironmen
     skipMissingProperties: false,
     whitelist: false,
   });
-  if (errors.length > 0) {
-    const lines = errors.map(
-      (e) => `  ${e.property}=${JSON.stringify(e.value)}: ${Object.values(e.constraints ?? {}).join(', ')}`,
+  const lines = errors.map(
+    (e) => `  ${e.property}=${JSON.stringify(e.value)}: ${Object.values(e.constraints ?? {}).join(', ')}`,
+  );
+  if (env.STORE === 'memory' && env.WORKERS > 1) {
+    lines.push(
+      `  WORKERS=${env.WORKERS}: STORE=memory keeps stock inside one process; several workers would each sell it all. Use WORKERS=1 or a shared store (sqlite, postgres, redis)`,
     );
-    throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   }
+  if (lines.length > 0) throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   return env;
 }

@@ -2,6 +2,7 @@ import { ErrorCode } from '@gtd/shared-contracts';
 import { randomUUID } from 'node:crypto';
 import { CatalogEntry } from '../catalog';
 import {
+  DependencyHealth,
   InventoryStore,
   OrderRecord,
   ProductRecord,
@@ -88,6 +89,10 @@ export class MemoryInventoryStore implements InventoryStore {
 
   async ping(): Promise<void> {
     // Always answers while the process lives.
+  }
+
+  async checkHealth(): Promise<DependencyHealth[]> {
+    return [{ name: 'memory', up: true }];
   }
 
   async close(): Promise<void> {

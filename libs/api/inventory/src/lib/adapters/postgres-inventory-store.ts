@@ -3,6 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { Pool, types } from 'pg';
 import { CatalogEntry } from '../catalog';
 import {
+  checkDependency,
+  DependencyHealth,
   InventoryStore,
   OrderRecord,
   ProductRecord,
@@ -270,6 +272,19 @@ export class PostgresInventoryStore implements InventoryStore {
 
   async ping(): Promise<void> {
     await this.pool.query('SELECT 1');
+  }
+
+  checkHealth(): Promise<DependencyHealth[]> {
+    return Promise.all([
+      checkDependency('postgres', async () => {
+        await this.ping();
+        return {
+          connections: this.pool.totalCount,
+          idle: this.pool.idleCount,
+          waiting: this.pool.waitingCount,
+        };
+      }),
+    ]);
   }
 
   async close(): Promise<void> {

@@ -6,6 +6,8 @@ import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { CatalogEntry } from '../catalog';
 import {
+  checkDependency,
+  DependencyHealth,
   InventoryStore,
   OrderRecord,
   ProductRecord,
@@ -77,6 +79,7 @@ export class RedisInventoryStore implements InventoryStore {
   private persisting?: Promise<void>;
   private stopping = false;
   private lastPersistError?: string;
+  private recovery?: Promise<boolean>;
 
   constructor(private readonly options: RedisStoreOptions) {
     this.durable = new PostgresInventoryStore({
@@ -125,11 +128,43 @@ export class RedisInventoryStore implements InventoryStore {
   }
 
   async available(productId: number): Promise<number | undefined> {
-    const counter = await this.redis.get(RedisKeys.available(productId));
+    let counter = await this.redis.get(RedisKeys.available(productId));
+    if (counter === null && (await this.recoverIfWiped())) {
+      counter = await this.redis.get(RedisKeys.available(productId));
+    }
     return counter === null ? undefined : Number(counter);
   }
 
+  /**
+   * True when Redis had lost its data (no `built-from` marker) and has been rebuilt from
+   * PostgreSQL. Orders that were only in the lost stream cannot be recovered; see the README.
+   */
+  private recoverIfWiped(): Promise<boolean> {
+    this.recovery ??= (async () => {
+      try {
+        if ((await this.redis.exists(RedisKeys.builtFrom)) === 1) return false;
+        this.logger.warn('Redis lost its data; rebuilding the stock counters from PostgreSQL');
+        await this.ensureCounters();
+        await this.ensureConsumerGroup();
+        return true;
+      } finally {
+        this.recovery = undefined;
+      }
+    })();
+    return this.recovery;
+  }
+
   async purchase(productId: number, quantity: number): Promise<PurchaseOutcome> {
+    const outcome = await this.purchaseOnce(productId, quantity);
+    // No counter: an unknown product, or a Redis that lost its data while we run. In the second
+    // case rebuild from PostgreSQL (once, shared by every caller) and try again.
+    if (!outcome.ok && outcome.code === ErrorCode.ProductNotFound && (await this.recoverIfWiped())) {
+      return this.purchaseOnce(productId, quantity);
+    }
+    return outcome;
+  }
+
+  private async purchaseOnce(productId: number, quantity: number): Promise<PurchaseOutcome> {
     const orderId = randomUUID();
     const createdAt = new Date().toISOString();
     const [status, count] = await this.redis.purchase(
@@ -180,6 +215,21 @@ export class RedisInventoryStore implements InventoryStore {
 
   async ping(): Promise<void> {
     await Promise.all([this.redis.ping(), this.durable.ping()]);
+  }
+
+  async checkHealth(): Promise<DependencyHealth[]> {
+    const [redis, postgres] = await Promise.all([
+      checkDependency('redis', async () => {
+        await this.redis.ping();
+      }),
+      ...(await this.durable.checkHealth()),
+    ]);
+    const persister = await checkDependency('persister', async () => {
+      const backlog = await this.backlog();
+      if (this.lastPersistError) throw new Error(`${this.lastPersistError} (backlog ${backlog})`);
+      return { backlog };
+    });
+    return [redis, postgres, persister];
   }
 
   /** Per-product comparison of Redis and PostgreSQL, for `npm run reconcile`. */
@@ -299,6 +349,7 @@ export class RedisInventoryStore implements InventoryStore {
         if (this.stopping) return;
         this.lastPersistError = (error as Error).message;
         this.logger.warn(`Persister: ${this.lastPersistError}; retrying`);
+        if (this.lastPersistError.includes('NOGROUP')) await this.recoverIfWiped().catch(() => false);
         await sleep(500);
       }
     }

@@ -5,6 +5,8 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { CatalogEntry } from '../catalog';
 import {
+  checkDependency,
+  DependencyHealth,
   InventoryStore,
   OrderRecord,
   ProductRecord,
@@ -143,6 +145,15 @@ export class SqliteInventoryStore implements InventoryStore {
 
   async ping(): Promise<void> {
     this.opened().db.prepare('SELECT 1').get();
+  }
+
+  checkHealth(): Promise<DependencyHealth[]> {
+    return Promise.all([
+      checkDependency('sqlite', async () => {
+        await this.ping();
+        return { path: this.options.path, queued: this.queue.length };
+      }),
+    ]);
   }
 
   async close(): Promise<void> {
