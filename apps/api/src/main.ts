@@ -25,6 +25,8 @@ async function serve(env: ApiEnvironment): Promise<void> {
   });
   app.useLogger(new ConsoleLogger());
   app.disable('x-powered-by');
+  // Express would hash every JSON body for a weak ETag no client of ours uses; skip that per-request cost.
+  app.set('etag', false);
   serveStorefront(app, env.WEB_ROOT ?? join(__dirname, '..', 'web', 'browser'));
   setupOpenApi(app, process.env['npm_package_version'] ?? '1.0.0');
   installGracefulShutdown(app, env.SHUTDOWN_TIMEOUT_MS);

@@ -2,6 +2,7 @@ import { ArgumentMetadata, Injectable, PipeTransform, ValidationError, Validatio
 import { ErrorCode, FieldError } from '@gtd/shared-contracts';
 import { getMetadataStorage } from 'class-validator';
 import { DomainError } from './domain-error';
+import { compileFastAcceptor } from './fast-accept';
 
 function flatten(errors: ValidationError[], parent = ''): FieldError[] {
   return errors.flatMap((error) => {
@@ -62,10 +63,19 @@ export class ContractValidationPipe extends ValidationPipe {
     });
   }
 
+  private readonly fastAcceptors = new WeakMap<DtoClass, ((body: object) => boolean) | undefined>();
+
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (metadata.type !== 'body') return value;
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       throw validationFailed([{ field: '(body)', messages: ['body must be a JSON object'] }]);
+    }
+    const dto = metadata.metatype as DtoClass | undefined;
+    if (dto) {
+      if (!this.fastAcceptors.has(dto)) this.fastAcceptors.set(dto, compileFastAcceptor(dto));
+      // A body that already satisfies every rule is used as is (as the DTO class, like transform
+      // would); everything else takes the full pipeline below for its per-field errors.
+      if (this.fastAcceptors.get(dto)?.(value)) return Object.assign(new dto() as object, value);
     }
     const undeclared = metadata.metatype ? undeclaredKeys(value, metadata.metatype) : [];
     try {
