@@ -118,20 +118,24 @@ export interface Volley<T> {
 
 /**
  * Fires every request before awaiting any: all are handed to one keep-alive agent at once, which
- * spreads them over up to `maxSockets` connections. Replies come back in request order.
+ * spreads them over up to `maxSockets` connections. Replies come back in request order;
+ * `onReply`, when given, sees each one as it arrives with the number answered so far.
  */
 export async function fireConcurrently<T = unknown>(
   baseUrl: string,
   specs: RequestSpec[],
   maxSockets = 256,
+  onReply?: (reply: Reply<T>, answered: number) => void,
 ): Promise<Volley<T>> {
   const agent = new Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
   const sockets = new Set<Socket>();
+  let answered = 0;
   try {
     const inFlight = specs.map((spec) => {
       const { req, reply } = open<T>(baseUrl, spec, agent);
       req.once('socket', (socket: Socket) => sockets.add(socket));
-      return reply;
+      // Called as each reply settles (in arrival order), e.g. to crash a server mid-volley.
+      return onReply ? reply.then((r) => (onReply(r, ++answered), r)) : reply;
     });
     const replies = await Promise.all(inFlight);
     return { replies, sockets: sockets.size };
@@ -146,11 +150,13 @@ export function volley<T = unknown>(
   n: number,
   make: (i: number) => RequestSpec,
   maxSockets = 256,
+  onReply?: (reply: Reply<T>, answered: number) => void,
 ): Promise<Volley<T>> {
   return fireConcurrently<T>(
     baseUrl,
     Array.from({ length: n }, (_, i) => make(i)),
     maxSockets,
+    onReply,
   );
 }
 

@@ -1,9 +1,10 @@
 import { ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { send } from './http';
+import { descendantPids, isAlive, signalPid } from './processes';
 
 /** The workspace root, whatever directory jest was started from. */
 export const WORKSPACE_ROOT = resolve(__dirname, '../../../..');
@@ -108,7 +109,10 @@ const API_VARIABLES = [
   'SHUTDOWN_TIMEOUT_MS',
   'WEB_ROOT',
   'DATABASE_URL',
+  'DATABASE_POOL_SIZE',
   'REDIS_URL',
+  'REDIS_PREFIX',
+  'REDIS_CLAIM_IDLE_MS',
   'WORKERS',
   'ADMIN_TOKEN',
   'BUY_RATE_LIMIT',
@@ -127,11 +131,11 @@ interface Spawned {
   stderr(): string;
 }
 
-function spawnServer(env: Record<string, string>): Spawned {
+function spawnServer(env: Record<string, string>, args: readonly string[] = []): Spawned {
   if (!existsSync(SERVER_MAIN)) {
     throw new Error(`${SERVER_MAIN} is missing: build the API first (npx nx run api:build)`);
   }
-  const child = spawn(process.execPath, [SERVER_MAIN], {
+  const child = spawn(process.execPath, [SERVER_MAIN, ...args], {
     cwd: WORKSPACE_ROOT,
     env: serverEnvironment(env),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -247,9 +251,54 @@ export async function runUntilExit(env: Record<string, string>): Promise<FailedS
   return { ...status, stdout: spawned.stdout(), stderr: spawned.stderr() };
 }
 
-/** Kills every server still running and removes every temp folder; call from afterAll/afterEach. */
+export interface CommandResult extends ExitStatus {
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs a command of the built API (e.g. `reconcile --repair`) to completion with the same
+ * environment handling as a server, and resolves with its exit status and output.
+ */
+export async function runApiCommand(
+  args: readonly string[],
+  env: Record<string, string>,
+  timeoutMs = START_TIMEOUT_MS,
+): Promise<CommandResult> {
+  const spawned = spawnServer(env, args);
+  const status = await withTimeout(spawned.exited, timeoutMs, () => {
+    spawned.child.kill('SIGKILL');
+    return new Error(
+      `\`main.js ${args.join(' ')}\` did not finish within ${timeoutMs} ms\n` +
+        `--- stdout\n${spawned.stdout()}\n--- stderr\n${spawned.stderr()}`,
+    );
+  });
+  return { ...status, stdout: spawned.stdout(), stderr: spawned.stderr() };
+}
+
+function runsApi(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').includes(SERVER_MAIN);
+  } catch {
+    return false;
+  }
+}
+
+/** Processes a spec saw (e.g. cluster workers) that `cleanup()` must not leave running. */
+const trackedPids = new Set<number>();
+
+/** Remembers pids for `cleanup()`, e.g. the workers of a primary that a spec may SIGKILL. */
+export function trackPids(pids: readonly number[]): void {
+  for (const pid of pids) trackedPids.add(pid);
+}
+
+/**
+ * Kills every server still running (and whatever it forked, e.g. cluster workers) and removes
+ * every temp folder; call from afterAll/afterEach.
+ */
 export async function cleanup(): Promise<void> {
   const children = [...liveChildren];
+  const forked = children.flatMap((child) => (child.pid === undefined ? [] : descendantPids(child.pid)));
   await Promise.all(
     children.map(
       (child) =>
@@ -260,6 +309,13 @@ export async function cleanup(): Promise<void> {
         }),
     ),
   );
+  // Workers orphaned by a killed primary; a pid is only signalled while it is still a live process
+  // of the built API (never a stranger that happens to reuse the number).
+  const strays = [...new Set([...forked, ...trackedPids])].filter((pid) => isAlive(pid) && runsApi(pid));
+  for (const pid of strays) signalPid(pid, 'SIGKILL');
+  const deadline = Date.now() + EXIT_TIMEOUT_MS;
+  while (strays.some(isAlive) && Date.now() < deadline) await sleep(50);
+  trackedPids.clear();
   for (const dir of tempDirs) rmSync(dir, { recursive: true, force: true });
   tempDirs.clear();
 }
