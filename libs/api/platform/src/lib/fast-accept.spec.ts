@@ -25,7 +25,7 @@ describe('compileFastAcceptor', () => {
     { productId: 1, quantity: 1.5 },
     { productId: '1', quantity: 1 },
     { productId: 1, quantity: 1, extra: true },
-    { productId: 1e309, quantity: 1 },
+    { productId: Number.POSITIVE_INFINITY, quantity: 1 },
     { productId: -1, quantity: 1 },
     { productId: 1, quantity: null },
     JSON.parse('{"productId":1,"quantity":1,"__proto__":{}}'),
