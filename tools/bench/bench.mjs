@@ -53,6 +53,7 @@ const API_VARIABLES = [
   'PORT',
   'HOST',
   'STORE',
+  'HTTP_ADAPTER',
   'SQLITE_PATH',
   'CATALOG',
   'DATABASE_URL',

@@ -1,13 +1,11 @@
 import { ConsoleLogger, Logger } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
-import type { NestExpressApplication } from '@nestjs/platform-express';
 import cluster from 'node:cluster';
 import { join } from 'node:path';
 import { formatReconcileReport, reconcileRedis } from '@gtd/api-inventory';
 import {
   ApiEnvironment,
+  createHttpApp,
   installGracefulShutdown,
-  serveStorefront,
   setupOpenApi,
   superviseWorkers,
   validateEnvironment,
@@ -15,27 +13,25 @@ import {
 import { AppModule, inventoryOptions } from './app/app.module';
 
 async function serve(env: ApiEnvironment): Promise<void> {
-  // abortOnError: false — a bad catalogue or store must exit with its message, not abort().
-  // logger: false while the modules start — a failed start-up is reported once, by the catch
-  // below, instead of also as Nest's stack trace.
-  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(env), {
-    bodyParser: false,
-    abortOnError: false,
-    logger: false,
-  });
+  const app = await createHttpApp(
+    AppModule.forRoot(env),
+    env.HTTP_ADAPTER,
+    env.WEB_ROOT ?? join(__dirname, '..', 'web', 'browser'),
+  );
   app.useLogger(new ConsoleLogger());
-  app.disable('x-powered-by');
-  // Express would hash every JSON body for a weak ETag no client of ours uses; skip that per-request cost.
-  app.set('etag', false);
-  serveStorefront(app, env.WEB_ROOT ?? join(__dirname, '..', 'web', 'browser'));
   setupOpenApi(app, process.env['npm_package_version'] ?? '1.0.0');
   installGracefulShutdown(app, env.SHUTDOWN_TIMEOUT_MS);
-  if (env.HOST) await app.listen(env.PORT, env.HOST);
+  // Without a host Fastify would listen on localhost only; Node's default (every interface) is wanted.
+  const host = env.HOST ?? (env.HTTP_ADAPTER === 'fastify' ? '0.0.0.0' : undefined);
+  if (host) await app.listen(env.PORT, host);
   else await app.listen(env.PORT);
   const shown = env.HOST && env.HOST !== '0.0.0.0' && env.HOST !== '::' ? env.HOST : 'localhost';
   const url = `http://${shown}:${(app.getHttpServer().address() as { port: number }).port}`;
   if (!cluster.isWorker || cluster.worker?.id === 1) {
-    Logger.log(`Golden Ticket Drop on ${url} (store: ${env.STORE}); API docs at ${url}/docs`, 'Bootstrap');
+    Logger.log(
+      `Golden Ticket Drop on ${url} (store: ${env.STORE}, ${env.HTTP_ADAPTER}); API docs at ${url}/docs`,
+      'Bootstrap',
+    );
   }
 }
 

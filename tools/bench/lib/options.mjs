@@ -87,11 +87,28 @@ export const SERVER_CONFIGS = [
   { name: 'postgres-w2', store: 'postgres', workers: 2, needs: ['postgres'] },
   { name: 'redis', store: 'redis', workers: 1, needs: ['postgres', 'redis'] },
   { name: 'redis-w2', store: 'redis', workers: 2, needs: ['postgres', 'redis'] },
+  // The same stores on Fastify (HTTP_ADAPTER=fastify); the rows above run on Express, the default.
+  { name: 'memory-fastify', store: 'memory', workers: 1, needs: [], env: { HTTP_ADAPTER: 'fastify' } },
+  { name: 'sqlite-fastify', store: 'sqlite', workers: 1, needs: [], env: { HTTP_ADAPTER: 'fastify' } },
+  {
+    name: 'redis-fastify',
+    store: 'redis',
+    workers: 1,
+    needs: ['postgres', 'redis'],
+    env: { HTTP_ADAPTER: 'fastify' },
+  },
+  {
+    name: 'redis-fastify-w2',
+    store: 'redis',
+    workers: 2,
+    needs: ['postgres', 'redis'],
+    env: { HTTP_ADAPTER: 'fastify' },
+  },
 ];
 
 export const BASELINE_NAME = 'baseline';
 
-const QUICK = { duration: 3, warmup: 0.5, connections: [64], stores: ['memory', 'sqlite'] };
+const QUICK = { duration: 3, warmup: 0.5, connections: [64], stores: ['memory', 'sqlite', 'memory-fastify'] };
 const FULL = { duration: 7, warmup: 1, connections: [64, 256], stores: SERVER_CONFIGS.map((c) => c.name) };
 
 const USAGE = `Usage: node tools/bench/bench.mjs [options]

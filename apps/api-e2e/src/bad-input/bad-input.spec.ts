@@ -6,6 +6,7 @@ import { RequestSpec, send } from '../support/http';
 import {
   catalogWithStocks,
   cleanup,
+  HTTP_ADAPTERS,
   makeTempDir,
   RunningServer,
   startServer,
@@ -200,46 +201,50 @@ const CASES: BadRequestCase[] = [
 /** Signs of a leaked stack trace or server file layout. */
 const LEAKS = [/\n\s*at\s/, /node_modules/, /\/work\//, /dist\/apps/, /\.[cm]?[jt]s:\d+/];
 
-describe('bad requests: each refused with its 4xx, its code and no side effect', () => {
-  let server: RunningServer;
-  let stockBefore: Record<number, number>;
+describe.each(HTTP_ADAPTERS)(
+  'bad requests on %s: each refused with its 4xx, its code and no side effect',
+  (httpAdapter) => {
+    let server: RunningServer;
+    let stockBefore: Record<number, number>;
 
-  beforeAll(async () => {
-    const dir = makeTempDir();
-    server = await startServer({
-      catalogPath: writeCatalog(dir, catalogWithStocks(10, 5, 3)),
-      sqlitePath: `${dir}/drop.sqlite`,
+    beforeAll(async () => {
+      const dir = makeTempDir();
+      server = await startServer({
+        catalogPath: writeCatalog(dir, catalogWithStocks(10, 5, 3)),
+        sqlitePath: `${dir}/drop.sqlite`,
+        env: { HTTP_ADAPTER: httpAdapter },
+      });
+      stockBefore = await stockSnapshot(server.baseUrl);
     });
-    stockBefore = await stockSnapshot(server.baseUrl);
-  });
 
-  afterAll(cleanup);
+    afterAll(cleanup);
 
-  it('covers at least 30 distinct bad requests', () => {
-    expect(CASES.length).toBeGreaterThanOrEqual(30);
-    expect(new Set(CASES.map((c) => c.name)).size).toBe(CASES.length);
-  });
+    it('covers at least 30 distinct bad requests', () => {
+      expect(CASES.length).toBeGreaterThanOrEqual(30);
+      expect(new Set(CASES.map((c) => c.name)).size).toBe(CASES.length);
+    });
 
-  it.each(CASES)('$name → $status $code', async ({ name, status, code, field, ...spec }) => {
-    const reply = await send<ProblemDetails>(server.baseUrl, spec);
-    const context = `${name}: ${reply.status} ${reply.error ?? ''} ${reply.text.slice(0, 300)}`;
+    it.each(CASES)('$name → $status $code', async ({ name, status, code, field, ...spec }) => {
+      const reply = await send<ProblemDetails>(server.baseUrl, spec);
+      const context = `${name}: ${reply.status} ${reply.error ?? ''} ${reply.text.slice(0, 300)}`;
 
-    expect({ context, status: reply.status }).toEqual({ context, status });
-    expect(reply.headers['content-type']).toMatch(/^application\/problem\+json/);
-    expect(reply.body).toMatchObject({ status, code, type: problemType(code) });
-    expect(typeof reply.body.detail).toBe('string');
-    expect(reply.body.detail.length).toBeGreaterThan(0);
-    if (field !== undefined) {
-      expect(reply.body.errors?.map((e) => e.field)).toContain(field);
-    }
-    for (const leak of LEAKS) expect(reply.text).not.toMatch(leak);
-  });
+      expect({ context, status: reply.status }).toEqual({ context, status });
+      expect(reply.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(reply.body).toMatchObject({ status, code, type: problemType(code) });
+      expect(typeof reply.body.detail).toBe('string');
+      expect(reply.body.detail.length).toBeGreaterThan(0);
+      if (field !== undefined) {
+        expect(reply.body.errors?.map((e) => e.field)).toContain(field);
+      }
+      for (const leak of LEAKS) expect(reply.text).not.toMatch(leak);
+    });
 
-  it('leaves every stock as it was and the server healthy', async () => {
-    expect(await stockSnapshot(server.baseUrl)).toEqual(stockBefore);
-    const health = await send(server.baseUrl, { path: '/health' });
-    expect(health.status).toBe(200);
-    // No request above reached the store as a purchase: nothing but the catalogue's counts.
-    expect(stockBefore).toEqual({ 1: 10, 2: 5, 3: 3 });
-  });
-});
+    it('leaves every stock as it was and the server healthy', async () => {
+      expect(await stockSnapshot(server.baseUrl)).toEqual(stockBefore);
+      const health = await send(server.baseUrl, { path: '/health' });
+      expect(health.status).toBe(200);
+      // No request above reached the store as a purchase: nothing but the catalogue's counts.
+      expect(stockBefore).toEqual({ 1: 10, 2: 5, 3: 3 });
+    });
+  },
+);

@@ -7,6 +7,7 @@ import { open, send, tally } from '../support/http';
 import {
   catalogWithStocks,
   cleanup,
+  HTTP_ADAPTERS,
   makeTempDir,
   runUntilExit,
   startServer,
@@ -29,7 +30,7 @@ function connected(sockets: Promise<Socket>[]): Promise<void> {
 describe('process lifecycle', () => {
   afterAll(cleanup);
 
-  describe('SIGTERM with purchases in flight', () => {
+  describe.each(HTTP_ADAPTERS)('SIGTERM with purchases in flight on %s', (httpAdapter) => {
     const STOCK = 60;
     const IN_FLIGHT = 100;
 
@@ -38,7 +39,7 @@ describe('process lifecycle', () => {
       const options = {
         catalogPath: writeCatalog(dir, catalogWithStocks(STOCK)),
         sqlitePath: join(dir, 'drop.sqlite'),
-        env: { SHUTDOWN_TIMEOUT_MS: '30000' },
+        env: { SHUTDOWN_TIMEOUT_MS: '30000', HTTP_ADAPTER: httpAdapter },
       };
       const server = await startServer(options);
 

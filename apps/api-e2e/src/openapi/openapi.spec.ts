@@ -3,6 +3,7 @@ import { send } from '../support/http';
 import {
   catalogWithStocks,
   cleanup,
+  HTTP_ADAPTERS,
   makeTempDir,
   RunningServer,
   startServer,
@@ -33,7 +34,7 @@ const ROUTES: [method: string, path: string, statuses: string[]][] = [
   ['get', '/health', ['200', '503']],
 ];
 
-describe('OpenAPI document and Swagger UI', () => {
+describe.each(HTTP_ADAPTERS)('OpenAPI document and Swagger UI on %s', (httpAdapter) => {
   let server: RunningServer;
   let doc: OpenApiDocument;
 
@@ -42,6 +43,7 @@ describe('OpenAPI document and Swagger UI', () => {
     server = await startServer({
       catalogPath: writeCatalog(dir, catalogWithStocks(1)),
       sqlitePath: `${dir}/drop.sqlite`,
+      env: { HTTP_ADAPTER: httpAdapter },
     });
     const reply = await send<OpenApiDocument>(server.baseUrl, { path: ApiRoutes.openApiJson });
     expect(reply.status).toBe(200);

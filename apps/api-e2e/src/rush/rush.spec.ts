@@ -12,6 +12,7 @@ import { Reply, send, tally, volley } from '../support/http';
 import {
   catalogWithStocks,
   cleanup,
+  HTTP_ADAPTERS,
   makeTempDir,
   RunningServer,
   startServer,
@@ -22,7 +23,7 @@ import {
  * The drop itself: far more buyers than stock, all at the same moment, over hundreds of
  * connections to one built server on a real SQLite file.
  */
-describe('rush: concurrent POST /buy against one server', () => {
+describe.each(HTTP_ADAPTERS)('rush on %s: concurrent POST /buy against one server', (httpAdapter) => {
   const GOLDEN_STOCK = 500;
   const MIXED_STOCK = 300;
   let server: RunningServer;
@@ -32,6 +33,7 @@ describe('rush: concurrent POST /buy against one server', () => {
     server = await startServer({
       catalogPath: writeCatalog(dir, catalogWithStocks(GOLDEN_STOCK, MIXED_STOCK, 2)),
       sqlitePath: `${dir}/drop.sqlite`,
+      env: { HTTP_ADAPTER: httpAdapter },
     });
   });
 

@@ -98,6 +98,9 @@ export function freePort(): Promise<number> {
   });
 }
 
+/** The HTTP platforms the API runs on; the contract specs run on each. */
+export const HTTP_ADAPTERS = ['express', 'fastify'] as const;
+
 /** The variables the API reads; the parent's values never leak into a spawned server. */
 const API_VARIABLES = [
   'PORT',
@@ -114,6 +117,7 @@ const API_VARIABLES = [
   'REDIS_PREFIX',
   'REDIS_CLAIM_IDLE_MS',
   'WORKERS',
+  'HTTP_ADAPTER',
   'ADMIN_TOKEN',
   'BUY_RATE_LIMIT',
 ];

@@ -59,13 +59,18 @@ export class ApiServer {
   private constructor(
     readonly port: number,
     catalog: CatalogEntry[],
+    private readonly extraEnv: Record<string, string>,
   ) {
     this.baseUrl = `http://127.0.0.1:${port}`;
     this.dir = mkdtempSync(join(tmpdir(), 'gtd-web-e2e-'));
     writeFileSync(join(this.dir, 'catalog.json'), JSON.stringify(catalog));
   }
 
-  static async launch(catalog: CatalogEntry[] = [GOLDEN_TICKET]): Promise<ApiServer> {
+  /** `env`: extra settings for the API, e.g. `{ HTTP_ADAPTER: 'fastify' }`. */
+  static async launch(
+    catalog: CatalogEntry[] = [GOLDEN_TICKET],
+    env: Record<string, string> = {},
+  ): Promise<ApiServer> {
     for (const file of [API_MAIN, WEB_INDEX]) {
       if (!existsSync(file)) {
         throw new Error(
@@ -73,7 +78,7 @@ export class ApiServer {
         );
       }
     }
-    const server = new ApiServer(await freePort(), catalog);
+    const server = new ApiServer(await freePort(), catalog, env);
     await server.start();
     return server;
   }
@@ -94,6 +99,8 @@ export class ApiServer {
         STORE: 'sqlite',
         SQLITE_PATH: join(this.dir, 'drop.sqlite'),
         CATALOG: join(this.dir, 'catalog.json'),
+        HTTP_ADAPTER: 'express',
+        ...this.extraEnv,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

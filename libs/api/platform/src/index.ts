@@ -1,4 +1,5 @@
 export * from './lib/api-problem.decorator';
+export * from './lib/body-rules';
 export * from './lib/config';
 export * from './lib/domain-error';
 export * from './lib/http-platform.module';
@@ -10,3 +11,4 @@ export * from './lib/shutdown';
 export * from './lib/validation';
 export * from './lib/storefront';
 export * from './lib/workers';
+export * from './lib/http-app';

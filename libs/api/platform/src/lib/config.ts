@@ -12,6 +12,9 @@ import {
   validateSync,
 } from 'class-validator';
 
+export const HTTP_ADAPTERS = ['express', 'fastify'] as const;
+export type HttpAdapterKind = (typeof HTTP_ADAPTERS)[number];
+
 export const STORE_KINDS = ['sqlite', 'memory', 'postgres', 'redis'] as const;
 export type StoreKind = (typeof STORE_KINDS)[number];
 
@@ -37,6 +40,10 @@ export class ApiEnvironment {
 
   @IsIn(STORE_KINDS)
   STORE: StoreKind = 'sqlite';
+
+  /** HTTP platform under Nest; both serve the same contract. */
+  @IsIn(HTTP_ADAPTERS)
+  HTTP_ADAPTER: HttpAdapterKind = 'express';
 
   @IsString()
   @MinLength(1)

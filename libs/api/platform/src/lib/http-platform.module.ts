@@ -1,5 +1,5 @@
 import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
-import { APP_FILTER, APP_PIPE } from '@nestjs/core';
+import { APP_FILTER, APP_PIPE, HttpAdapterHost } from '@nestjs/core';
 import { JsonBodyMiddleware } from './json-body';
 import { ProblemDetailsFilter } from './problem.filter';
 import { ContractValidationPipe } from './validation';
@@ -15,7 +15,12 @@ import { ContractValidationPipe } from './validation';
   ],
 })
 export class HttpPlatformModule implements NestModule {
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
   configure(consumer: MiddlewareConsumer): void {
+    // On Fastify the same rules live in its content-type parser (fastify-body.ts): a Nest
+    // middleware would read the body stream before Fastify could.
+    if (this.adapterHost.httpAdapter?.getType() !== 'express') return;
     consumer.apply(JsonBodyMiddleware).forRoutes({ path: '*path', method: RequestMethod.ALL });
   }
 }

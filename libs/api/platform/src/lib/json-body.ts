@@ -2,10 +2,9 @@ import { Injectable, NestMiddleware } from '@nestjs/common';
 import { ErrorCode } from '@gtd/shared-contracts';
 import { json } from 'express';
 import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage } from 'node:http';
+import { BodyProblem, MAX_BODY_BYTES } from './body-rules';
 import { DomainError } from './domain-error';
-
-/** Bodies are small by design (a purchase is two numbers); anything bigger is refused early. */
-export const MAX_BODY_BYTES = 16 * 1024;
 
 // strict: false — well-formed JSON that is not an object (`null`, `42`) reaches the validation
 // pipe and is refused there as VALIDATION_FAILED; MALFORMED_JSON is kept for broken syntax.
@@ -13,37 +12,37 @@ const parseJson = json({ limit: MAX_BODY_BYTES, strict: false, type: () => true 
 
 /** body-parser's error `type`s, mapped to our codes so the client sees why its body was refused. */
 const PARSER_ERRORS: Record<string, [ErrorCode, string]> = {
-  'entity.parse.failed': [ErrorCode.MalformedJson, 'The request body is not well-formed JSON.'],
-  'entity.too.large': [ErrorCode.PayloadTooLarge, `The request body is larger than ${MAX_BODY_BYTES} bytes.`],
-  'encoding.unsupported': [
-    ErrorCode.UnsupportedMediaType,
-    'The request body uses an unsupported content encoding.',
-  ],
-  'charset.unsupported': [ErrorCode.UnsupportedMediaType, 'The request body uses an unsupported charset.'],
+  'entity.parse.failed': [ErrorCode.MalformedJson, BodyProblem.malformed],
+  'entity.too.large': [ErrorCode.PayloadTooLarge, BodyProblem.tooLarge],
+  'encoding.unsupported': [ErrorCode.UnsupportedMediaType, BodyProblem.encoding],
+  'charset.unsupported': [ErrorCode.UnsupportedMediaType, BodyProblem.charset],
 };
 
 /**
  * Everything body-parser reports is about the bytes the client sent (bad syntax, bad gzip, too
  * big, cut off), so it is a 4xx; decompression errors carry no `type`, hence the fallback.
  */
-function bodyError(error: unknown): DomainError {
+export function bodyError(error: unknown): DomainError {
   const type = (error as { type?: unknown }).type;
   const [code, detail] = (typeof type === 'string' && PARSER_ERRORS[type]) || [
     ErrorCode.BadRequest,
-    'The request body could not be read.',
+    BodyProblem.unreadable,
   ];
   return new DomainError(code, detail);
 }
 
-function hasBody(req: Request): boolean {
+export function hasBody(req: IncomingMessage): boolean {
   const length = req.headers['content-length'];
   return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
 }
 
-function isJson(req: Request): boolean {
+export function isJson(req: IncomingMessage): boolean {
   const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
   return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
 }
+
+export const notJsonError = (): DomainError =>
+  new DomainError(ErrorCode.UnsupportedMediaType, BodyProblem.notJson);
 
 /**
  * Parses JSON bodies as Nest middleware (not Express-level) so parser errors reach the one
@@ -58,7 +57,7 @@ export class JsonBodyMiddleware implements NestMiddleware {
       return;
     }
     if (!isJson(req)) {
-      next(new DomainError(ErrorCode.UnsupportedMediaType, 'Send the request body as application/json.'));
+      next(notJsonError());
       return;
     }
     parseJson(req, res, (error?: unknown) => next(error === undefined ? undefined : bodyError(error)));

@@ -5,7 +5,7 @@ import { PROBLEM_CATALOGUE } from './problem';
 import { ProblemDetailsFilter } from './problem.filter';
 
 describe('ProblemDetailsFilter', () => {
-  const filter = new ProblemDetailsFilter();
+  const filter = new ProblemDetailsFilter({} as never);
 
   it('maps a domain error by its code, keeping its extensions', () => {
     const problem = filter.toProblem(

@@ -1,7 +1,8 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import { ErrorCode, ProblemDetails } from '@gtd/shared-contracts';
-import type { Request, Response } from 'express';
 import { DomainError } from './domain-error';
+import { BodyProblem } from './body-rules';
 import { buildProblem } from './problem';
 
 const STATUS_CODES: Record<number, ErrorCode> = {
@@ -20,16 +21,20 @@ const STATUS_CODES: Record<number, ErrorCode> = {
 export class ProblemDetailsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
+  constructor(private readonly adapterHost: HttpAdapterHost) {}
+
+  // Through the adapter host, so Express and Fastify answer byte for byte the same.
   catch(exception: unknown, host: ArgumentsHost): void {
+    const { httpAdapter } = this.adapterHost;
     const http = host.switchToHttp();
-    const request = http.getRequest<Request>();
-    const response = http.getResponse<Response>();
-    const problem = this.toProblem(exception, request.originalUrl ?? request.url);
-    if (response.headersSent) {
-      response.end();
+    const response = http.getResponse<unknown>();
+    const problem = this.toProblem(exception, String(httpAdapter.getRequestUrl(http.getRequest())));
+    if (httpAdapter.isHeadersSent(response)) {
+      httpAdapter.end(response);
       return;
     }
-    response.status(problem.status).type('application/problem+json').send(JSON.stringify(problem));
+    httpAdapter.setHeader(response, 'Content-Type', 'application/problem+json; charset=utf-8');
+    httpAdapter.reply(response, JSON.stringify(problem), problem.status);
   }
 
   toProblem(exception: unknown, instance: string): ProblemDetails {
@@ -40,8 +45,14 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       const status = exception.getStatus();
       if (status < 500 || status === 503) {
         const code = STATUS_CODES[status] ?? ErrorCode.BadRequest;
+        // Framework messages differ between Express and Fastify; where one code has one meaning,
+        // say it in our words so both platforms answer alike.
         const detail =
-          code === ErrorCode.RouteNotFound ? `No route for ${instance.split('?')[0]}.` : exception.message;
+          code === ErrorCode.RouteNotFound
+            ? `No route for ${instance.split('?')[0]}.`
+            : code === ErrorCode.PayloadTooLarge
+              ? BodyProblem.tooLarge
+              : exception.message;
         return { ...buildProblem(code, detail, instance), status };
       }
     }

@@ -1,51 +1,88 @@
 import { Logger } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { API_PATH_ROOTS } from '@gtd/shared-contracts';
+import fastifyStatic from '@fastify/static';
+import accepts from 'accepts';
 import { static as serveFiles } from 'express';
 import type { NextFunction, Request, Response } from 'express';
+import type { IncomingMessage } from 'node:http';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** Angular's production build names files by content hash, so they never change under one name. */
 const HASHED_ASSET = /-[A-Z0-9]{8,}\.(js|css|woff2?)$/;
+const apiRoots = new Set(API_PATH_ROOTS);
+
+/** Hashed assets forever; the page itself revalidated, so a new release is picked up at once. */
+const cacheControl = (path: string) =>
+  path.endsWith('index.html')
+    ? 'no-cache'
+    : HASHED_ASSET.test(path)
+      ? 'public, max-age=31536000, immutable'
+      : 'public, max-age=300';
 
 /**
- * Serves the storefront's production build from the API's origin. Files are served as they are;
- * a browser navigation (GET/HEAD asking for HTML) to any non-API path gets index.html, so deep
- * links like /drops/1 survive a reload; `/` is the page for every client. API clients asking for JSON at an unknown path still get
- * the API's 404 problem answer, never the page.
- *
- * Registered on Express before Nest's router so a static file costs no Nest pipeline.
+ * A browser navigation to a page of the storefront: GET/HEAD outside the API's path roots, from a
+ * client that prefers HTML to JSON (`/` is the page for every client). API clients asking for JSON
+ * at an unknown path keep getting the API's 404 problem answer, never the page.
+ */
+function wantsPage(req: IncomingMessage, path: string): boolean {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return false;
+  if (apiRoots.has(path.split('/')[1] ?? '')) return false;
+  return path === '/' || accepts(req).type(['json', 'html']) === 'html';
+}
+
+function storefrontIndex(root: string): string | undefined {
+  const indexFile = join(root, 'index.html');
+  if (existsSync(indexFile)) return indexFile;
+  new Logger('Storefront').warn(`No storefront build at ${root}; serving the API only (npx nx build web)`);
+  return undefined;
+}
+
+/**
+ * Serves the storefront's production build from the API's origin: its files as they are, and
+ * index.html for page navigations so deep links like /drops/1 survive a reload. Registered on
+ * Express before Nest's router, so a static file costs no Nest pipeline.
  */
 export function serveStorefront(app: NestExpressApplication, root: string): boolean {
-  const indexFile = join(root, 'index.html');
-  if (!existsSync(indexFile)) {
-    new Logger('Storefront').warn(`No storefront build at ${root}; serving the API only (npx nx build web)`);
-    return false;
-  }
-  const apiRoots = new Set(API_PATH_ROOTS);
+  const indexFile = storefrontIndex(root);
+  if (!indexFile) return false;
   app.use(
     serveFiles(root, {
       index: false,
-      setHeaders: (res, path) =>
-        res.setHeader(
-          'Cache-Control',
-          HASHED_ASSET.test(path) ? 'public, max-age=31536000, immutable' : 'public, max-age=300',
-        ),
+      setHeaders: (res, path) => res.setHeader('Cache-Control', cacheControl(path)),
     }),
   );
   app.use((req: Request, res: Response, next: NextFunction) => {
-    const firstSegment = req.path.split('/')[1] ?? '';
-    const wantsPage =
-      (req.method === 'GET' || req.method === 'HEAD') &&
-      !apiRoots.has(firstSegment) &&
-      (req.path === '/' || req.accepts(['json', 'html']) === 'html');
-    if (!wantsPage) {
+    if (!wantsPage(req, req.path)) {
       next();
       return;
     }
-    res.setHeader('Cache-Control', 'no-cache');
+    res.setHeader('Cache-Control', cacheControl(indexFile));
     res.sendFile(indexFile);
   });
+  return true;
+}
+
+/** The same for Fastify: files through @fastify/static, the page for navigations that found no route. */
+export async function serveStorefrontOnFastify(app: NestFastifyApplication, root: string): Promise<boolean> {
+  if (!storefrontIndex(root)) return false;
+  await app.register(fastifyStatic, {
+    root,
+    index: false,
+    wildcard: false,
+    setHeaders: (reply, path) => reply.header('Cache-Control', cacheControl(path)),
+  });
+  app
+    .getHttpAdapter()
+    .getInstance()
+    .addHook('onRequest', (request, reply, done) => {
+      if (!request.is404 || !wantsPage(request.raw, request.url.split('?')[0])) {
+        done();
+        return;
+      }
+      void reply.sendFile('index.html');
+    });
   return true;
 }

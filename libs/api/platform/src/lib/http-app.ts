@@ -1,0 +1,55 @@
+import { DynamicModule, INestApplication } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { HttpAdapterKind } from './config';
+import { ErrorCode } from '@gtd/shared-contracts';
+import { installFastifyJsonBody } from './fastify-body';
+import { buildProblem } from './problem';
+import { MAX_BODY_BYTES } from './body-rules';
+import { serveStorefront, serveStorefrontOnFastify } from './storefront';
+
+// abortOnError: false — a bad catalogue or store must exit with its message, not abort().
+// logger: false while the modules start — a failed start-up is reported once, by the caller,
+// instead of also as Nest's stack trace; the caller installs the logger once the app exists.
+const STARTUP = { bodyParser: false, abortOnError: false, logger: false } as const;
+
+/**
+ * The Nest app on the chosen HTTP platform, with the same contract on both: body rules, error
+ * bodies, storefront serving. Express is the default (the platform the design names); Fastify
+ * is the faster one.
+ */
+export async function createHttpApp(
+  module: DynamicModule,
+  kind: HttpAdapterKind,
+  webRoot: string,
+): Promise<INestApplication> {
+  if (kind === 'fastify') {
+    const adapter = new FastifyAdapter({
+      bodyLimit: MAX_BODY_BYTES,
+      // Keep such keys so the validation pipe refuses them by name, as on Express.
+      onProtoPoisoning: 'ignore',
+      onConstructorPoisoning: 'ignore',
+      // Errors Fastify raises before routing (a URL that does not decode) get the same problem
+      // body as everything else; Express reports the same case through Nest's filter.
+      frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
+        const problem = buildProblem(ErrorCode.BadRequest, error.message, request.url);
+        void reply
+          .status(problem.status)
+          .type('application/problem+json; charset=utf-8')
+          .send(JSON.stringify(problem));
+      },
+    });
+    const app = await NestFactory.create<NestFastifyApplication>(module, adapter, STARTUP);
+    installFastifyJsonBody(app.getHttpAdapter().getInstance());
+    await serveStorefrontOnFastify(app, webRoot);
+    return app;
+  }
+  const app = await NestFactory.create<NestExpressApplication>(module, STARTUP);
+  app.disable('x-powered-by');
+  // Express would hash every JSON body for a weak ETag no client of ours uses.
+  app.set('etag', false);
+  serveStorefront(app, webRoot);
+  return app;
+}
