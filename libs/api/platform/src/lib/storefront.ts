@@ -2,7 +2,6 @@ import { Logger } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { API_PATH_ROOTS } from '@gtd/shared-contracts';
-import fastifyStatic from '@fastify/static';
 import accepts from 'accepts';
 import { static as serveFiles } from 'express';
 import type { NextFunction, Request, Response } from 'express';
@@ -68,6 +67,9 @@ export function serveStorefront(app: NestExpressApplication, root: string): bool
 /** The same for Fastify: files through @fastify/static, the page for navigations that found no route. */
 export async function serveStorefrontOnFastify(app: NestFastifyApplication, root: string): Promise<boolean> {
   if (!storefrontIndex(root)) return false;
+  // Loaded only on Fastify: its dependencies are ES modules, which Node 20 loads but Jest's CommonJS
+  // runtime cannot, and no Express process needs them.
+  const { default: fastifyStatic } = await import('@fastify/static');
   await app.register(fastifyStatic, {
     root,
     index: false,
