@@ -17,7 +17,12 @@ export class DomainError extends Error {
     message: string,
     readonly extensions: ProblemExtensions = {},
   ) {
+    // A domain error is an answer (sold out, not found), not a bug: its stack is never shown or
+    // logged, and capturing it is a large part of what a SOLD_OUT costs on the hot path.
+    const stackTraceLimit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
     super(message);
+    Error.stackTraceLimit = stackTraceLimit;
     this.name = 'DomainError';
   }
 }
