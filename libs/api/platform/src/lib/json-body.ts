@@ -22,7 +22,7 @@ const PARSER_ERRORS: Record<string, [ErrorCode, string]> = {
  * Everything body-parser reports is about the bytes the client sent (bad syntax, bad gzip, too
  * big, cut off), so it is a 4xx; decompression errors carry no `type`, hence the fallback.
  */
-export function bodyError(error: unknown): DomainError {
+function bodyError(error: unknown): DomainError {
   const type = (error as { type?: unknown }).type;
   const [code, detail] = (typeof type === 'string' && PARSER_ERRORS[type]) || [
     ErrorCode.BadRequest,
@@ -31,7 +31,7 @@ export function bodyError(error: unknown): DomainError {
   return new DomainError(code, detail);
 }
 
-export function hasBody(req: IncomingMessage): boolean {
+function hasBody(req: IncomingMessage): boolean {
   const length = req.headers['content-length'];
   return (length !== undefined && length !== '0') || req.headers['transfer-encoding'] !== undefined;
 }

@@ -55,5 +55,3 @@ export function superviseWorkers(count: number): void {
   logger.log(`Starting ${count} API workers`);
   for (let i = 0; i < count; i++) fork();
 }
-
-export const isWorkerProcess = (): boolean => cluster.isWorker;
