@@ -214,7 +214,14 @@ const server = createServer((req, res) => {
       }
       const left = available.get(productId);
       if (left === undefined) problem(res, 404, 'PRODUCT_NOT_FOUND', `No product ${productId}.`);
-      else send(res, 200, { productId, available: left });
+      // The same body the API answers (state and suggested poll interval included).
+      else
+        send(res, 200, {
+          productId,
+          available: left,
+          state: left === 0 ? 'sold_out' : 'live',
+          pollAfterMs: 1000,
+        });
       return;
     }
     if (path === '/health') {

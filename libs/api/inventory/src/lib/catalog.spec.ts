@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CatalogError, loadCatalogFile, parseCatalog } from './catalog';
+import { catalogDropRules, CatalogError, loadCatalogFile, parseCatalog } from './catalog';
 
 const valid = {
   id: 1,
@@ -22,7 +22,38 @@ describe('catalogue', () => {
     ]);
   });
 
+  it('accepts a scheduled, limited drop and turns it into stored rules', () => {
+    const scheduled = {
+      ...valid,
+      startsAt: '2030-01-01T10:00:00.000Z',
+      endsAt: '2030-01-01T12:00:00+01:00',
+      perBuyerLimit: 2,
+    };
+    const [entry] = parseCatalog([scheduled], 'test');
+    expect(entry).toEqual(scheduled);
+    expect(catalogDropRules(entry)).toEqual({
+      startsAtMs: Date.parse('2030-01-01T10:00:00.000Z'),
+      endsAtMs: Date.parse('2030-01-01T11:00:00.000Z'),
+      paused: false,
+      perBuyerLimit: 2,
+    });
+    expect(catalogDropRules(parseCatalog([valid], 'test')[0])).toEqual({
+      startsAtMs: null,
+      endsAtMs: null,
+      paused: false,
+      perBuyerLimit: null,
+    });
+  });
+
   it.each([
+    ['a startsAt that is no date', [{ ...valid, startsAt: 'tomorrow' }], /startsAt must be a valid ISO 8601/],
+    [
+      'an endsAt not after startsAt',
+      [{ ...valid, startsAt: '2030-01-01T10:00:00Z', endsAt: '2030-01-01T10:00:00Z' }],
+      /entry 0 \(id 1\): endsAt must be after startsAt/,
+    ],
+    ['a week date', [{ ...valid, endsAt: '2030-W01-1' }], /endsAt must be a calendar date-time/],
+    ['a perBuyerLimit of 0', [{ ...valid, perBuyerLimit: 0 }], /perBuyerLimit must not be less than 1/],
     ['not an array', { products: [] }, /must be a JSON array/],
     ['empty', [], /holds no products/],
     ['an entry that is not an object', [1], /entry 0 must be an object/],

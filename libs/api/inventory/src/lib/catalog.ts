@@ -1,6 +1,7 @@
 import { plainToInstance } from 'class-transformer';
 import {
   IsInt,
+  IsISO8601,
   IsOptional,
   IsString,
   Matches,
@@ -11,6 +12,7 @@ import {
   validateSync,
 } from 'class-validator';
 import { readFileSync } from 'node:fs';
+import type { DropRules } from './inventory-store';
 
 /** One product of a catalogue file. Prices are integers in the currency's minor unit. */
 export class CatalogEntry {
@@ -43,6 +45,33 @@ export class CatalogEntry {
   @Min(0)
   @Max(2_147_483_647)
   stock!: number;
+
+  /** ISO 8601: a drop the file schedules; purchases before it are NOT_STARTED. */
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  startsAt?: string;
+
+  /** ISO 8601: purchases at or after it are ENDED. */
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  endsAt?: string;
+
+  /** Most units one signed-in buyer may hold; absent: anyone may buy, signed in or not. */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(2_147_483_647)
+  perBuyerLimit?: number;
+}
+
+/** The rules a catalogue entry sets, as stored (a seeded drop starts unpaused). */
+export function catalogDropRules(entry: CatalogEntry): DropRules {
+  return {
+    startsAtMs: entry.startsAt == null ? null : Date.parse(entry.startsAt),
+    endsAtMs: entry.endsAt == null ? null : Date.parse(entry.endsAt),
+    paused: false,
+    perBuyerLimit: entry.perBuyerLimit ?? null,
+  };
 }
 
 export class CatalogError extends Error {
@@ -76,6 +105,19 @@ export function parseCatalog(json: unknown, source: string): CatalogEntry[] {
         e.value === undefined ? `${e.property} is missing` : Object.values(e.constraints ?? {}).join(', '),
       );
       throw new CatalogError(source, `${label}: ${reasons.join('; ')}`);
+    }
+    const { startsAtMs, endsAtMs } = catalogDropRules(entry);
+    // ISO 8601 has forms (week dates, ordinal days) that Date cannot read; refuse them here.
+    for (const [field, ms] of [
+      ['startsAt', startsAtMs],
+      ['endsAt', endsAtMs],
+    ] as const) {
+      if (Number.isNaN(ms)) {
+        throw new CatalogError(source, `${where} (id ${entry.id}): ${field} must be a calendar date-time`);
+      }
+    }
+    if (startsAtMs !== null && endsAtMs !== null && endsAtMs <= startsAtMs) {
+      throw new CatalogError(source, `${where} (id ${entry.id}): endsAt must be after startsAt`);
     }
     if (seen.has(entry.id)) throw new CatalogError(source, `${where}: id ${entry.id} appears twice`);
     seen.add(entry.id);

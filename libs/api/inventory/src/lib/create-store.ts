@@ -10,17 +10,19 @@ import { InventoryModuleOptions } from './inventory.options';
 export function createStore(options: InventoryModuleOptions): InventoryStore {
   switch (options.store) {
     case 'memory':
-      return new MemoryInventoryStore();
+      return new MemoryInventoryStore({ idempotencyTtlMs: options.idempotencyTtlMs });
     case 'sqlite':
       return new SqliteInventoryStore({
         path: options.sqlitePath ?? './data/drop.sqlite',
         synchronous: options.sqliteSynchronous,
+        idempotencyTtlMs: options.idempotencyTtlMs,
       });
     case 'postgres':
       if (!options.databaseUrl) throw new Error('STORE=postgres needs DATABASE_URL');
       return new PostgresInventoryStore({
         connectionString: options.databaseUrl,
         poolSize: options.databasePoolSize,
+        idempotencyTtlMs: options.idempotencyTtlMs,
       });
     case 'redis':
       if (!options.redisUrl || !options.databaseUrl)
@@ -31,6 +33,7 @@ export function createStore(options: InventoryModuleOptions): InventoryStore {
         databasePoolSize: options.databasePoolSize,
         keyPrefix: options.redisPrefix,
         claimIdleMs: options.redisClaimIdleMs,
+        idempotencyTtlMs: options.idempotencyTtlMs,
       });
     default:
       throw new Error(`Unknown STORE "${(options as { store: string }).store}"`);

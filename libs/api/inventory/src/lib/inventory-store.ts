@@ -1,7 +1,18 @@
-import { PurchaseRejectionCode } from '@gtd/shared-contracts';
+import { ErrorCode, PurchaseRejectionCode } from '@gtd/shared-contracts';
 import { CatalogEntry } from './catalog';
 
-export interface ProductRecord {
+/** The operator-set rules of a drop, as stored. Times are epoch milliseconds. */
+export interface DropRules {
+  /** Purchases before it are NOT_STARTED; `null`: open since creation. */
+  startsAtMs: number | null;
+  /** Purchases at or after it are ENDED; `null`: no end. */
+  endsAtMs: number | null;
+  paused: boolean;
+  /** Units one buyer may hold in total; `null`: no limit (and no sign-in needed). */
+  perBuyerLimit: number | null;
+}
+
+export interface ProductRecord extends DropRules {
   id: number;
   name: string;
   description: string;
@@ -13,17 +24,64 @@ export interface ProductRecord {
   available: number;
 }
 
+/** What a poll needs: the count and the rules that decide the drop's state. */
+export type InventorySnapshot = DropRules & { available: number };
+
+/** `createProduct` input: the store assigns the id. */
+export type NewProduct = Omit<ProductRecord, 'id' | 'available'>;
+
+/** `updateProduct` input: any subset of the descriptive fields and rules; stock goes through `restock`. */
+export type ProductPatch = Partial<Omit<ProductRecord, 'id' | 'stock' | 'available'>>;
+
+/** `add` raises stock and available by `quantity`; `set` makes available exactly `quantity`. */
+export interface Restock {
+  mode: 'add' | 'set';
+  quantity: number;
+}
+
 export interface OrderRecord {
   orderId: string;
   productId: number;
   quantity: number;
+  /** `null` for anonymous purchases. */
+  buyerId: string | null;
   /** ISO 8601. */
   createdAt: string;
 }
 
+/**
+ * One purchase attempt, decided as ONE atomic step: idempotency key, drop rules (at `nowMs`),
+ * the buyer's limit, stock; then decrement and record the order (and key) together.
+ */
+export interface PurchaseCommand {
+  productId: number;
+  quantity: number;
+  /** Signed-in buyer; required when the product has a `perBuyerLimit` (else AUTH_REQUIRED). */
+  buyerId: string | null;
+  /**
+   * The `Idempotency-Key`, scoped by the store per buyer (anonymous keys share one scope). A known,
+   * unexpired key replays its first SUCCESS (same order id and remaining, nothing sold); with another
+   * product/quantity it is `IDEMPOTENCY_KEY_MISMATCH`. Rejections are not remembered: they changed
+   * nothing, so deciding a retry afresh can never sell twice.
+   */
+  idempotencyKey: string | null;
+  /** The caller's clock (injectable in tests); schedule checks and key expiry use it. */
+  nowMs: number;
+}
+
 export type PurchaseOutcome =
-  | { ok: true; order: OrderRecord; remaining: number }
-  | { ok: false; code: PurchaseRejectionCode; available: number };
+  | { ok: true; order: OrderRecord; remaining: number; replayed: boolean }
+  | {
+      ok: false;
+      code: PurchaseRejectionCode;
+      /** Units left when the attempt was decided (0 for PRODUCT_NOT_FOUND). */
+      available: number;
+      /** LIMIT_REACHED: what this buyer already holds. */
+      bought?: number;
+      /** The product's rules, for NOT_STARTED / ENDED / LIMIT_REACHED answers. */
+      rules?: DropRules;
+    }
+  | { ok: false; code: typeof ErrorCode.IdempotencyKeyMismatch; available: number };
 
 /** Invariant every adapter keeps: `stock = available + sold`, and `orders` rows sum to `sold`. */
 export interface SalesSummary {
@@ -32,6 +90,42 @@ export interface SalesSummary {
   available: number;
   sold: number;
   orders: number;
+  /** Distinct non-null buyers among the orders. */
+  buyers: number;
+  /** Rejected attempts by code, as recorded through `recordRejections`. */
+  rejects: Partial<Record<PurchaseRejectionCode, number>>;
+}
+
+export interface RejectionCount {
+  productId: number;
+  code: PurchaseRejectionCode;
+  count: number;
+}
+
+export interface OrdersPageRecord {
+  items: OrderRecord[];
+  /** Opaque; `null` on the last page. Order: `createdAt`, then `orderId`. */
+  nextCursor: string | null;
+}
+
+export interface AuditRecord {
+  id: string;
+  /** ISO 8601. */
+  at: string;
+  actor: string;
+  action: string;
+  productId: number | null;
+  details: Record<string, unknown>;
+}
+
+export interface BuyerRecord {
+  id: string;
+  /** Stored lower-cased; unique. */
+  email: string;
+  /** Self-describing hash string (algorithm, parameters, salt, hash). */
+  passwordHash: string;
+  /** ISO 8601. */
+  createdAt: string;
 }
 
 export interface DependencyHealth {
@@ -53,9 +147,10 @@ export async function checkDependency(
 }
 
 /**
- * The storage port. Every adapter makes `purchase` ONE atomic step — check stock, decrement,
- * record the order — so concurrent buyers can never oversell, and a rejected purchase changes
- * nothing. Implementations must never read and then write across an `await`.
+ * The storage port. Every adapter makes `purchase` ONE atomic step — key, rules, limit, stock,
+ * decrement, order — so concurrent buyers can never oversell or exceed a limit, a retried key never
+ * sells twice, and a rejected purchase changes nothing. Implementations must never read and then
+ * write across an `await`. Operator writes (`restock`, `updateProduct`) are atomic with purchases.
  */
 export interface InventoryStore {
   /** Adapter name, for health and logs. */
@@ -70,11 +165,33 @@ export interface InventoryStore {
   listProducts(): Promise<ProductRecord[]>;
   findProduct(productId: number): Promise<ProductRecord | undefined>;
   /** The hot read every buyer polls; undefined when the product does not exist. */
-  available(productId: number): Promise<number | undefined>;
-  /** All or nothing: either `quantity` is sold and an order stored, or nothing changes. */
-  purchase(productId: number, quantity: number): Promise<PurchaseOutcome>;
+  inventory(productId: number): Promise<InventorySnapshot | undefined>;
+  /** See `PurchaseCommand`: all or nothing. */
+  purchase(command: PurchaseCommand): Promise<PurchaseOutcome>;
   findOrder(orderId: string): Promise<OrderRecord | undefined>;
+  /** A product's orders, oldest first; `limit` 1–500; `after` is a previous page's `nextCursor`. */
+  listOrders(productId: number, limit: number, after: string | null): Promise<OrdersPageRecord>;
   salesSummary(productId: number): Promise<SalesSummary | undefined>;
+  /** Adds rejected-attempt counts (batched by the caller; never on the purchase's hot path). */
+  recordRejections(counts: readonly RejectionCount[]): Promise<void>;
+
+  /** Operator: a new product with the next free id. */
+  createProduct(product: NewProduct): Promise<ProductRecord>;
+  /** Operator: undefined when the product does not exist. */
+  updateProduct(productId: number, patch: ProductPatch): Promise<ProductRecord | undefined>;
+  /**
+   * Operator: atomic with purchases. `set` below what is sold is fine (stock = sold + quantity);
+   * undefined when the product does not exist.
+   */
+  restock(productId: number, restock: Restock): Promise<ProductRecord | undefined>;
+  appendAudit(entry: Omit<AuditRecord, 'id'>): Promise<AuditRecord>;
+  /** Newest first; `before` is an `id` from a previous page. */
+  listAudit(limit: number, before: string | null): Promise<AuditRecord[]>;
+
+  /** False (and nothing stored) when the email is taken. */
+  createBuyer(buyer: BuyerRecord): Promise<boolean>;
+  findBuyerByEmail(email: string): Promise<BuyerRecord | undefined>;
+
   /** Resolves when the store answers; rejects otherwise. */
   ping(): Promise<void>;
   /** Each dependency checked on its own (and, where there is one, the persister's backlog). */

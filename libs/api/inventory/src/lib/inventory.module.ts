@@ -1,4 +1,5 @@
 import { Global, Module } from '@nestjs/common';
+import { CLOCK, systemClock } from './clock';
 import { openStore } from './create-store';
 import { InventoryStore } from './inventory-store';
 import { InventoryService } from './inventory.service';
@@ -6,11 +7,13 @@ import { ConfigurableInventoryModule, INVENTORY_OPTIONS, InventoryModuleOptions 
 
 /**
  * Registers the configured adapter once for the whole app (`forRoot` / `forRootAsync`). Global so
- * that the feature modules inject InventoryService without re-importing configuration.
+ * that the feature modules inject InventoryService (and, for accounts and the audit log, the store
+ * and the clock) without re-importing configuration.
  */
 @Global()
 @Module({
   providers: [
+    { provide: CLOCK, useValue: systemClock },
     {
       provide: InventoryStore,
       inject: [INVENTORY_OPTIONS],
@@ -18,6 +21,6 @@ import { ConfigurableInventoryModule, INVENTORY_OPTIONS, InventoryModuleOptions 
     },
     InventoryService,
   ],
-  exports: [InventoryService, InventoryStore],
+  exports: [InventoryService, InventoryStore, CLOCK],
 })
 export class InventoryModule extends ConfigurableInventoryModule {}

@@ -7,6 +7,8 @@ export interface InventoryModuleOptions {
   /** Products a fresh (empty) store starts with. */
   catalogPath: string;
   maxQuantityPerPurchase: number;
+  /** How long an idempotency key is remembered (default 24 h). */
+  idempotencyTtlMs?: number;
   sqlitePath?: string;
   sqliteSynchronous?: 'FULL' | 'NORMAL';
   databaseUrl?: string;

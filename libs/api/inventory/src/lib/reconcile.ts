@@ -3,9 +3,10 @@ import { InventoryModuleOptions } from './inventory.options';
 
 /**
  * `npm run reconcile`: compares, per product, Redis's counter with what PostgreSQL says must be
- * left (stock − every sold order, stored or still in the stream). With `repair`, rebuilds the
- * counters from PostgreSQL first — do that while no purchases run, since purchases between the
- * read and the write of a counter would be forgotten by it.
+ * left (stock − every sold order, stored or still in the stream), and Redis's copy of the drop's
+ * rules with PostgreSQL's. With `repair`, rebuilds Redis from PostgreSQL first (counters, rules,
+ * buyer totals, idempotency keys). Purchases arriving during the repair wait for it (the rebuild
+ * closes the gate every purchase script checks), so it is safe while a drop runs; they only stall.
  */
 export async function reconcileRedis(
   options: InventoryModuleOptions,
@@ -19,6 +20,8 @@ export async function reconcileRedis(
     databaseUrl: options.databaseUrl,
     keyPrefix: options.redisPrefix,
     databasePoolSize: 2,
+    // A repair rebuilds the idempotency keys too, kept as long as the API keeps them.
+    idempotencyTtlMs: options.idempotencyTtlMs,
   });
   await store.init();
   try {
@@ -29,7 +32,17 @@ export async function reconcileRedis(
 }
 
 export function formatReconcileReport(rows: readonly ReconcileRow[]): string {
-  const header = ['product', 'name', 'stock', 'sold', 'available (redis)', 'expected', 'postgres', 'agree'];
+  const header = [
+    'product',
+    'name',
+    'stock',
+    'sold',
+    'available (redis)',
+    'expected',
+    'postgres',
+    'rules',
+    'agree',
+  ];
   const lines = rows.map((r) => [
     String(r.productId),
     r.name,
@@ -38,12 +51,13 @@ export function formatReconcileReport(rows: readonly ReconcileRow[]): string {
     r.redisAvailable === null ? 'missing' : String(r.redisAvailable),
     String(r.expectedAvailable),
     String(r.postgresAvailable),
+    r.rulesAgree ? 'same' : 'DIFFER',
     r.agree ? 'yes' : 'NO',
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const render = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join('  ');
   const verdict = rows.every((r) => r.agree)
     ? 'Redis and PostgreSQL agree: stock = available + sold for every product.'
-    : 'DISAGREEMENT: run `npm run reconcile -- --repair` while no purchases run.';
+    : 'DISAGREEMENT: run `npm run reconcile -- --repair` (purchases pause while it rebuilds Redis).';
   return [render(header), ...lines.map(render), '', verdict].join('\n');
 }

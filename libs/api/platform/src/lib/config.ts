@@ -106,6 +106,56 @@ export class ApiEnvironment {
   @Max(600_000)
   SHUTDOWN_TIMEOUT_MS = 10_000;
 
+  /**
+   * Bearer token of the operator API (`/admin`). Unset: the operator API is disabled (403
+   * ADMIN_DISABLED), never open. At least 16 characters so it cannot be guessed by hand.
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(16)
+  ADMIN_TOKEN?: string;
+
+  /**
+   * HMAC secret signing buyers' JWTs. Unset: a random secret per start (tokens die with a restart;
+   * with WORKERS > 1 the primary hands its one secret to every worker). Several hosts must share one.
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(32)
+  JWT_SECRET?: string;
+
+  /** Lifetime of a buyer's token, in seconds. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(60)
+  @Max(30 * 24 * 3600)
+  JWT_TTL_SECONDS = 3600;
+
+  /** `POST /buy` attempts per minute per buyer (per client address when anonymous); 0 turns it off. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  BUY_RATE_LIMIT = 60;
+
+  /** How long an `Idempotency-Key` is remembered (at least 24 h by contract). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(24 * 3600)
+  @Max(30 * 24 * 3600)
+  IDEMPOTENCY_TTL_SECONDS = 24 * 3600;
+
+  /** The poll interval the server suggests (`pollAfterMs`) when it is not under load. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  POLL_INTERVAL_MS = 1000;
+
+  /** `info` logs one line per request except successful polls; `debug` adds them. */
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+
   /** Folder of the storefront's production build; unset means the one built beside the API. */
   @IsOptional()
   @IsString()

@@ -1,11 +1,10 @@
-import { ErrorCode, FieldError } from '@gtd/shared-contracts';
+import { ErrorCode, ProblemDetails } from '@gtd/shared-contracts';
 
 /** Extra members a problem answer may carry so the client can act on it. */
-export interface ProblemExtensions {
-  errors?: FieldError[];
-  available?: number;
-  productId?: number;
-}
+export type ProblemExtensions = Pick<
+  ProblemDetails,
+  'errors' | 'available' | 'productId' | 'startsAt' | 'endsAt' | 'limit' | 'bought' | 'retryAfterSeconds'
+>;
 
 /**
  * An error that is part of the contract: it carries its stable code, and the single exception filter

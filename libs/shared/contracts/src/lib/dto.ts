@@ -1,7 +1,24 @@
 import type { ErrorCode } from './error-codes';
 
+/**
+ * Where a drop stands, derived from its schedule, pause flag and stock at the moment of asking.
+ * Precedence: `paused` > `upcoming` (before `startsAt`) > `ended` (at or after `endsAt`) >
+ * `sold_out` (nothing left) > `live`.
+ */
+export type DropState = 'upcoming' | 'live' | 'paused' | 'sold_out' | 'ended';
+
+/** The operator-set rules of a drop (public: buyers see when it opens and what the limit is). */
+export interface DropSchedule {
+  /** ISO 8601; purchases before it get 409 NOT_STARTED. `null`: open since creation. */
+  startsAt: string | null;
+  /** ISO 8601; purchases at or after it get 409 ENDED. `null`: no end. */
+  endsAt: string | null;
+  /** Most units one signed-in buyer may hold; `null`: no limit, anonymous purchases allowed. */
+  perBuyerLimit: number | null;
+}
+
 /** A product on sale in a drop. Prices are integers in the currency's minor unit (cents). */
-export interface Product {
+export interface Product extends DropSchedule {
   id: number;
   name: string;
   description: string;
@@ -14,12 +31,16 @@ export interface Product {
   available: number;
   /** The most one purchase may ask for (server configuration). */
   maxQuantityPerPurchase: number;
+  state: DropState;
 }
 
-/** The cheap, pollable live count: `GET /products/{id}/inventory`. */
+/** The cheap, pollable live count: `GET /products/{id}/inventory` (and each SSE event). */
 export interface Inventory {
   productId: number;
   available: number;
+  state: DropState;
+  /** How long the server asks clients to wait before the next poll; raised under load. */
+  pollAfterMs: number;
 }
 
 /** Body of `POST /buy`. */
@@ -46,6 +67,101 @@ export interface Order {
   createdAt: string;
 }
 
+/** Body of `POST /auth/register` and `POST /auth/sign-in`. */
+export interface Credentials {
+  email: string;
+  password: string;
+}
+
+export interface Buyer {
+  id: string;
+  email: string;
+}
+
+/** Answer of register / sign-in: a bearer token for `Authorization: Bearer …`. */
+export interface AuthSession {
+  accessToken: string;
+  tokenType: 'Bearer';
+  /** Seconds until the token expires. */
+  expiresIn: number;
+  buyer: Buyer;
+}
+
+/** Body of `POST /admin/products`: a new drop. */
+export interface CreateDropRequest {
+  name: string;
+  description?: string;
+  price: number;
+  currency: string;
+  stock: number;
+  startsAt?: string | null;
+  endsAt?: string | null;
+  perBuyerLimit?: number | null;
+}
+
+/** Body of `PATCH /admin/products/{id}`: any subset; stock changes go through restock. */
+export interface UpdateDropRequest {
+  name?: string;
+  description?: string;
+  price?: number;
+  currency?: string;
+  startsAt?: string | null;
+  endsAt?: string | null;
+  perBuyerLimit?: number | null;
+}
+
+/** Body of `POST /admin/products/{id}/restock`: `add` units, or `set` what is available. */
+export interface RestockRequest {
+  mode: 'add' | 'set';
+  quantity: number;
+}
+
+/** A product as the operator sees it (includes the pause flag). */
+export interface AdminProduct extends Product {
+  paused: boolean;
+}
+
+/** An order as the operator sees it. */
+export interface AdminOrder extends Order {
+  /** `null` for anonymous purchases. */
+  buyerId: string | null;
+}
+
+/** A page of `GET /admin/products/{id}/orders?limit=&after=`. */
+export interface OrdersPage {
+  items: AdminOrder[];
+  /** Pass as `after` for the next page; `null` on the last page. */
+  nextCursor: string | null;
+}
+
+/** Sell-through of one drop: `GET /admin/products/{id}/summary`. */
+export interface DropSummary {
+  productId: number;
+  state: DropState;
+  stock: number;
+  sold: number;
+  available: number;
+  orders: number;
+  /** Distinct signed-in buyers with at least one order. */
+  buyers: number;
+  /** Rejected purchase attempts by code (eventually consistent: flushed about once a second). */
+  rejects: Partial<Record<ErrorCode, number>>;
+}
+
+/** One operator change: `GET /admin/audit`. */
+export interface AuditEntry {
+  id: string;
+  /** ISO 8601. */
+  at: string;
+  /** Who: the operator identity (the admin token's holder) plus where the call came from. */
+  actor: string;
+  /** e.g. `product.create`, `product.update`, `product.restock`, `product.pause`, `product.resume`. */
+  action: string;
+  productId: number | null;
+  /** The validated request (and, for restocks, the stock before and after). */
+  details: Record<string, unknown>;
+}
+
 export interface FieldError {
   /** Dotted path of the offending field, e.g. `quantity` or `id`. */
   field: string;
@@ -67,4 +183,13 @@ export interface ProblemDetails {
   errors?: FieldError[];
   available?: number;
   productId?: number;
+  /** NOT_STARTED: when the drop opens (ISO 8601). */
+  startsAt?: string;
+  /** ENDED: when it closed (ISO 8601). */
+  endsAt?: string;
+  /** LIMIT_REACHED: the drop's per-buyer limit and what this buyer already holds. */
+  limit?: number;
+  bought?: number;
+  /** RATE_LIMITED: seconds to wait (also in the `Retry-After` header). */
+  retryAfterSeconds?: number;
 }

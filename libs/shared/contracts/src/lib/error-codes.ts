@@ -19,6 +19,35 @@ export const ErrorCode = {
   RouteNotFound: 'ROUTE_NOT_FOUND',
   /** Any other client error the framework raised (kept generic on purpose). */
   BadRequest: 'BAD_REQUEST',
+  /** The drop opens later; the problem's `startsAt` says when. */
+  NotStarted: 'NOT_STARTED',
+  /** The drop closed at its `endsAt`. */
+  Ended: 'ENDED',
+  /** The operator paused the drop; it may resume. */
+  Paused: 'PAUSED',
+  /** This buyer already holds as much as the drop's `perBuyerLimit` allows (`limit`, `bought`). */
+  LimitReached: 'LIMIT_REACHED',
+  /** The drop limits purchases per buyer, so the buyer must sign in (bearer token) first. */
+  AuthRequired: 'AUTH_REQUIRED',
+  /** The bearer token is missing, malformed, expired or wrong (admin token or buyer token). */
+  Unauthorized: 'UNAUTHORIZED',
+  /** The operator API is switched off because no `ADMIN_TOKEN` is configured. */
+  AdminDisabled: 'ADMIN_DISABLED',
+  /** Registration with an email that already has an account. */
+  EmailTaken: 'EMAIL_TAKEN',
+  /** Sign-in with an unknown email or a wrong password (deliberately not told apart). */
+  InvalidCredentials: 'INVALID_CREDENTIALS',
+  /** Too many purchase attempts; `Retry-After` says when to try again. */
+  RateLimited: 'RATE_LIMITED',
+  /** The `Idempotency-Key` was first used with a different request body. */
+  IdempotencyKeyMismatch: 'IDEMPOTENCY_KEY_MISMATCH',
+  /**
+   * The idempotency-key draft's answer for a retry that arrives while the first request is undecided.
+   * The stores here decide the key inside the purchase's atomic step, so a concurrent retry waits and
+   * receives the first answer instead; the code is kept so clients treat it as "retry, same key" should
+   * a future store be unable to decide atomically.
+   */
+  IdempotencyKeyInUse: 'IDEMPOTENCY_KEY_IN_USE',
   /** A dependency (the store) did not answer; safe to retry later. */
   ServiceUnavailable: 'SERVICE_UNAVAILABLE',
   /** A fault on our side; details are in the server log, never in the response. */
@@ -31,4 +60,9 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 export type PurchaseRejectionCode =
   | typeof ErrorCode.SoldOut
   | typeof ErrorCode.InsufficientStock
-  | typeof ErrorCode.ProductNotFound;
+  | typeof ErrorCode.ProductNotFound
+  | typeof ErrorCode.NotStarted
+  | typeof ErrorCode.Ended
+  | typeof ErrorCode.Paused
+  | typeof ErrorCode.LimitReached
+  | typeof ErrorCode.AuthRequired;

@@ -8,7 +8,21 @@ export const ApiRoutes = {
   inventory: (id: number) => `/products/${id}/inventory`,
   buy: '/buy',
   order: (orderId: string) => `/orders/${encodeURIComponent(orderId)}`,
+  inventoryStream: (id: number) => `/products/${id}/inventory/stream`,
+  register: '/auth/register',
+  signIn: '/auth/sign-in',
+  admin: {
+    products: '/admin/products',
+    product: (id: number) => `/admin/products/${id}`,
+    restock: (id: number) => `/admin/products/${id}/restock`,
+    pause: (id: number) => `/admin/products/${id}/pause`,
+    resume: (id: number) => `/admin/products/${id}/resume`,
+    orders: (id: number) => `/admin/products/${id}/orders`,
+    summary: (id: number) => `/admin/products/${id}/summary`,
+    audit: '/admin/audit',
+  },
   health: '/health',
+  metrics: '/metrics',
   docs: '/docs',
   openApiJson: '/docs-json',
 } as const;
@@ -21,4 +35,14 @@ export const problemType = (code: string): string =>
  * First path segments that belong to the API. The server never answers these with the
  * storefront's page, even for a browser asking for HTML.
  */
-export const API_PATH_ROOTS: readonly string[] = ['products', 'buy', 'orders', 'health', 'docs', 'docs-json'];
+export const API_PATH_ROOTS: readonly string[] = [
+  'products',
+  'buy',
+  'orders',
+  'auth',
+  'admin',
+  'health',
+  'metrics',
+  'docs',
+  'docs-json',
+];

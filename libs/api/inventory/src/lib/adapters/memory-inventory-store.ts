@@ -1,24 +1,94 @@
-import { ErrorCode } from '@gtd/shared-contracts';
+import { ErrorCode, PurchaseRejectionCode } from '@gtd/shared-contracts';
 import { randomUUID } from 'node:crypto';
-import { CatalogEntry } from '../catalog';
+import { CatalogEntry, catalogDropRules } from '../catalog';
 import {
+  AuditRecord,
+  BuyerRecord,
   DependencyHealth,
+  InventorySnapshot,
   InventoryStore,
+  NewProduct,
   OrderRecord,
+  OrdersPageRecord,
+  ProductPatch,
   ProductRecord,
+  PurchaseCommand,
   PurchaseOutcome,
+  RejectionCount,
+  Restock,
   SalesSummary,
 } from '../inventory-store';
+import {
+  DEFAULT_IDEMPOTENCY_TTL_MS,
+  decodeOrderCursor,
+  encodeOrderCursor,
+  idempotencyFingerprint,
+  idempotencyScope,
+  PRODUCT_NOT_FOUND,
+  purchaseRejection,
+} from '../purchase-rules';
+
+export interface MemoryStoreOptions {
+  idempotencyTtlMs?: number;
+}
+
+interface StoredKey {
+  fingerprint: string;
+  order: OrderRecord;
+  remaining: number;
+  createdAtMs: number;
+}
+
+/** Expired keys are swept at most this often, on a keyed purchase (no timer to stop). */
+const KEY_SWEEP_INTERVAL_MS = 60_000;
+
+const PATCHABLE = [
+  'name',
+  'description',
+  'price',
+  'currency',
+  'startsAtMs',
+  'endsAtMs',
+  'paused',
+  'perBuyerLimit',
+] as const satisfies readonly (keyof ProductPatch)[];
+
+/** (createdAt, orderId): the order of `listOrders` pages. */
+const compareOrders = (a: Pick<OrderRecord, 'createdAt' | 'orderId'>, b: typeof a): number =>
+  a.createdAt < b.createdAt
+    ? -1
+    : a.createdAt > b.createdAt
+      ? 1
+      : a.orderId < b.orderId
+        ? -1
+        : a.orderId > b.orderId
+          ? 1
+          : 0;
 
 /**
- * Single-process store. A purchase is atomic because its check and decrement run in one
+ * Single-process store. A purchase is atomic because its key lookup, checks and writes run in one
  * synchronous stretch of one event-loop turn: no other request can interleave. Not durable.
  */
 export class MemoryInventoryStore implements InventoryStore {
   readonly kind = 'memory';
+  private readonly idempotencyTtlMs: number;
   private readonly products = new Map<number, ProductRecord>();
   private readonly orders = new Map<string, OrderRecord>();
+  /** Per product, sorted by (createdAt, orderId). */
+  private readonly ordersByProduct = new Map<number, OrderRecord[]>();
   private readonly sold = new Map<number, { quantity: number; orders: number }>();
+  /** productId → buyerId → units held. */
+  private readonly buyerTotals = new Map<number, Map<string, number>>();
+  /** `scope NUL key` → the first success; Map order is creation order, which the sweep relies on. */
+  private readonly keys = new Map<string, StoredKey>();
+  private lastKeySweepMs = -Infinity;
+  private readonly rejections = new Map<number, Map<PurchaseRejectionCode, number>>();
+  private readonly audit: AuditRecord[] = [];
+  private readonly buyers = new Map<string, BuyerRecord>();
+
+  constructor(options: MemoryStoreOptions = {}) {
+    this.idempotencyTtlMs = options.idempotencyTtlMs ?? DEFAULT_IDEMPOTENCY_TTL_MS;
+  }
 
   async init(): Promise<void> {
     // Nothing to create.
@@ -28,8 +98,16 @@ export class MemoryInventoryStore implements InventoryStore {
     if (this.products.size > 0) return false;
     for (const entry of catalog) {
       const { id, name, description, price, currency, stock } = entry;
-      this.products.set(id, { id, name, description, price, currency, stock, available: stock });
-      this.sold.set(entry.id, { quantity: 0, orders: 0 });
+      this.products.set(id, {
+        id,
+        name,
+        description,
+        price,
+        currency,
+        stock,
+        available: stock,
+        ...catalogDropRules(entry),
+      });
     }
     return true;
   }
@@ -43,35 +121,91 @@ export class MemoryInventoryStore implements InventoryStore {
     return product && { ...product };
   }
 
-  async available(productId: number): Promise<number | undefined> {
-    return this.products.get(productId)?.available;
+  async inventory(productId: number): Promise<InventorySnapshot | undefined> {
+    const product = this.products.get(productId);
+    if (!product) return undefined;
+    // A copy: a caller keeping the previous snapshot (to see a change) must not see it move.
+    const { available, startsAtMs, endsAtMs, paused, perBuyerLimit } = product;
+    return { available, startsAtMs, endsAtMs, paused, perBuyerLimit };
   }
 
-  async purchase(productId: number, quantity: number): Promise<PurchaseOutcome> {
-    const product = this.products.get(productId);
-    if (!product) return { ok: false, code: ErrorCode.ProductNotFound, available: 0 };
-    if (product.available < quantity) {
-      const code = product.available === 0 ? ErrorCode.SoldOut : ErrorCode.InsufficientStock;
-      return { ok: false, code, available: product.available };
+  async purchase(command: PurchaseCommand): Promise<PurchaseOutcome> {
+    const { productId, quantity, buyerId, idempotencyKey, nowMs } = command;
+    let keyId: string | undefined;
+    if (idempotencyKey !== null) {
+      keyId = `${idempotencyScope(buyerId)}\u0000${idempotencyKey}`;
+      const stored = this.keys.get(keyId);
+      if (stored && nowMs - stored.createdAtMs < this.idempotencyTtlMs) {
+        if (stored.fingerprint !== idempotencyFingerprint(productId, quantity)) {
+          const available = this.products.get(productId)?.available ?? 0;
+          return { ok: false, code: ErrorCode.IdempotencyKeyMismatch, available };
+        }
+        return { ok: true, order: { ...stored.order }, remaining: stored.remaining, replayed: true };
+      }
     }
+    const product = this.products.get(productId);
+    if (!product) return PRODUCT_NOT_FOUND;
+    const rejection = purchaseRejection(product, command, this.boughtBy);
+    if (rejection) return rejection;
+
     product.available -= quantity;
     const order: OrderRecord = {
       orderId: randomUUID(),
       productId,
       quantity,
-      createdAt: new Date().toISOString(),
+      buyerId,
+      createdAt: new Date(nowMs).toISOString(),
     };
     this.orders.set(order.orderId, order);
-    const sold = this.sold.get(productId) ?? { quantity: 0, orders: 0 };
-    sold.quantity += quantity;
-    sold.orders += 1;
-    this.sold.set(productId, sold);
-    return { ok: true, order: { ...order }, remaining: product.available };
+    this.insertSorted(order);
+    const sold = this.sold.get(productId);
+    if (sold) {
+      sold.quantity += quantity;
+      sold.orders += 1;
+    } else {
+      this.sold.set(productId, { quantity, orders: 1 });
+    }
+    if (buyerId !== null) {
+      let totals = this.buyerTotals.get(productId);
+      if (!totals) this.buyerTotals.set(productId, (totals = new Map()));
+      totals.set(buyerId, (totals.get(buyerId) ?? 0) + quantity);
+    }
+    if (keyId !== undefined) {
+      this.sweepExpiredKeys(nowMs);
+      // Delete first so an overwritten expired key moves to the end: creation order is kept.
+      this.keys.delete(keyId);
+      this.keys.set(keyId, {
+        fingerprint: idempotencyFingerprint(productId, quantity),
+        order: { ...order },
+        remaining: product.available,
+        createdAtMs: nowMs,
+      });
+    }
+    return { ok: true, order: { ...order }, remaining: product.available, replayed: false };
   }
 
   async findOrder(orderId: string): Promise<OrderRecord | undefined> {
     const order = this.orders.get(orderId);
     return order && { ...order };
+  }
+
+  async listOrders(productId: number, limit: number, after: string | null): Promise<OrdersPageRecord> {
+    const list = this.ordersByProduct.get(productId) ?? [];
+    let start = 0;
+    if (after !== null) {
+      const cursor = decodeOrderCursor(after);
+      if (!cursor) throw new Error('Invalid orders cursor');
+      // First order strictly after the cursor's sort key.
+      let high = list.length;
+      while (start < high) {
+        const mid = (start + high) >>> 1;
+        if (compareOrders(list[mid], cursor) <= 0) start = mid + 1;
+        else high = mid;
+      }
+    }
+    const items = list.slice(start, start + limit).map((o) => ({ ...o }));
+    const more = start + limit < list.length;
+    return { items, nextCursor: more ? encodeOrderCursor(items[items.length - 1]) : null };
   }
 
   async salesSummary(productId: number): Promise<SalesSummary | undefined> {
@@ -84,7 +218,81 @@ export class MemoryInventoryStore implements InventoryStore {
       available: product.available,
       sold: sold.quantity,
       orders: sold.orders,
+      buyers: this.buyerTotals.get(productId)?.size ?? 0,
+      rejects: Object.fromEntries(this.rejections.get(productId) ?? []),
     };
+  }
+
+  async recordRejections(counts: readonly RejectionCount[]): Promise<void> {
+    for (const { productId, code, count } of counts) {
+      let byCode = this.rejections.get(productId);
+      if (!byCode) this.rejections.set(productId, (byCode = new Map()));
+      byCode.set(code, (byCode.get(code) ?? 0) + count);
+    }
+  }
+
+  async createProduct(product: NewProduct): Promise<ProductRecord> {
+    let id = 1;
+    for (const existing of this.products.keys()) if (existing >= id) id = existing + 1;
+    const created: ProductRecord = { ...product, id, available: product.stock };
+    this.products.set(id, created);
+    return { ...created };
+  }
+
+  async updateProduct(productId: number, patch: ProductPatch): Promise<ProductRecord | undefined> {
+    const product = this.products.get(productId);
+    if (!product) return undefined;
+    // Field by field: a patch object carrying `stock` or `id` at run time must not slip through.
+    for (const field of PATCHABLE) {
+      const value = patch[field];
+      if (value !== undefined) (product as Record<typeof field, unknown>)[field] = value;
+    }
+    return { ...product };
+  }
+
+  async restock(productId: number, restock: Restock): Promise<ProductRecord | undefined> {
+    const product = this.products.get(productId);
+    if (!product) return undefined;
+    if (restock.mode === 'add') {
+      product.stock += restock.quantity;
+      product.available += restock.quantity;
+    } else {
+      product.stock += restock.quantity - product.available;
+      product.available = restock.quantity;
+    }
+    return { ...product };
+  }
+
+  async appendAudit(entry: Omit<AuditRecord, 'id'>): Promise<AuditRecord> {
+    // Ids are positions + 1, so `before` maps straight to an index.
+    const record: AuditRecord = {
+      ...entry,
+      id: String(this.audit.length + 1),
+      details: { ...entry.details },
+    };
+    this.audit.push(record);
+    return { ...record };
+  }
+
+  async listAudit(limit: number, before: string | null): Promise<AuditRecord[]> {
+    const beforeId = before === null ? this.audit.length + 1 : Number(before);
+    const end = Number.isInteger(beforeId) ? Math.min(this.audit.length, Math.max(0, beforeId - 1)) : 0;
+    return this.audit
+      .slice(Math.max(0, end - limit), end)
+      .reverse()
+      .map((r) => ({ ...r }));
+  }
+
+  async createBuyer(buyer: BuyerRecord): Promise<boolean> {
+    const email = buyer.email.toLowerCase();
+    if (this.buyers.has(email)) return false;
+    this.buyers.set(email, { ...buyer, email });
+    return true;
+  }
+
+  async findBuyerByEmail(email: string): Promise<BuyerRecord | undefined> {
+    const buyer = this.buyers.get(email.toLowerCase());
+    return buyer && { ...buyer };
   }
 
   async ping(): Promise<void> {
@@ -101,5 +309,27 @@ export class MemoryInventoryStore implements InventoryStore {
 
   async onApplicationShutdown(): Promise<void> {
     await this.close();
+  }
+
+  private readonly boughtBy = (productId: number, buyerId: string): number =>
+    this.buyerTotals.get(productId)?.get(buyerId) ?? 0;
+
+  private insertSorted(order: OrderRecord): void {
+    let list = this.ordersByProduct.get(order.productId);
+    if (!list) this.ordersByProduct.set(order.productId, (list = []));
+    // Orders nearly always arrive in time order: walk back from the end.
+    let index = list.length;
+    while (index > 0 && compareOrders(list[index - 1], order) > 0) index--;
+    if (index === list.length) list.push(order);
+    else list.splice(index, 0, order);
+  }
+
+  private sweepExpiredKeys(nowMs: number): void {
+    if (nowMs - this.lastKeySweepMs < KEY_SWEEP_INTERVAL_MS) return;
+    this.lastKeySweepMs = nowMs;
+    for (const [id, stored] of this.keys) {
+      if (nowMs - stored.createdAtMs < this.idempotencyTtlMs) break;
+      this.keys.delete(id);
+    }
   }
 }

@@ -1,6 +1,149 @@
 import type { PoolClient } from 'pg';
 
 /**
+ * A purchase as ONE call: key, product, rules, limit, stock, then key, decrement, buyer total and
+ * order, in the order the port fixes. Answers with one row: `outcome` is SOLD, REPLAYED or a
+ * rejection code; `available` the units left (for REPLAYED: as first answered).
+ *
+ * It decides on a plain snapshot first, so a rejection — most of a drop's traffic once it sells
+ * out — neither locks nor writes. An attempt that would sell then either runs the conditional
+ * UPDATE (no key, no limit: the hot path, one statement) or, when a key or a limit must be checked
+ * together with the decrement, locks the row and decides again: every sale of a product writes
+ * buyer_totals and its key while holding that row lock, so under it each statement's fresh
+ * snapshot (READ COMMITTED) sees every earlier sale. A key that a sale of ANOTHER product is
+ * storing at the same moment is caught by the key's primary key (the insert waits, then yields).
+ */
+const PURCHASE_FUNCTION = `
+   CREATE FUNCTION gtd_purchase(
+     p_product_id bigint, p_quantity integer, p_buyer_id uuid, p_scope text, p_key text,
+     p_fingerprint text, p_now timestamptz, p_key_ttl interval, p_order_id uuid,
+     OUT outcome text, OUT available integer, OUT order_id uuid, OUT created_at timestamptz,
+     OUT bought integer, OUT starts_at timestamptz, OUT ends_at timestamptz, OUT paused boolean,
+     OUT per_buyer_limit integer)
+   LANGUAGE plpgsql AS $fn$
+   DECLARE
+     v_key idempotency_keys%ROWTYPE;
+     v_product products%ROWTYPE;
+     v_locked boolean := false;
+     v_races integer := 0;
+   BEGIN
+     IF p_key IS NOT NULL THEN
+       SELECT * INTO v_key FROM idempotency_keys k
+        WHERE k.scope = p_scope AND k.key = p_key AND k.created_at > p_now - p_key_ttl;
+     END IF;
+     <<decide>>
+     LOOP
+       IF v_key.order_id IS NOT NULL THEN
+         IF v_key.fingerprint <> p_fingerprint THEN
+           outcome := 'IDEMPOTENCY_KEY_MISMATCH';
+           SELECT p.available INTO available FROM products p WHERE p.id = p_product_id;
+           available := coalesce(available, 0);
+         ELSE
+           outcome := 'REPLAYED';
+           order_id := v_key.order_id;
+           available := v_key.remaining;
+           SELECT o.created_at INTO created_at FROM orders o WHERE o.id = v_key.order_id;
+         END IF;
+         RETURN;
+       END IF;
+
+       IF v_locked THEN
+         SELECT * INTO v_product FROM products p WHERE p.id = p_product_id FOR NO KEY UPDATE;
+       ELSE
+         SELECT * INTO v_product FROM products p WHERE p.id = p_product_id;
+       END IF;
+       IF NOT FOUND THEN
+         outcome := 'PRODUCT_NOT_FOUND';
+         available := 0;
+         RETURN;
+       END IF;
+       available := v_product.available;
+       starts_at := v_product.starts_at;
+       ends_at := v_product.ends_at;
+       paused := v_product.paused;
+       per_buyer_limit := v_product.per_buyer_limit;
+       IF v_product.paused THEN
+         outcome := 'PAUSED';
+         RETURN;
+       ELSIF p_now < v_product.starts_at THEN
+         outcome := 'NOT_STARTED';
+         RETURN;
+       ELSIF p_now >= v_product.ends_at THEN
+         outcome := 'ENDED';
+         RETURN;
+       END IF;
+       IF v_product.per_buyer_limit IS NOT NULL THEN
+         IF p_buyer_id IS NULL THEN
+           outcome := 'AUTH_REQUIRED';
+           RETURN;
+         END IF;
+         -- Unlocked, this may miss a concurrent sale; but a total only grows, so a LIMIT_REACHED
+         -- seen here is final, and a pass is checked again under the lock.
+         SELECT coalesce(max(t.quantity), 0) INTO bought FROM buyer_totals t
+          WHERE t.product_id = p_product_id AND t.buyer_id = p_buyer_id;
+         IF bought + p_quantity > v_product.per_buyer_limit THEN
+           outcome := 'LIMIT_REACHED';
+           RETURN;
+         END IF;
+       END IF;
+       IF v_product.available = 0 THEN
+         outcome := 'SOLD_OUT';
+         RETURN;
+       ELSIF v_product.available < p_quantity THEN
+         outcome := 'INSUFFICIENT_STOCK';
+         RETURN;
+       END IF;
+
+       IF v_locked THEN
+         IF p_key IS NOT NULL THEN
+           -- Stored before the decrement: losing the race to a concurrent request with this key
+           -- (it holds another product's lock) leaves nothing to undo; its answer is replayed.
+           INSERT INTO idempotency_keys AS k (scope, key, fingerprint, order_id, remaining, created_at)
+           VALUES (p_scope, p_key, p_fingerprint, p_order_id, v_product.available - p_quantity, p_now)
+           ON CONFLICT (scope, key) DO UPDATE
+             SET fingerprint = excluded.fingerprint, order_id = excluded.order_id,
+                 remaining = excluded.remaining, created_at = excluded.created_at
+             WHERE k.created_at <= p_now - p_key_ttl;
+           IF NOT FOUND THEN
+             SELECT * INTO v_key FROM idempotency_keys k WHERE k.scope = p_scope AND k.key = p_key;
+             CONTINUE decide;
+           END IF;
+         END IF;
+         UPDATE products p SET available = p.available - p_quantity WHERE p.id = p_product_id
+         RETURNING p.available INTO available;
+         EXIT decide;
+       ELSIF p_key IS NULL AND v_product.per_buyer_limit IS NULL THEN
+         -- The hot path. A buyer that waited for the row lock has these conditions checked again
+         -- against the committed row, so two can never take the last unit.
+         UPDATE products p SET available = p.available - p_quantity
+          WHERE p.id = p_product_id AND p.available >= p_quantity AND NOT p.paused
+            AND (p.starts_at IS NULL OR p.starts_at <= p_now) AND (p.ends_at IS NULL OR p_now < p.ends_at)
+            AND p.per_buyer_limit IS NULL
+         RETURNING p.available INTO available;
+         EXIT decide WHEN FOUND;
+         -- Another sale or an operator got there first: decide again on a fresh snapshot, and
+         -- under the lock should that keep happening.
+         v_races := v_races + 1;
+         v_locked := v_races >= 3;
+       ELSE
+         v_locked := true;
+       END IF;
+     END LOOP;
+
+     IF p_buyer_id IS NOT NULL THEN
+       INSERT INTO buyer_totals AS t (product_id, buyer_id, quantity)
+       VALUES (p_product_id, p_buyer_id, p_quantity)
+       ON CONFLICT (product_id, buyer_id) DO UPDATE SET quantity = t.quantity + excluded.quantity;
+     END IF;
+     INSERT INTO orders (id, product_id, quantity, buyer_id, created_at)
+     VALUES (p_order_id, p_product_id, p_quantity, p_buyer_id, p_now);
+     outcome := 'SOLD';
+     order_id := p_order_id;
+     created_at := p_now;
+   END
+   $fn$;`;
+
+/**
  * Schema versions, applied in order and recorded in `schema_migrations`. Append only: a shipped
  * migration is never edited.
  */
@@ -25,6 +168,33 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   // belongs to another one (restored, recreated) and must be rebuilt.
   `CREATE TABLE store_meta (key text PRIMARY KEY, value text NOT NULL);
    INSERT INTO store_meta (key, value) VALUES ('epoch', gen_random_uuid()::text);`,
+  // Drops (schedule, pause, per-buyer limit), buyers, idempotency keys, rejection counts, audit log.
+  `ALTER TABLE products ADD COLUMN starts_at timestamptz, ADD COLUMN ends_at timestamptz,
+     ADD COLUMN paused boolean NOT NULL DEFAULT false,
+     ADD COLUMN per_buyer_limit integer CHECK (per_buyer_limit > 0);
+   ALTER TABLE orders ADD COLUMN buyer_id uuid;
+   CREATE INDEX orders_by_product_time ON orders (product_id, created_at, id);
+   CREATE TABLE buyers (id uuid PRIMARY KEY, email text NOT NULL UNIQUE, password_hash text NOT NULL,
+     created_at timestamptz NOT NULL);
+   CREATE TABLE buyer_totals (product_id bigint NOT NULL REFERENCES products (id), buyer_id uuid NOT NULL,
+     quantity integer NOT NULL CHECK (quantity > 0), PRIMARY KEY (product_id, buyer_id));
+   CREATE TABLE idempotency_keys (scope text NOT NULL, key text NOT NULL, fingerprint text NOT NULL,
+     order_id uuid NOT NULL, remaining integer NOT NULL, created_at timestamptz NOT NULL, PRIMARY KEY (scope, key));
+   CREATE TABLE rejections (product_id bigint NOT NULL, code text NOT NULL, count bigint NOT NULL,
+     PRIMARY KEY (product_id, code));
+   CREATE TABLE audit_log (id bigserial PRIMARY KEY, at timestamptz NOT NULL, actor text NOT NULL,
+     action text NOT NULL, product_id bigint, details jsonb NOT NULL);
+
+   -- orders_by_product_time answers every lookup orders_by_product did: one index less per sale.
+   DROP INDEX orders_by_product;
+   -- Order pages resume after (created_at, id) as the API shows it, in milliseconds; stored at the
+   -- same precision, a cursor compares exactly.
+   ALTER TABLE orders ALTER COLUMN created_at SET DEFAULT date_trunc('milliseconds', now());
+   UPDATE orders SET created_at = date_trunc('milliseconds', created_at)
+    WHERE created_at <> date_trunc('milliseconds', created_at);
+   CREATE INDEX idempotency_keys_by_age ON idempotency_keys (created_at);
+
+   ${PURCHASE_FUNCTION}`,
 ];
 
 /** Any constant works; it only has to be the same for every process migrating this database. */

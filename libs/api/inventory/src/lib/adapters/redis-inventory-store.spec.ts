@@ -1,15 +1,40 @@
+import { ErrorCode } from '@gtd/shared-contracts';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { clearRedisPrefix, createTestDatabase, describeWithService, TEST_REDIS_URL } from '../../testing';
 import { CatalogEntry } from '../catalog';
-import { PurchaseOutcome } from '../inventory-store';
+import { PurchaseCommand, PurchaseOutcome } from '../inventory-store';
 import { RedisInventoryStore } from './redis-inventory-store';
 import { PERSISTER_GROUP, RedisKeys } from './redis-scripts';
 
 const catalog: CatalogEntry[] = [
   { id: 1, name: 'Golden Ticket', description: '', price: 5000, currency: 'EUR', stock: 200 },
+  { id: 2, name: 'Limited', description: '', price: 900, currency: 'EUR', stock: 50, perBuyerLimit: 2 },
 ];
+
+const BUYER = '3d0c2a4e-1b7f-4c1e-9a55-0d3c7b9e0001';
+const OTHER_BUYER = '3d0c2a4e-1b7f-4c1e-9a55-0d3c7b9e0002';
+
+type Sold = Extract<PurchaseOutcome, { ok: true }>;
+
+const command = (
+  productId: number,
+  quantity: number,
+  extra: Partial<PurchaseCommand> = {},
+): PurchaseCommand => ({
+  productId,
+  quantity,
+  buyerId: null,
+  idempotencyKey: null,
+  nowMs: Date.now(),
+  ...extra,
+});
+
+function expectSold(outcome: PurchaseOutcome): Sold {
+  expect(outcome).toMatchObject({ ok: true });
+  return outcome as Sold;
+}
 
 async function until(condition: () => Promise<boolean>, what: string): Promise<void> {
   for (let i = 0; i < 200; i++) {
@@ -39,7 +64,7 @@ describeWithService({ name: 'Redis', host: '127.0.0.1', port: 6379 })('RedisInve
     return store;
   }
 
-  /** Counters built and seeded, then a store that sells but runs no persister: events stay queued. */
+  /** Redis built and PostgreSQL seeded, then a store that sells but runs no persister: events stay queued. */
   async function sellerWithoutPersister(): Promise<RedisInventoryStore> {
     await (await openStore()).close();
     const seller = new RedisInventoryStore({
@@ -52,12 +77,18 @@ describeWithService({ name: 'Redis', host: '127.0.0.1', port: 6379 })('RedisInve
     return seller;
   }
 
+  const drained = (store: RedisInventoryStore) =>
+    until(async () => (await store.backlog()) === 0, 'the persister to drain');
+
   const storedOrders = async () =>
     (
       await pg.query<{ n: number; sold: number }>(
         'SELECT count(*)::int AS n, coalesce(sum(quantity),0)::int AS sold FROM orders',
       )
     ).rows[0];
+
+  const available = async (store: RedisInventoryStore, productId: number) =>
+    (await store.inventory(productId))?.available;
 
   beforeEach(async () => {
     database = await createTestDatabase();
@@ -75,35 +106,52 @@ describeWithService({ name: 'Redis', host: '127.0.0.1', port: 6379 })('RedisInve
     await database.drop();
   });
 
-  it('persists every confirmed order to PostgreSQL exactly once and drains its backlog', async () => {
+  it('persists every confirmed order to PostgreSQL exactly once, with buyer totals and keys', async () => {
     const store = await openStore();
-    const outcomes = await Promise.all(Array.from({ length: 300 }, () => store.purchase(1, 1)));
+    const outcomes = await Promise.all(Array.from({ length: 300 }, () => store.purchase(command(1, 1))));
     expect(outcomes.filter((o) => o.ok)).toHaveLength(200);
-    await until(async () => (await store.backlog()) === 0, 'the persister to drain');
-    expect(await storedOrders()).toEqual({ n: 200, sold: 200 });
-    const { rows } = await pg.query('SELECT available FROM products WHERE id = 1');
-    expect(rows[0].available).toBe(0);
+    const limited = expectSold(
+      await store.purchase(command(2, 2, { buyerId: BUYER, idempotencyKey: 'checkout-1' })),
+    );
+    await drained(store);
+    expect(await storedOrders()).toEqual({ n: 201, sold: 202 });
+    const { rows } = await pg.query('SELECT id, available FROM products ORDER BY id');
+    expect(rows).toEqual([
+      { id: '1', available: 0 },
+      { id: '2', available: 48 },
+    ]);
+    expect((await pg.query('SELECT product_id, buyer_id, quantity FROM buyer_totals')).rows).toEqual([
+      { product_id: '2', buyer_id: BUYER, quantity: 2 },
+    ]);
+    expect(
+      (await pg.query('SELECT scope, key, fingerprint, order_id, remaining FROM idempotency_keys')).rows,
+    ).toEqual([
+      { scope: BUYER, key: 'checkout-1', fingerprint: '2:2', order_id: limited.order.orderId, remaining: 48 },
+    ]);
+    expect(
+      (await pg.query('SELECT buyer_id FROM orders WHERE id = $1', [limited.order.orderId])).rows,
+    ).toEqual([{ buyer_id: BUYER }]);
     expect(await redis.hlen(RedisKeys.pending)).toBe(0);
   });
 
   it('rebuilds wiped counters from PostgreSQL on start, never reselling what was sold', async () => {
     const first = await openStore();
-    await Promise.all(Array.from({ length: 150 }, () => first.purchase(1, 1)));
-    await until(async () => (await first.backlog()) === 0, 'the persister to drain');
+    await Promise.all(Array.from({ length: 150 }, () => first.purchase(command(1, 1))));
+    await drained(first);
     await first.close();
     await clearRedisPrefix(keyPrefix);
 
     const second = await openStore();
-    expect(await second.available(1)).toBe(50);
-    const rush = await Promise.all(Array.from({ length: 100 }, () => second.purchase(1, 1)));
+    expect(await available(second, 1)).toBe(50);
+    const rush = await Promise.all(Array.from({ length: 100 }, () => second.purchase(command(1, 1))));
     expect(rush.filter((o) => o.ok)).toHaveLength(50);
-    await until(async () => (await second.backlog()) === 0, 'the persister to drain');
+    await drained(second);
     expect(await storedOrders()).toEqual({ n: 200, sold: 200 });
   });
 
   it('counts orders still in the stream when rebuilding (stock − stored − waiting)', async () => {
     const reader = await sellerWithoutPersister();
-    const sold = (await Promise.all(Array.from({ length: 30 }, () => reader.purchase(1, 2)))).filter(
+    const sold = (await Promise.all(Array.from({ length: 30 }, () => reader.purchase(command(1, 2))))).filter(
       (o) => o.ok,
     );
     expect(sold).toHaveLength(30);
@@ -111,17 +159,90 @@ describeWithService({ name: 'Redis', host: '127.0.0.1', port: 6379 })('RedisInve
 
     const restarted = await openStore();
     // 200 − 60 waiting in the stream, none stored yet at rebuild time.
-    expect(await restarted.available(1)).toBe(140);
-    await until(async () => (await restarted.backlog()) === 0, 'the persister to drain');
+    expect(await available(restarted, 1)).toBe(140);
+    await drained(restarted);
     expect(await storedOrders()).toEqual({ n: 30, sold: 60 });
-    expect(await restarted.available(1)).toBe(140);
+    expect(await available(restarted, 1)).toBe(140);
+  });
+
+  describe('a wiped Redis keeps limits and keys', () => {
+    /** Buyer at the limit of 2 on product 2 through two keyed purchases; the other buyer bought 1. */
+    async function buyUpToTheLimit(store: RedisInventoryStore): Promise<[Sold, Sold]> {
+      const first = expectSold(await store.purchase(command(2, 1, { buyerId: BUYER, idempotencyKey: 'a' })));
+      const second = expectSold(await store.purchase(command(2, 1, { buyerId: BUYER, idempotencyKey: 'b' })));
+      expectSold(await store.purchase(command(2, 1, { buyerId: OTHER_BUYER })));
+      expect(await store.purchase(command(2, 1, { buyerId: BUYER }))).toMatchObject({
+        code: ErrorCode.LimitReached,
+        bought: 2,
+      });
+      return [first, second];
+    }
+
+    async function expectLimitAndKeysKept(store: RedisInventoryStore, [first, second]: [Sold, Sold]) {
+      expect(await available(store, 2)).toBe(47);
+      expect(await store.purchase(command(2, 1, { buyerId: BUYER }))).toMatchObject({
+        ok: false,
+        code: ErrorCode.LimitReached,
+        bought: 2,
+      });
+      // The retried keys answer their first success again and sell nothing.
+      expect(await store.purchase(command(2, 1, { buyerId: BUYER, idempotencyKey: 'a' }))).toEqual({
+        ...first,
+        replayed: true,
+      });
+      expect(await store.purchase(command(2, 1, { buyerId: BUYER, idempotencyKey: 'b' }))).toEqual({
+        ...second,
+        replayed: true,
+      });
+      expect(await store.purchase(command(2, 2, { buyerId: BUYER, idempotencyKey: 'a' }))).toMatchObject({
+        code: ErrorCode.IdempotencyKeyMismatch,
+      });
+      // The other buyer still has one unit of allowance, no more.
+      expectSold(await store.purchase(command(2, 1, { buyerId: OTHER_BUYER })));
+      expect(await store.purchase(command(2, 1, { buyerId: OTHER_BUYER }))).toMatchObject({
+        code: ErrorCode.LimitReached,
+        bought: 2,
+      });
+      expect(await available(store, 2)).toBe(46);
+    }
+
+    it('after the orders were stored in PostgreSQL', async () => {
+      const first = await openStore();
+      const sold = await buyUpToTheLimit(first);
+      await drained(first);
+      await first.close();
+      await clearRedisPrefix(keyPrefix);
+
+      await expectLimitAndKeysKept(await openStore(), sold);
+    });
+
+    it('while the orders were still waiting in the stream', async () => {
+      const seller = await sellerWithoutPersister();
+      const sold = await buyUpToTheLimit(seller);
+      // Everything but the order stream and its pending hash is lost.
+      for (const key of [
+        RedisKeys.builtFrom,
+        RedisKeys.available(2),
+        RedisKeys.rules(2),
+        RedisKeys.buyers(2),
+      ]) {
+        await redis.del(key);
+      }
+      await redis.del(RedisKeys.idempotency(BUYER, 'a'), RedisKeys.idempotency(BUYER, 'b'));
+      expect(await storedOrders()).toEqual({ n: 0, sold: 0 });
+
+      const restarted = await openStore();
+      await expectLimitAndKeysKept(restarted, sold);
+      await drained(restarted);
+      expect(await storedOrders()).toEqual({ n: 4, sold: 4 });
+    });
   });
 
   it("takes over a dead worker's unacknowledged order events", async () => {
     // A "worker" that reads events and dies before storing them.
     const orderStore = await sellerWithoutPersister();
-    const outcomes = await Promise.all(Array.from({ length: 20 }, () => orderStore.purchase(1, 1)));
-    const ids = outcomes.map((o) => (o as Extract<PurchaseOutcome, { ok: true }>).order.orderId);
+    const outcomes = await Promise.all(Array.from({ length: 20 }, () => orderStore.purchase(command(1, 1))));
+    const ids = outcomes.map((o) => expectSold(o).order.orderId);
     await redis.xreadgroup(
       'GROUP',
       PERSISTER_GROUP,
@@ -136,17 +257,104 @@ describeWithService({ name: 'Redis', host: '127.0.0.1', port: 6379 })('RedisInve
 
     const survivor = await openStore(200);
     await until(async () => (await storedOrders()).n === 20, 'the abandoned events to be stored');
-    await until(async () => (await survivor.backlog()) === 0, 'the stream to empty');
+    await drained(survivor);
     for (const id of ids) expect(await survivor.findOrder(id)).toMatchObject({ orderId: id, quantity: 1 });
   });
 
   it('recovers by itself when Redis loses its data while running', async () => {
     const store = await openStore();
-    await Promise.all(Array.from({ length: 10 }, () => store.purchase(1, 1)));
-    await until(async () => (await store.backlog()) === 0, 'the persister to drain');
+    await Promise.all(Array.from({ length: 10 }, () => store.purchase(command(1, 1))));
+    await drained(store);
     await clearRedisPrefix(keyPrefix);
-    await expect(store.purchase(1, 1)).resolves.toMatchObject({ ok: true, remaining: 189 });
+    await expect(store.purchase(command(1, 1))).resolves.toMatchObject({ ok: true, remaining: 189 });
     await until(async () => (await storedOrders()).n === 11, 'the persister to resume');
+  });
+
+  it("makes one process's operator writes rule every other process's next purchase", async () => {
+    const operator = await openStore();
+    const seller = await openStore();
+    await operator.updateProduct(1, { paused: true });
+    expect(await seller.purchase(command(1, 1))).toMatchObject({ code: ErrorCode.Paused });
+    expect(await seller.inventory(1)).toMatchObject({ paused: true, available: 200 });
+    await operator.updateProduct(1, { paused: false, perBuyerLimit: 1 });
+    expect(await seller.purchase(command(1, 1))).toMatchObject({ code: ErrorCode.AuthRequired });
+    expectSold(await seller.purchase(command(1, 1, { buyerId: BUYER })));
+
+    await operator.restock(1, { mode: 'set', quantity: 3 });
+    expect(await available(seller, 1)).toBe(3);
+    const created = await operator.createProduct({
+      name: 'Encore',
+      description: '',
+      price: 100,
+      currency: 'EUR',
+      stock: 4,
+      startsAtMs: null,
+      endsAtMs: null,
+      paused: false,
+      perBuyerLimit: null,
+    });
+    expect(expectSold(await seller.purchase(command(created.id, 4))).remaining).toBe(0);
+  });
+
+  it('moves PostgreSQL stock by the same delta as the counter, so both agree once stored', async () => {
+    const store = await openStore();
+    await Promise.all(Array.from({ length: 30 }, () => store.purchase(command(1, 1))));
+    await store.restock(1, { mode: 'set', quantity: 10 }); // fewer: Redis first
+    await Promise.all(Array.from({ length: 4 }, () => store.purchase(command(1, 1))));
+    await store.restock(1, { mode: 'set', quantity: 25 }); // more: PostgreSQL first
+    await store.restock(1, { mode: 'add', quantity: 5 });
+    await drained(store);
+    const { rows } = await pg.query<{ stock: number; available: number }>(
+      'SELECT stock, available FROM products WHERE id = 1',
+    );
+    expect(rows[0]).toEqual({ stock: 64, available: 30 });
+    expect(await available(store, 1)).toBe(30);
+    expect((await store.reconcile(false)).find((r) => r.productId === 1)).toMatchObject({
+      stock: 64,
+      sold: 34,
+      redisAvailable: 30,
+      expectedAvailable: 30,
+      agree: true,
+    });
+  });
+
+  it('lists orders still waiting in Redis together with stored ones, each once', async () => {
+    const seller = await sellerWithoutPersister();
+    const stored = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => seller.purchase(command(1, 1, { nowMs: 1000 + i }))),
+    );
+    const persister = await openStore();
+    await drained(persister);
+    await persister.close();
+    // Sold while no persister runs: these stay in Redis, interleaved in time with the stored ones.
+    const waiting = await Promise.all(
+      Array.from({ length: 6 }, (_, i) => seller.purchase(command(1, 1, { nowMs: 1000 + i }))),
+    );
+    expect(await storedOrders()).toEqual({ n: 6, sold: 6 });
+    const byTime = (a: Sold['order'], b: Sold['order']) =>
+      a.createdAt === b.createdAt ? (a.orderId < b.orderId ? -1 : 1) : a.createdAt < b.createdAt ? -1 : 1;
+    const expected = [...stored, ...waiting].map((o) => expectSold(o).order).sort(byTime);
+    const seen: Sold['order'][] = [];
+    let cursor: string | null = null;
+    do {
+      const page: Awaited<ReturnType<typeof seller.listOrders>> = await seller.listOrders(1, 5, cursor);
+      seen.push(...page.items);
+      cursor = page.nextCursor;
+    } while (cursor !== null);
+    expect(seen).toEqual(expected);
+    expect(await seller.salesSummary(1)).toMatchObject({ stock: 200, sold: 12, orders: 12, available: 188 });
+  });
+
+  it('reconcile reports rules that differ from PostgreSQL and --repair restores them', async () => {
+    const store = await openStore();
+    await redis.hset(RedisKeys.rules(2), 'limit', '');
+    expect((await store.reconcile(false)).find((r) => r.productId === 2)).toMatchObject({
+      rulesAgree: false,
+      agree: false,
+    });
+    const repaired = await store.reconcile(true);
+    expect(repaired.every((r) => r.agree && r.rulesAgree)).toBe(true);
+    expect(await store.inventory(2)).toMatchObject({ perBuyerLimit: 2 });
   });
 
   it('reports each dependency and the backlog', async () => {

@@ -1,34 +1,157 @@
 /**
- * The whole purchase as one Lua script: Redis runs a script to completion before any other
- * command, so check, decrement and order event are one atomic step across every API process.
+ * Lua scripts and key names of the Redis adapter. Redis runs a script to completion before any
+ * other command, so each script is one atomic step across every API process.
  *
- * KEYS: available counter, order stream, pending-order hash.
- * ARGV: quantity, order id, product id, ISO timestamp.
- * Returns {1, remaining} when sold, {0, available} when not enough is left, {-1, 0} when the
- * product has no counter (unknown product).
+ * Every script that acts on a drop first checks the `built-from` marker: it is the gate a counter
+ * rebuild closes (deletes) before it clears and rewrites the derived keys and opens (sets) once
+ * they are complete, so nothing is sold, replayed or restocked against half-rebuilt state.
+ * A script that finds the gate closed answers `not-ready` and changes nothing.
+ */
+
+/**
+ * The whole purchase — idempotency key, product, rules, per-buyer limit, stock, then decrement,
+ * buyer total, order event, pending order and key — in the order of the port's contract.
+ * Rejections write nothing, so the sold-out hot path stays read-only.
+ *
+ * KEYS: 1 built-from, 2 available counter, 3 rules hash, 4 buyer totals hash, 5 idempotency key
+ *       hash (any name when there is no key), 6 order stream, 7 pending-order hash.
+ * ARGV: 1 quantity, 2 order id, 3 product id, 4 now (ms, the caller's clock), 5 buyer id or '',
+ *       6 idempotency key or '', 7 fingerprint, 8 key TTL (ms), 9 key lifetime in Redis (ms),
+ *       10 createdAt (ISO 8601 of ARGV 4).
+ * Returns one of:
+ *   {'not-ready'}
+ *   {'replay', remaining, orderId, createdAtMs}
+ *   {'mismatch', available}
+ *   {'rejected', code, available, bought, paused, startsAtMs, endsAtMs, perBuyerLimit}
+ *   {'sold', remaining}
+ * (rule fields are strings, '' for none; `bought` is only meaningful for LIMIT_REACHED).
  */
 export const PURCHASE_LUA = `
-local available = redis.call('GET', KEYS[1])
-if not available then return {-1, 0} end
-available = tonumber(available)
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'not-ready'} end
 local quantity = tonumber(ARGV[1])
-if available < quantity then return {0, available} end
-local remaining = redis.call('DECRBY', KEYS[1], quantity)
-redis.call('XADD', KEYS[2], '*', 'o', ARGV[2], 'p', ARGV[3], 'q', ARGV[1], 't', ARGV[4])
-redis.call('HSET', KEYS[3], ARGV[2], ARGV[3] .. '|' .. ARGV[1] .. '|' .. ARGV[4])
-return {1, remaining}
+local now = tonumber(ARGV[4])
+local buyer = ARGV[5]
+local key = ARGV[6]
+if key ~= '' then
+  local stored = redis.call('HMGET', KEYS[5], 'f', 'o', 'r', 't')
+  if stored[1] and stored[4] and now - tonumber(stored[4]) < tonumber(ARGV[8]) then
+    if stored[1] ~= ARGV[7] then return {'mismatch', tonumber(redis.call('GET', KEYS[2]) or '0')} end
+    return {'replay', tonumber(stored[3]), stored[2], stored[4]}
+  end
+end
+local counter = redis.call('GET', KEYS[2])
+if not counter then return {'rejected', 'PRODUCT_NOT_FOUND', 0, 0, '0', '', '', ''} end
+local available = tonumber(counter)
+local rules = redis.call('HMGET', KEYS[3], 'paused', 'starts', 'ends', 'limit')
+local function reject(code, bought)
+  return {'rejected', code, available, bought, rules[1] or '0', rules[2] or '', rules[3] or '', rules[4] or ''}
+end
+if rules[1] == '1' then return reject('PAUSED', 0) end
+local starts = tonumber(rules[2])
+if starts and now < starts then return reject('NOT_STARTED', 0) end
+local ends = tonumber(rules[3])
+if ends and now >= ends then return reject('ENDED', 0) end
+local limit = tonumber(rules[4])
+if limit then
+  if buyer == '' then return reject('AUTH_REQUIRED', 0) end
+  local bought = tonumber(redis.call('HGET', KEYS[4], buyer) or '0')
+  if bought + quantity > limit then return reject('LIMIT_REACHED', bought) end
+end
+if available == 0 then return reject('SOLD_OUT', 0) end
+if available < quantity then return reject('INSUFFICIENT_STOCK', 0) end
+local remaining = redis.call('DECRBY', KEYS[2], quantity)
+if buyer ~= '' then redis.call('HINCRBY', KEYS[4], buyer, quantity) end
+redis.call('XADD', KEYS[6], '*', 'o', ARGV[2], 'p', ARGV[3], 'q', ARGV[1], 't', ARGV[10],
+  'b', buyer, 'r', remaining, 'k', key)
+redis.call('HSET', KEYS[7], ARGV[2],
+  ARGV[3] .. '|' .. ARGV[1] .. '|' .. ARGV[10] .. '|' .. buyer .. '|' .. remaining .. '|' .. key)
+if key ~= '' then
+  redis.call('HSET', KEYS[5], 'f', ARGV[7], 'o', ARGV[2], 'r', remaining, 't', ARGV[4])
+  redis.call('PEXPIRE', KEYS[5], ARGV[9])
+end
+return {'sold', remaining}
+`;
+
+/**
+ * The poll: counter and rules in one round trip and one consistent view.
+ * KEYS: 1 built-from, 2 available counter, 3 rules hash.
+ * Returns {'not-ready'}, {'missing'} or {'found', available, paused, startsAtMs, endsAtMs, perBuyerLimit}.
+ */
+export const INVENTORY_LUA = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'not-ready'} end
+local counter = redis.call('GET', KEYS[2])
+if not counter then return {'missing'} end
+local rules = redis.call('HMGET', KEYS[3], 'paused', 'starts', 'ends', 'limit')
+return {'found', tonumber(counter), rules[1] or '0', rules[2] or '', rules[3] or '', rules[4] or ''}
+`;
+
+/**
+ * First step of a `set` restock, atomic with purchases: delta = quantity − available. A delta ≤ 0
+ * (fewer units) is applied here, before PostgreSQL; a positive one only reported, to be applied
+ * after PostgreSQL (see `RedisInventoryStore.restock` for why that order).
+ * KEYS: 1 built-from, 2 available counter. ARGV: 1 quantity.
+ * Returns {'not-ready'}, {'missing'}, {'applied', delta} or {'deferred', delta}.
+ */
+export const RESTOCK_SET_LUA = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'not-ready'} end
+local counter = redis.call('GET', KEYS[2])
+if not counter then return {'missing'} end
+local delta = tonumber(ARGV[1]) - tonumber(counter)
+if delta > 0 then return {'deferred', delta} end
+redis.call('SET', KEYS[2], ARGV[1])
+return {'applied', delta}
+`;
+
+/**
+ * Adds units PostgreSQL already holds. Skipped while the gate is closed or the counter is missing:
+ * the rebuild that follows computes the counter from PostgreSQL, which already has them.
+ * KEYS: 1 built-from, 2 available counter. ARGV: 1 units. Returns {'applied', available} or {'skipped'}.
+ */
+export const ADD_STOCK_LUA = `
+if redis.call('EXISTS', KEYS[1]) == 0 or redis.call('EXISTS', KEYS[2]) == 0 then return {'skipped'} end
+return {'applied', redis.call('INCRBY', KEYS[2], ARGV[1])}
+`;
+
+/** Deletes a lock only while it still holds our token (not one that expired and was re-taken). */
+export const RELEASE_LOCK_LUA = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+`;
+
+/**
+ * The last step of a rebuild: opens the gate only if the rebuild still holds the maintenance lock,
+ * so a rebuild that outlived its lock never opens the gate over another one's half-written state.
+ * KEYS: 1 maintenance lock, 2 built-from. ARGV: 1 token, 2 epoch. Returns 1, or 0 when the lock was lost.
+ */
+export const OPEN_GATE_LUA = `
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return 0 end
+redis.call('SET', KEYS[2], ARGV[2])
+return 1
 `;
 
 /** Redis key names under the configured prefix. */
 export const RedisKeys = {
   available: (productId: number) => `available:${productId}`,
+  /** Hash: paused ('1'/'0'), starts, ends (epoch ms or ''), limit (units or ''). */
+  rules: (productId: number) => `rules:${productId}`,
+  /** Hash: buyer id → units bought (stored and still pending). */
+  buyers: (productId: number) => `buyers:${productId}`,
+  /**
+   * Hash of a key's first success: f (fingerprint), o (order id), r (remaining), t (created, ms).
+   * The scope is a buyer id (a UUID) or '', so the first ':' after it ends the scope.
+   */
+  idempotency: (scope: string, key: string) => `idem:${scope}:${key}`,
   /** Order events waiting for the persister (entries are deleted once stored in PostgreSQL). */
   orders: 'orders',
-  /** orderId → "productId|quantity|createdAt" for orders not yet in PostgreSQL (GET /orders). */
+  /** orderId → "productId|quantity|createdAt|buyerId|remaining|key" for orders not yet in PostgreSQL. */
   pending: 'pending-orders',
-  /** The PostgreSQL epoch these counters were built from. */
+  /** The PostgreSQL epoch these keys were built from; also the gate (see above). */
   builtFrom: 'built-from',
-  rebuildLock: 'rebuild-lock',
+  /** Held by a rebuild or an operator write, so they never interleave. */
+  maintenanceLock: 'rebuild-lock',
 } as const;
+
+/** Patterns of the keys a rebuild derives from PostgreSQL (and so clears first). */
+export const DERIVED_KEY_PATTERNS = ['available:*', 'rules:*', 'buyers:*', 'idem:*'] as const;
 
 export const PERSISTER_GROUP = 'persisters';

@@ -1,11 +1,11 @@
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { CatalogEntry } from '../catalog';
-import { PurchaseOutcome } from '../inventory-store';
+import { PurchaseCommand, PurchaseOutcome } from '../inventory-store';
 import { SQLITE_MIGRATIONS } from './sqlite-schema';
-import { SqliteInventoryStore } from './sqlite-inventory-store';
+import { SqliteInventoryStore, SqliteStoreOptions } from './sqlite-inventory-store';
 
 const catalog: CatalogEntry[] = [
   {
@@ -18,13 +18,21 @@ const catalog: CatalogEntry[] = [
   },
 ];
 
+const buy = (quantity: number): PurchaseCommand => ({
+  productId: 1,
+  quantity,
+  buyerId: null,
+  idempotencyKey: null,
+  nowMs: Date.now(),
+});
+
 describe('SqliteInventoryStore', () => {
   let dir: string;
   let path: string;
   const open: SqliteInventoryStore[] = [];
 
-  async function openStore(): Promise<SqliteInventoryStore> {
-    const store = new SqliteInventoryStore({ path });
+  async function openStore(options: Partial<SqliteStoreOptions> = {}): Promise<SqliteInventoryStore> {
+    const store = new SqliteInventoryStore({ path, ...options });
     await store.init();
     open.push(store);
     return store;
@@ -52,13 +60,63 @@ describe('SqliteInventoryStore', () => {
   it('keeps stock and orders across a reopen, and never reseeds', async () => {
     const first = await openStore();
     await first.seedIfEmpty(catalog);
-    const bought = (await first.purchase(1, 4)) as Extract<PurchaseOutcome, { ok: true }>;
+    const bought = (await first.purchase(buy(4))) as Extract<PurchaseOutcome, { ok: true }>;
     await first.close();
 
     const second = await openStore();
     expect(await second.seedIfEmpty(catalog)).toBe(false);
-    expect(await second.available(1)).toBe(46);
+    expect((await second.inventory(1))?.available).toBe(46);
     expect(await second.findOrder(bought.order.orderId)).toEqual(bought.order);
+  });
+
+  it('upgrades a database of the first schema in place, keeping its products and orders', async () => {
+    mkdirSync(dirname(path), { recursive: true });
+    const raw = new Database(path);
+    raw.exec(SQLITE_MIGRATIONS[0]);
+    raw.pragma('user_version = 1');
+    raw.exec(`INSERT INTO products VALUES (1, 'Golden Ticket', 'x', 5000, 'EUR', 50, 49);
+      INSERT INTO orders VALUES ('5f0c5d1e-1111-4a6b-9b1e-000000000001', 1, 1, '2026-01-01T00:00:00.000Z');`);
+    raw.close();
+
+    const store = await openStore();
+    expect(await store.seedIfEmpty(catalog)).toBe(false);
+    expect(await store.findProduct(1)).toEqual({
+      ...catalog[0],
+      stock: 50,
+      available: 49,
+      startsAtMs: null,
+      endsAtMs: null,
+      paused: false,
+      perBuyerLimit: null,
+    });
+    expect(await store.listOrders(1, 10, null)).toEqual({
+      items: [
+        {
+          orderId: '5f0c5d1e-1111-4a6b-9b1e-000000000001',
+          productId: 1,
+          quantity: 1,
+          buyerId: null,
+          createdAt: '2026-01-01T00:00:00.000Z',
+        },
+      ],
+      nextCursor: null,
+    });
+    await expect(store.purchase(buy(1))).resolves.toMatchObject({ ok: true, remaining: 48 });
+  });
+
+  it('answers a sold-out crowd without the write lock', async () => {
+    const store = await openStore({ busyTimeoutMs: 100 });
+    await store.seedIfEmpty([{ ...catalog[0], stock: 0 }]);
+    // Another process holds the write lock: anything that needs it would fail with SQLITE_BUSY.
+    const other = new Database(path);
+    other.exec('BEGIN IMMEDIATE');
+    try {
+      const outcomes = await Promise.all(Array.from({ length: 100 }, () => store.purchase(buy(1))));
+      expect(outcomes.every((o) => !o.ok && o.code === 'SOLD_OUT')).toBe(true);
+    } finally {
+      other.exec('ROLLBACK');
+      other.close();
+    }
   });
 
   it('refuses a database written by a newer schema', async () => {
@@ -74,16 +132,18 @@ describe('SqliteInventoryStore', () => {
     await a.seedIfEmpty(catalog);
     const b = await openStore();
     const outcomes = await Promise.all(
-      Array.from({ length: 400 }, (_, i) => (i % 2 === 0 ? a : b).purchase(1, 1)),
+      Array.from({ length: 400 }, (_, i) => (i % 2 === 0 ? a : b).purchase(buy(1))),
     );
     expect(outcomes.filter((o) => o.ok)).toHaveLength(50);
-    expect(await a.available(1)).toBe(0);
+    expect((await a.inventory(1))?.available).toBe(0);
     expect(await b.salesSummary(1)).toEqual({
       productId: 1,
       stock: 50,
       available: 0,
       sold: 50,
       orders: 50,
+      buyers: 0,
+      rejects: {},
     });
   });
 
@@ -96,9 +156,9 @@ describe('SqliteInventoryStore', () => {
     );
     raw.close();
     const results = await Promise.allSettled([
-      store.purchase(1, 1),
-      store.purchase(1, 7),
-      store.purchase(1, 2),
+      store.purchase(buy(1)),
+      store.purchase(buy(7)),
+      store.purchase(buy(2)),
     ]);
     expect(results.map((r) => r.status)).toEqual(['rejected', 'rejected', 'rejected']);
     expect(await store.salesSummary(1)).toEqual({
@@ -107,9 +167,11 @@ describe('SqliteInventoryStore', () => {
       available: 50,
       sold: 0,
       orders: 0,
+      buyers: 0,
+      rejects: {},
     });
     // The next turn's batch is unaffected.
-    await expect(store.purchase(1, 1)).resolves.toMatchObject({
+    await expect(store.purchase(buy(1))).resolves.toMatchObject({
       ok: true,
       remaining: 49,
     });
@@ -118,7 +180,7 @@ describe('SqliteInventoryStore', () => {
   it('answers purchases queued before close', async () => {
     const store = await openStore();
     await store.seedIfEmpty(catalog);
-    const pending = store.purchase(1, 1);
+    const pending = store.purchase(buy(1));
     await store.close();
     await expect(pending).resolves.toMatchObject({ ok: true, remaining: 49 });
     await expect(store.ping()).rejects.toThrow(/not open/);

@@ -1,0 +1,220 @@
+import { ErrorCode } from '@gtd/shared-contracts';
+import { Client } from 'pg';
+import { createTestDatabase, describeWithService } from '../../testing';
+import { CatalogEntry } from '../catalog';
+import { OrderRecord, PurchaseCommand, PurchaseOutcome } from '../inventory-store';
+import { PersistedOrder, PostgresInventoryStore } from './postgres-inventory-store';
+import { POSTGRES_MIGRATIONS } from './postgres-schema';
+
+/**
+ * What the contract suite cannot see from the port: the migration of an existing database, the
+ * Redis persister's entry point, and races that only a shared database has (one key used for two
+ * products at once, each purchase holding a different row lock).
+ */
+const entry = (id: number, stock: number): CatalogEntry => ({
+  id,
+  name: `Product ${id}`,
+  description: '',
+  price: 1000,
+  currency: 'EUR',
+  stock,
+});
+
+const NOW = Date.parse('2030-01-01T00:00:00.000Z');
+const BUYER = '6a0f8d4e-3b1c-4c55-9a3e-0d7c5b2f1e11';
+
+type Sold = Extract<PurchaseOutcome, { ok: true }>;
+
+const command = (overrides: Partial<PurchaseCommand>): PurchaseCommand => ({
+  productId: 1,
+  quantity: 1,
+  buyerId: null,
+  idempotencyKey: null,
+  nowMs: NOW,
+  ...overrides,
+});
+
+describeWithService({ name: 'PostgreSQL', host: '127.0.0.1', port: 5432 })('PostgresInventoryStore', () => {
+  let database: Awaited<ReturnType<typeof createTestDatabase>>;
+  let store: PostgresInventoryStore;
+  let sql: Client;
+
+  beforeEach(async () => {
+    database = await createTestDatabase();
+    sql = new Client({ connectionString: database.url });
+    await sql.connect();
+  });
+
+  afterEach(async () => {
+    await store?.close();
+    await sql.end();
+    await database.drop();
+  });
+
+  async function openStore(idempotencyTtlMs?: number): Promise<PostgresInventoryStore> {
+    store = new PostgresInventoryStore({ connectionString: database.url, poolSize: 20, idempotencyTtlMs });
+    await store.init();
+    return store;
+  }
+
+  it('migrates a version-2 database in place: stock, orders and the schedule defaults', async () => {
+    await sql.query(
+      'CREATE TABLE schema_migrations (version integer PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())',
+    );
+    for (const [index, migration] of POSTGRES_MIGRATIONS.slice(0, 2).entries()) {
+      await sql.query(migration);
+      await sql.query('INSERT INTO schema_migrations (version) VALUES ($1)', [index + 1]);
+    }
+    await sql.query(`INSERT INTO products VALUES (1, 'Old', '', 100, 'EUR', 10, 7)`);
+    // Version 2 stamped orders with microseconds; three within one millisecond.
+    await sql.query(`INSERT INTO orders (id, product_id, quantity, created_at) VALUES
+      ('00000000-0000-4000-8000-000000000003', 1, 1, '2029-01-01T00:00:00.123456Z'),
+      ('00000000-0000-4000-8000-000000000001', 1, 1, '2029-01-01T00:00:00.123999Z'),
+      ('00000000-0000-4000-8000-000000000002', 1, 1, '2029-01-01T00:00:00.123001Z')`);
+
+    await openStore();
+    expect(await store.seedIfEmpty([entry(1, 999)])).toBe(false);
+    expect(await store.findProduct(1)).toEqual({
+      id: 1,
+      name: 'Old',
+      description: '',
+      price: 100,
+      currency: 'EUR',
+      stock: 10,
+      available: 7,
+      startsAtMs: null,
+      endsAtMs: null,
+      paused: false,
+      perBuyerLimit: null,
+    });
+    const seen: OrderRecord[] = [];
+    let after: string | null = null;
+    do {
+      const page = await store.listOrders(1, 1, after);
+      seen.push(...page.items);
+      after = page.nextCursor;
+    } while (after !== null);
+    expect(seen.map((o) => o.orderId)).toEqual([
+      '00000000-0000-4000-8000-000000000001',
+      '00000000-0000-4000-8000-000000000002',
+      '00000000-0000-4000-8000-000000000003',
+    ]);
+    expect(seen.every((o) => o.createdAt === '2029-01-01T00:00:00.123Z' && o.buyerId === null)).toBe(true);
+    const { rows } = await sql.query('SELECT max(version) AS version FROM schema_migrations');
+    expect(rows[0].version).toBe(POSTGRES_MIGRATIONS.length);
+  });
+
+  it('persistOrders stores each order once, with its stock, buyer total and key, and a key it stored replays', async () => {
+    await openStore();
+    await store.seedIfEmpty([entry(1, 10), entry(2, 10)]);
+    const order = (id: string, productId: number, quantity: number, buyerId: string | null): OrderRecord => ({
+      orderId: id,
+      productId,
+      quantity,
+      buyerId,
+      createdAt: '2030-01-01T00:00:00.000Z',
+    });
+    const events: PersistedOrder[] = [
+      {
+        order: order('00000000-0000-4000-8000-00000000000a', 1, 2, BUYER),
+        idempotencyKey: 'k1',
+        remaining: 8,
+      },
+      {
+        order: order('00000000-0000-4000-8000-00000000000b', 1, 1, BUYER),
+        idempotencyKey: null,
+        remaining: 7,
+      },
+      {
+        order: order('00000000-0000-4000-8000-00000000000c', 2, 3, null),
+        idempotencyKey: 'k1',
+        remaining: 7,
+      },
+    ];
+    expect(await store.persistOrders(events.slice(0, 2))).toBe(2);
+    // A retry after a crash: the first two are already stored and must not count again.
+    expect(await store.persistOrders(events)).toBe(1);
+    expect(await store.persistOrders(events)).toBe(0);
+
+    expect(await store.salesSummary(1)).toMatchObject({
+      stock: 10,
+      available: 7,
+      sold: 3,
+      orders: 2,
+      buyers: 1,
+    });
+    expect(await store.salesSummary(2)).toMatchObject({
+      stock: 10,
+      available: 7,
+      sold: 3,
+      orders: 1,
+      buyers: 0,
+    });
+    expect(await store.findOrder('00000000-0000-4000-8000-00000000000a')).toEqual(events[0].order);
+
+    const replay = await store.purchase(
+      command({ productId: 1, quantity: 2, buyerId: BUYER, idempotencyKey: 'k1' }),
+    );
+    expect(replay).toEqual({ ok: true, order: events[0].order, remaining: 8, replayed: true });
+    const anonymous = await store.purchase(command({ productId: 2, quantity: 3, idempotencyKey: 'k1' }));
+    expect(anonymous).toMatchObject({
+      ok: true,
+      order: { orderId: events[2].order.orderId },
+      replayed: true,
+    });
+
+    await store.updateProduct(1, { perBuyerLimit: 4 });
+    expect(await store.purchase(command({ productId: 1, quantity: 2, buyerId: BUYER }))).toMatchObject({
+      ok: false,
+      code: ErrorCode.LimitReached,
+      bought: 3,
+    });
+  });
+
+  it('one key sent for two products at once: one sale, every other answer replays it or is a mismatch', async () => {
+    await openStore();
+    await store.seedIfEmpty([entry(1, 100), entry(2, 100)]);
+    const outcomes = await Promise.all(
+      Array.from({ length: 60 }, (_, i) =>
+        store.purchase(command({ productId: (i % 2) + 1, buyerId: BUYER, idempotencyKey: 'shared' })),
+      ),
+    );
+    const sold = outcomes.filter((o): o is Sold => o.ok && !o.replayed);
+    expect(sold).toHaveLength(1);
+    const winner = sold[0].order;
+    for (const [i, outcome] of outcomes.entries()) {
+      if ((i % 2) + 1 === winner.productId) {
+        expect(outcome).toMatchObject({ ok: true, order: { orderId: winner.orderId } });
+      } else {
+        expect(outcome).toMatchObject({ ok: false, code: ErrorCode.IdempotencyKeyMismatch });
+      }
+    }
+    const [one, two] = await Promise.all([store.salesSummary(1), store.salesSummary(2)]);
+    expect((one?.sold ?? 0) + (two?.sold ?? 0)).toBe(1);
+  });
+
+  it('restocks racing a rush of sales: none is lost, stock = sold + available', async () => {
+    await openStore();
+    await store.seedIfEmpty([entry(1, 50)]);
+    const rush = Promise.all(Array.from({ length: 300 }, () => store.purchase(command({}))));
+    const restocks = Promise.all([
+      store.restock(1, { mode: 'add', quantity: 30 }),
+      store.restock(1, { mode: 'add', quantity: 20 }),
+    ]);
+    const [outcomes] = await Promise.all([rush, restocks]);
+    const soldCount = outcomes.filter((o) => o.ok).length;
+    const summary = await store.salesSummary(1);
+    expect(summary).toMatchObject({ stock: 100, sold: soldCount, orders: soldCount });
+    expect(summary?.available).toBe(100 - soldCount);
+  });
+
+  it('deletes expired keys only', async () => {
+    await openStore(60_000);
+    await store.seedIfEmpty([entry(1, 10)]);
+    await store.purchase(command({ idempotencyKey: 'old', nowMs: NOW }));
+    await store.purchase(command({ idempotencyKey: 'young', nowMs: NOW + 30_000 }));
+    expect(await store.deleteExpiredKeys(NOW + 60_000)).toBe(1);
+    const { rows } = await sql.query('SELECT key FROM idempotency_keys');
+    expect(rows).toEqual([{ key: 'young' }]);
+  });
+});

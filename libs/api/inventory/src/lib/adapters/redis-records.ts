@@ -1,0 +1,86 @@
+import { DropRules, OrderRecord } from '../inventory-store';
+
+/**
+ * An order sold on the Redis hot path and not yet acknowledged as stored: the order plus what
+ * PostgreSQL keeps beside it (the key the buyer sent and the remaining count they were told).
+ * Same shape as the PostgreSQL adapter's `PersistedOrder`.
+ */
+export interface QueuedOrder {
+  order: OrderRecord;
+  idempotencyKey: string | null;
+  remaining: number;
+}
+
+/** The rules hash as written by operators and rebuilds (`RedisKeys.rules`). */
+export function encodeRules(rules: DropRules): Record<string, string> {
+  const optional = (value: number | null) => (value === null ? '' : String(value));
+  return {
+    paused: rules.paused ? '1' : '0',
+    starts: optional(rules.startsAtMs),
+    ends: optional(rules.endsAtMs),
+    limit: optional(rules.perBuyerLimit),
+  };
+}
+
+/** Reads the rule fields the scripts return (or HMGET gives): missing or '' means none. */
+export function decodeRules(
+  paused: string | null,
+  starts: string | null,
+  ends: string | null,
+  limit: string | null,
+): DropRules {
+  const optional = (value: string | null) => (value === null || value === '' ? null : Number(value));
+  return {
+    paused: paused === '1',
+    startsAtMs: optional(starts),
+    endsAtMs: optional(ends),
+    perBuyerLimit: optional(limit),
+  };
+}
+
+export const sameRules = (a: DropRules, b: DropRules): boolean =>
+  a.paused === b.paused &&
+  a.startsAtMs === b.startsAtMs &&
+  a.endsAtMs === b.endsAtMs &&
+  a.perBuyerLimit === b.perBuyerLimit;
+
+/**
+ * A pending-hash value: "productId|quantity|createdAt|buyerId|remaining|key" (written by the purchase
+ * script). The key is last because it is the only part that may itself contain '|'. Values from
+ * before buyers and keys existed ("productId|quantity|createdAt") still read.
+ */
+export function decodePending(orderId: string, encoded: string): QueuedOrder {
+  const parts = encoded.split('|');
+  const [productId, quantity, createdAt, buyerId = '', remaining = '0'] = parts;
+  const key = parts.slice(5).join('|');
+  return {
+    order: {
+      orderId,
+      productId: Number(productId),
+      quantity: Number(quantity),
+      buyerId: buyerId === '' ? null : buyerId,
+      createdAt,
+    },
+    idempotencyKey: key === '' ? null : key,
+    remaining: Number(remaining),
+  };
+}
+
+/** An order event's fields as XREADGROUP returns them: [name, value, name, value, …]. */
+export function decodeOrderEvent(fields: readonly string[]): QueuedOrder {
+  const values = new Map<string, string>();
+  for (let i = 0; i + 1 < fields.length; i += 2) values.set(fields[i], fields[i + 1]);
+  const buyerId = values.get('b') ?? '';
+  const key = values.get('k') ?? '';
+  return {
+    order: {
+      orderId: values.get('o') ?? '',
+      productId: Number(values.get('p')),
+      quantity: Number(values.get('q')),
+      buyerId: buyerId === '' ? null : buyerId,
+      createdAt: values.get('t') ?? '',
+    },
+    idempotencyKey: key === '' ? null : key,
+    remaining: Number(values.get('r') ?? 0),
+  };
+}
