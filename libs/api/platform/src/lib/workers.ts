@@ -1,5 +1,15 @@
 import { Logger } from '@nestjs/common';
 import cluster, { Worker } from 'node:cluster';
+import { randomBytes } from 'node:crypto';
+
+/**
+ * What the primary adds to every worker's environment. Without a configured JWT_SECRET each
+ * process would draw its own random one, and a buyer's token would only work on the worker that
+ * issued it; the primary draws ONE and hands it to all of them (replacements included).
+ */
+export function workerEnvironment(env: NodeJS.ProcessEnv): Record<string, string> {
+  return env['JWT_SECRET'] ? {} : { JWT_SECRET: randomBytes(48).toString('base64url') };
+}
 
 /**
  * The primary process of `WORKERS=N`: forks N API workers sharing one port (node:cluster hands
@@ -13,9 +23,10 @@ export function superviseWorkers(count: number): void {
   let everListening = false;
   let failedStarts = 0;
   const listening = new WeakSet<Worker>();
+  const sharedEnv = workerEnvironment(process.env);
 
   const fork = () => {
-    const worker = cluster.fork();
+    const worker = cluster.fork(sharedEnv);
     worker.once('listening', () => {
       listening.add(worker);
       everListening = true;

@@ -1,8 +1,31 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Param, ParseUUIDPipe, Post } from '@nestjs/common';
-import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
-import { ErrorCode, Order, PurchaseResult } from '@gtd/shared-contracts';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import {
+  ApiBody,
+  ApiCreatedResponse,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiTags,
+} from '@nestjs/swagger';
+import { Buyer, ErrorCode, Order, PurchaseResult } from '@gtd/shared-contracts';
 import { InventoryService } from '@gtd/api-inventory';
-import { ApiProblems, validationFailed } from '@gtd/api-platform';
+import { ApiOptionalBuyer, CurrentBuyer, OptionalBuyerGuard } from '@gtd/api-buyers';
+import { ApiProblems, DomainError, validationFailed } from '@gtd/api-platform';
+import { BuyThrottlerGuard } from './buy-throttler.guard';
+import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER, IdempotencyKey } from './idempotency-key';
 import { BuyRequestDto, OrderDto, PurchaseResultDto } from './purchase.dto';
 
 const parseOrderId = new ParseUUIDPipe({
@@ -12,31 +35,83 @@ const parseOrderId = new ParseUUIDPipe({
 @ApiTags('purchase')
 @Controller()
 export class PurchaseController {
-  constructor(private readonly inventory: InventoryService) {}
+  constructor(
+    private readonly inventory: InventoryService,
+    private readonly adapterHost: HttpAdapterHost,
+  ) {}
 
   @Post('buy')
   @HttpCode(HttpStatus.CREATED)
+  // The buyer first: the rate limit counts per signed-in buyer, else per client address.
+  @UseGuards(OptionalBuyerGuard, BuyThrottlerGuard)
   @ApiOperation({
     summary: 'Buy atomically: all of the quantity or nothing',
     description:
-      'Check, decrement and order are one atomic step in every store, so concurrent buyers never oversell.',
+      'Schedule, pause, per-buyer limit, stock check, decrement and order are one atomic step in every ' +
+      'store, so concurrent buyers never oversell and one buyer never exceeds the limit. Anonymous unless ' +
+      'a buyer token is sent; drops with a `perBuyerLimit` require one. With an `Idempotency-Key`, a retry ' +
+      '(same key and body) answers the first success again, with `Idempotent-Replayed: true`, and sells ' +
+      'nothing more. Rate limited to BUY_RATE_LIMIT attempts a minute per buyer (or client address).',
+  })
+  @ApiOptionalBuyer()
+  @ApiHeader({
+    name: IDEMPOTENCY_KEY_HEADER,
+    required: false,
+    description:
+      '1–255 printable ASCII characters, unique per purchase attempt (e.g. a UUID); reuse it when retrying. ' +
+      'Kept at least 24 h, scoped to the signed-in buyer.',
+    schema: { type: 'string', minLength: 1, maxLength: 255, example: '3f2c9a1e-8d4b-4a6f-b1c2-7e9d0a5b6c4d' },
   })
   @ApiBody({ type: BuyRequestDto })
   @ApiCreatedResponse({
     type: PurchaseResultDto,
-    description: 'Bought; the order is stored.',
+    description: 'Bought; the order is stored. A replayed answer carries `Idempotent-Replayed: true`.',
+    headers: {
+      [IDEMPOTENT_REPLAYED_HEADER]: {
+        description: '`true` when this is the stored answer to an earlier request with the same key.',
+        schema: { type: 'string', enum: ['true'] },
+      },
+    },
   })
   @ApiProblems(
     ErrorCode.ValidationFailed,
     ErrorCode.MalformedJson,
+    ErrorCode.AuthRequired,
+    ErrorCode.Unauthorized,
     ErrorCode.ProductNotFound,
     ErrorCode.SoldOut,
     ErrorCode.InsufficientStock,
+    ErrorCode.NotStarted,
+    ErrorCode.Ended,
+    ErrorCode.Paused,
+    ErrorCode.LimitReached,
     ErrorCode.PayloadTooLarge,
     ErrorCode.UnsupportedMediaType,
+    ErrorCode.IdempotencyKeyMismatch,
+    ErrorCode.RateLimited,
   )
-  buy(@Body() request: BuyRequestDto): Promise<PurchaseResult> {
-    return this.inventory.purchase(request.productId, request.quantity);
+  async buy(
+    @Body() request: BuyRequestDto,
+    @CurrentBuyer() buyer: Buyer | null,
+    @IdempotencyKey() idempotencyKey: string | null,
+    @Res({ passthrough: true }) response: unknown,
+  ): Promise<PurchaseResult> {
+    try {
+      const { replayed, ...result } = await this.inventory.purchase({
+        productId: request.productId,
+        quantity: request.quantity,
+        buyerId: buyer?.id ?? null,
+        idempotencyKey,
+      });
+      if (replayed) this.adapterHost.httpAdapter.setHeader(response, IDEMPOTENT_REPLAYED_HEADER, 'true');
+      return result;
+    } catch (error) {
+      // A 401 names the scheme that would succeed (RFC 9110): here, a buyer's bearer token.
+      if (error instanceof DomainError && error.code === ErrorCode.AuthRequired) {
+        this.adapterHost.httpAdapter.setHeader(response, 'WWW-Authenticate', 'Bearer');
+      }
+      throw error;
+    }
   }
 
   @Get('orders/:orderId')

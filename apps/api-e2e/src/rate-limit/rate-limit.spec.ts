@@ -1,0 +1,131 @@
+import { ApiRoutes, AuthSession, ErrorCode } from '@gtd/shared-contracts';
+import { BuyBody, buyRequest } from '../support/drop';
+import { RequestSpec, send, tally, volley } from '../support/http';
+import {
+  catalogWithStocks,
+  cleanup,
+  HTTP_ADAPTERS,
+  makeTempDir,
+  RunningServer,
+  startServer,
+  trackPids,
+  writeCatalog,
+} from '../support/server';
+import {
+  answeringPids,
+  describeWithServices,
+  DropServices,
+  provisionServices,
+  waitForWorkers,
+} from '../support/services';
+
+// Registration runs scrypt at its production cost.
+jest.setTimeout(120_000);
+
+const LIMIT = 5;
+
+function startDrop(env: Record<string, string>): Promise<RunningServer> {
+  const dir = makeTempDir();
+  return startServer({
+    catalogPath: writeCatalog(dir, catalogWithStocks(10_000)),
+    sqlitePath: `${dir}/drop.sqlite`,
+    env,
+  });
+}
+
+const asBuyer = (spec: RequestSpec, session: AuthSession): RequestSpec => ({
+  ...spec,
+  headers: { ...spec.headers, authorization: `Bearer ${session.accessToken}` },
+});
+
+describe.each(HTTP_ADAPTERS)('BUY_RATE_LIMIT on %s', (httpAdapter) => {
+  afterAll(cleanup);
+
+  describe(`at ${LIMIT} a minute`, () => {
+    let server: RunningServer;
+
+    beforeAll(async () => {
+      server = await startDrop({ HTTP_ADAPTER: httpAdapter, BUY_RATE_LIMIT: String(LIMIT) });
+    });
+
+    it('answers 429 RATE_LIMITED with Retry-After once one address is over the limit', async () => {
+      const { replies } = await volley<BuyBody>(server.baseUrl, 20, () => buyRequest(1, 1));
+      expect(tally(replies.map((r) => r.status))).toEqual({ '201': LIMIT, '429': 20 - LIMIT });
+      for (const reply of replies.filter((r) => r.status === 429)) {
+        expect(reply.headers['content-type']).toMatch(/^application\/problem\+json/);
+        expect(reply.body.code).toBe(ErrorCode.RateLimited);
+        const retryAfter = Number(reply.headers['retry-after']);
+        expect(Number.isInteger(retryAfter)).toBe(true);
+        expect(retryAfter).toBeGreaterThanOrEqual(1);
+        expect(retryAfter).toBeLessThanOrEqual(60);
+        expect(reply.body.retryAfterSeconds).toBe(retryAfter);
+      }
+      // Only POST /buy is limited: reads still answer.
+      expect((await send(server.baseUrl, { path: ApiRoutes.inventory(1) })).status).toBe(200);
+    });
+
+    it('gives a signed-in buyer a budget of their own', async () => {
+      const session = (
+        await send<AuthSession>(server.baseUrl, {
+          method: 'POST',
+          path: ApiRoutes.register,
+          json: { email: `limited-${httpAdapter}@example.com`, password: 'correct horse battery' },
+        })
+      ).body;
+      // This address is over its limit (the test before); the buyer is counted apart from it.
+      expect((await send(server.baseUrl, buyRequest(1, 1))).status).toBe(429);
+      const { replies } = await volley<BuyBody>(server.baseUrl, 8, () => asBuyer(buyRequest(1, 1), session));
+      expect(tally(replies.map((r) => r.status))).toEqual({ '201': LIMIT, '429': 8 - LIMIT });
+    });
+  });
+
+  describe('at 0', () => {
+    let server: RunningServer;
+
+    beforeAll(async () => {
+      server = await startDrop({ HTTP_ADAPTER: httpAdapter, BUY_RATE_LIMIT: '0' });
+    });
+
+    it('limits nothing', async () => {
+      const { replies } = await volley<BuyBody>(server.baseUrl, 200, () => buyRequest(1, 1));
+      expect(tally(replies.map((r) => r.status))).toEqual({ '201': 200 });
+    });
+  });
+});
+
+describeWithServices()('BUY_RATE_LIMIT with STORE=redis and WORKERS=2', () => {
+  let services: DropServices;
+  let server: RunningServer;
+
+  beforeAll(async () => {
+    services = await provisionServices('ratelimit', 14);
+    const dir = makeTempDir();
+    server = await startServer({
+      catalogPath: writeCatalog(dir, catalogWithStocks(10_000)),
+      sqlitePath: `${dir}/unused.sqlite`,
+      env: { ...services.env, WORKERS: '2', BUY_RATE_LIMIT: String(LIMIT) },
+    });
+    trackPids(await waitForWorkers(server.child.pid as number, server.baseUrl, 2));
+  });
+
+  afterAll(async () => {
+    await cleanup();
+    await services?.dispose();
+  });
+
+  it('holds the limit across workers: the count lives in Redis', async () => {
+    // One connection per request, so the cluster spreads them over both workers; counted per
+    // worker, twice the limit would get through.
+    const replies = [];
+    for (let i = 0; i < 3 * LIMIT; i++) {
+      replies.push(
+        await send<BuyBody>(server.baseUrl, { ...buyRequest(1, 1), headers: { connection: 'close' } }),
+      );
+    }
+    expect(tally(replies.map((r) => r.status))).toEqual({ '201': LIMIT, '429': 2 * LIMIT });
+    const keys = await services.redis.keys(`${services.redisPrefix}throttle:*`);
+    expect(keys.length).toBeGreaterThan(0);
+    // And connections like these do reach both workers.
+    expect((await answeringPids(server.baseUrl, 8)).size).toBe(2);
+  });
+});

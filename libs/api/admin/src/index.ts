@@ -1,0 +1,5 @@
+export * from './lib/admin-token.guard';
+export * from './lib/admin.dto';
+export * from './lib/admin.module';
+export * from './lib/admin.options';
+export * from './lib/audit-log';

@@ -1,0 +1,309 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  AdminOrder,
+  AdminProduct,
+  AuditEntry,
+  CreateDropRequest,
+  DropState,
+  DropSummary,
+  ErrorCode,
+  OrdersPage,
+  RestockRequest,
+  UpdateDropRequest,
+} from '@gtd/shared-contracts';
+import { Transform } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsISO4217CurrencyCode,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+  ValidationOptions,
+} from 'class-validator';
+
+/** Stock and prices live in PostgreSQL `integer` columns in the durable stores. */
+export const MAX_INT32 = 2_147_483_647;
+export const MAX_PAGE_SIZE = 500;
+export const DEFAULT_PAGE_SIZE = 50;
+
+const DROP_STATES: DropState[] = ['upcoming', 'live', 'paused', 'sold_out', 'ended'];
+
+/** A date-time with an explicit zone: `2026-11-25T20:00:00Z` means one instant on every server. */
+const ZONED_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** An ISO 4217 code as the standard writes it (class-validator alone also accepts `eur`). */
+function CurrencyCode(): PropertyDecorator {
+  return (target, property) => {
+    IsISO4217CurrencyCode()(target, property);
+    Matches(/^[A-Z]{3}$/, { message: 'currency must be an upper-case ISO 4217 code, e.g. EUR' })(
+      target,
+      property,
+    );
+  };
+}
+
+/** Present-but-null is allowed (it clears the value); absent is allowed; anything else is checked. */
+function NullableInstant(): PropertyDecorator {
+  return (target, property) => {
+    const name = String(property);
+    IsOptional()(target, property);
+    IsISO8601({ strict: true, strictSeparator: true }, { message: `${name} must be an ISO 8601 date-time` })(
+      target,
+      property,
+    );
+    Matches(ZONED_DATE_TIME, {
+      message: `${name} must be a date-time with a time zone, e.g. 2026-11-25T20:00:00Z`,
+    })(target, property);
+  };
+}
+
+/** Optional, but never null: the field may be left out, not cleared. */
+const Absent = (options?: ValidationOptions) =>
+  ValidateIf((_object: unknown, value: unknown) => value !== undefined, options);
+
+/** A drop's display name: 1–200 characters, not only blanks. */
+function DropName(): PropertyDecorator {
+  return (target, property) => {
+    IsString()(target, property);
+    Length(1, 200)(target, property);
+    Matches(/\S/, { message: 'name must not be blank' })(target, property);
+  };
+}
+
+const instantDoc = (description: string) => ({
+  type: String,
+  format: 'date-time',
+  nullable: true,
+  example: '2026-11-25T20:00:00Z',
+  description,
+});
+
+export class CreateDropDto implements CreateDropRequest {
+  @ApiProperty({ example: 'Golden Ticket', minLength: 1, maxLength: 200 })
+  @DropName()
+  name!: string;
+
+  @ApiPropertyOptional({ example: 'A tour of the chocolate factory.', maxLength: 2000, default: '' })
+  @Absent()
+  @IsString()
+  @MaxLength(2000)
+  description?: string;
+
+  @ApiProperty({ example: 5000, minimum: 0, maximum: MAX_INT32, description: 'Minor units of `currency`.' })
+  @IsInt()
+  @Min(0)
+  @Max(MAX_INT32)
+  price!: number;
+
+  @ApiProperty({ example: 'EUR', description: 'ISO 4217 code.' })
+  @CurrencyCode()
+  currency!: string;
+
+  @ApiProperty({ example: 100, minimum: 0, maximum: MAX_INT32 })
+  @IsInt()
+  @Min(0)
+  @Max(MAX_INT32)
+  stock!: number;
+
+  @ApiPropertyOptional(instantDoc('When the drop opens; `null` or absent: on sale at once.'))
+  @NullableInstant()
+  startsAt?: string | null;
+
+  @ApiPropertyOptional(instantDoc('When the drop closes (after `startsAt`); `null` or absent: no end.'))
+  @NullableInstant()
+  endsAt?: string | null;
+
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    minimum: 1,
+    example: 2,
+    description:
+      'Most units one signed-in buyer may hold; `null` or absent: no limit, anonymous buyers welcome.',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_INT32)
+  perBuyerLimit?: number | null;
+}
+
+/** Any subset of the drop's fields; stock changes go through restock. */
+export class UpdateDropDto implements UpdateDropRequest {
+  @ApiPropertyOptional({ example: 'Golden Ticket', minLength: 1, maxLength: 200 })
+  @Absent()
+  @DropName()
+  name?: string;
+
+  @ApiPropertyOptional({ example: 'A tour of the chocolate factory.', maxLength: 2000 })
+  @Absent()
+  @IsString()
+  @MaxLength(2000)
+  description?: string;
+
+  @ApiPropertyOptional({ example: 5000, minimum: 0, maximum: MAX_INT32 })
+  @Absent()
+  @IsInt()
+  @Min(0)
+  @Max(MAX_INT32)
+  price?: number;
+
+  @ApiPropertyOptional({ example: 'EUR' })
+  @Absent()
+  @CurrencyCode()
+  currency?: string;
+
+  @ApiPropertyOptional(instantDoc('`null` opens the drop at once.'))
+  @NullableInstant()
+  startsAt?: string | null;
+
+  @ApiPropertyOptional(instantDoc('`null` removes the end.'))
+  @NullableInstant()
+  endsAt?: string | null;
+
+  @ApiPropertyOptional({
+    type: Number,
+    nullable: true,
+    minimum: 1,
+    example: 2,
+    description: '`null` removes the limit.',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(MAX_INT32)
+  perBuyerLimit?: number | null;
+}
+
+export class RestockDto implements RestockRequest {
+  @ApiProperty({
+    enum: ['add', 'set'],
+    example: 'add',
+    description: '`add`: stock and available grow by `quantity`; `set`: available becomes `quantity`.',
+  })
+  @IsIn(['add', 'set'])
+  mode!: 'add' | 'set';
+
+  @ApiProperty({ example: 50, minimum: 0, maximum: MAX_INT32 })
+  @IsInt()
+  @Min(0)
+  @Max(MAX_INT32)
+  quantity!: number;
+}
+
+/** Query strings are text: a plain decimal integer becomes a number, anything else stays and is refused. */
+const toInt = ({ value }: { value: unknown }) =>
+  typeof value === 'string' && /^(0|[1-9]\d{0,15})$/.test(value) ? Number(value) : value;
+
+export class OrdersQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PAGE_SIZE)
+  limit?: number;
+
+  @ApiPropertyOptional({ description: "The previous page's `nextCursor`." })
+  @IsOptional()
+  @IsString()
+  @Length(1, 512)
+  after?: string;
+}
+
+export class AuditQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PAGE_SIZE)
+  limit?: number;
+
+  @ApiPropertyOptional({
+    description: 'An entry `id`: only older entries are listed (the next page).',
+    example: '42',
+  })
+  @IsOptional()
+  @Matches(/^[1-9]\d{0,15}$/, { message: 'before must be the id of an audit entry' })
+  before?: string;
+}
+
+export class AdminProductDto implements AdminProduct {
+  @ApiProperty({ example: 1 }) id!: number;
+  @ApiProperty({ example: 'Golden Ticket' }) name!: string;
+  @ApiProperty({ example: 'A tour of the chocolate factory.' }) description!: string;
+  @ApiProperty({ example: 5000, description: 'Minor units of `currency`.' }) price!: number;
+  @ApiProperty({ example: 'EUR' }) currency!: string;
+  @ApiProperty({ example: 100, description: 'Units put on sale so far (initial stock plus restocks).' })
+  stock!: number;
+  @ApiProperty({ example: 42 }) available!: number;
+  @ApiProperty({ example: 10 }) maxQuantityPerPurchase!: number;
+  @ApiProperty(instantDoc('When the drop opens.')) startsAt!: string | null;
+  @ApiProperty(instantDoc('When the drop closes.')) endsAt!: string | null;
+  @ApiProperty({ type: Number, nullable: true, example: 2 }) perBuyerLimit!: number | null;
+  @ApiProperty({ enum: DROP_STATES, example: 'live' }) state!: DropState;
+  @ApiProperty({ example: false }) paused!: boolean;
+}
+
+export class AdminOrderDto implements AdminOrder {
+  @ApiProperty({ format: 'uuid' }) orderId!: string;
+  @ApiProperty({ example: 1 }) productId!: number;
+  @ApiProperty({ example: 1 }) quantity!: number;
+  @ApiProperty({ example: '2026-11-25T20:00:00.120Z' }) createdAt!: string;
+  @ApiProperty({ type: String, format: 'uuid', nullable: true, description: '`null`: anonymous.' })
+  buyerId!: string | null;
+}
+
+export class OrdersPageDto implements OrdersPage {
+  @ApiProperty({ type: [AdminOrderDto], description: 'Oldest first.' }) items!: AdminOrder[];
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as `after`; `null` on the last page.' })
+  nextCursor!: string | null;
+}
+
+export class DropSummaryDto implements DropSummary {
+  @ApiProperty({ example: 1 }) productId!: number;
+  @ApiProperty({ enum: DROP_STATES, example: 'sold_out' }) state!: DropState;
+  @ApiProperty({ example: 100 }) stock!: number;
+  @ApiProperty({ example: 100 }) sold!: number;
+  @ApiProperty({ example: 0 }) available!: number;
+  @ApiProperty({ example: 61 }) orders!: number;
+  @ApiProperty({ example: 58, description: 'Distinct signed-in buyers with an order.' }) buyers!: number;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'integer' },
+    example: { SOLD_OUT: 4210, LIMIT_REACHED: 12 },
+    description: 'Rejected attempts by code; written about once a second, so a moment behind.',
+  })
+  rejects!: Partial<Record<ErrorCode, number>>;
+}
+
+export class AuditEntryDto implements AuditEntry {
+  @ApiProperty({ example: '42' }) id!: string;
+  @ApiProperty({ example: '2026-11-25T19:00:00.000Z' }) at!: string;
+  @ApiProperty({ example: 'admin@203.0.113.7' }) actor!: string;
+  @ApiProperty({
+    example: 'product.restock',
+    enum: ['product.create', 'product.update', 'product.restock', 'product.pause', 'product.resume'],
+  })
+  action!: string;
+  @ApiProperty({ type: Number, nullable: true, example: 1 }) productId!: number | null;
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    example: {
+      mode: 'add',
+      quantity: 50,
+      before: { stock: 100, available: 0 },
+      after: { stock: 150, available: 50 },
+    },
+  })
+  details!: Record<string, unknown>;
+}

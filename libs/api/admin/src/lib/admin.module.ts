@@ -1,0 +1,15 @@
+import { Module } from '@nestjs/common';
+import { AdminTokenGuard } from './admin-token.guard';
+import { AdminController } from './admin.controller';
+import { ConfigurableAdminModule } from './admin.options';
+import { AuditLog } from './audit-log';
+
+/**
+ * The operator API under `/admin` (bearer ADMIN_TOKEN; disabled without one). Needs InventoryModule
+ * registered at the root: drops, orders and the audit log live in the store.
+ */
+@Module({
+  controllers: [AdminController],
+  providers: [AdminTokenGuard, AuditLog],
+})
+export class AdminModule extends ConfigurableAdminModule {}

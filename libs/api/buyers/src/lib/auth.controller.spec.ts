@@ -1,0 +1,233 @@
+import { Controller, Get, INestApplication, Module, UseGuards } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { Buyer, ErrorCode } from '@gtd/shared-contracts';
+import { BuyerRecord, InventoryStore } from '@gtd/api-inventory';
+import { createFeatureTestApp } from '@gtd/api-inventory/testing';
+import request from 'supertest';
+import { BuyersModule } from './buyers.module';
+import { CurrentBuyer, OptionalBuyerGuard } from './optional-buyer.guard';
+
+// Registration and sign-in run scrypt at its production cost.
+jest.setTimeout(30_000);
+
+const SECRET = 'test-secret-that-is-at-least-32-characters-long';
+const TTL_SECONDS = 900;
+
+/** A route as a feature would guard it, to see what the guard lets through. */
+@Controller('whoami')
+class WhoAmIController {
+  @Get()
+  @UseGuards(OptionalBuyerGuard)
+  whoAmI(@CurrentBuyer() buyer: Buyer | null): { buyer: Buyer | null } {
+    return { buyer };
+  }
+}
+
+@Module({ controllers: [WhoAmIController] })
+class WhoAmIModule {}
+
+const CATALOG = [{ id: 1, name: 'Golden Ticket', description: '', price: 5000, currency: 'EUR', stock: 5 }];
+
+const decodeClaims = (token: string) =>
+  JSON.parse(Buffer.from(token.split('.')[1], 'base64url').toString('utf8')) as Record<string, unknown>;
+
+describe('BuyersModule over HTTP', () => {
+  let app: INestApplication;
+  const http = () => request(app.getHttpServer());
+  const register = (email: string, password = 'correct horse battery') =>
+    http().post('/auth/register').send({ email, password });
+
+  beforeAll(async () => {
+    app = await createFeatureTestApp(
+      [BuyersModule.forRoot({ jwtSecret: SECRET, tokenTtlSeconds: TTL_SECONDS })],
+      CATALOG,
+    );
+  });
+
+  afterAll(() => app.close());
+
+  describe('register', () => {
+    it('creates the account and answers a bearer session for it', async () => {
+      const res = await register('Charlie@Example.com').expect(201);
+      expect(res.body).toEqual({
+        accessToken: expect.any(String),
+        tokenType: 'Bearer',
+        expiresIn: TTL_SECONDS,
+        buyer: { id: expect.stringMatching(/^[0-9a-f-]{36}$/), email: 'charlie@example.com' },
+      });
+      const claims = decodeClaims(res.body.accessToken);
+      expect(claims).toMatchObject({ sub: res.body.buyer.id, email: 'charlie@example.com' });
+      expect(Number(claims['exp']) - Number(claims['iat'])).toBe(TTL_SECONDS);
+      const header = JSON.parse(Buffer.from(res.body.accessToken.split('.')[0], 'base64url').toString());
+      expect(header.alg).toBe('HS256');
+    });
+
+    it('stores a scrypt hash, never the password', async () => {
+      await register('hash@example.com', 'my secret password').expect(201);
+      const stored = (await app
+        .get<InventoryStore>(InventoryStore)
+        .findBuyerByEmail('hash@example.com')) as BuyerRecord;
+      expect(stored.passwordHash).toMatch(/^\$scrypt\$ln=\d+,r=\d+,p=\d+\$/);
+      expect(stored.passwordHash).not.toContain('my secret password');
+    });
+
+    it('answers 409 EMAIL_TAKEN for an email that exists in any letter case', async () => {
+      await register('taken@example.com').expect(201);
+      const res = await register('TAKEN@example.COM').expect(409);
+      expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+      expect(res.body).toMatchObject({ code: ErrorCode.EmailTaken, status: 409 });
+    });
+
+    it('lets exactly one of two racing registrations of one email win', async () => {
+      const [a, b] = await Promise.all([register('race@example.com'), register('race@example.com')]);
+      expect([a.status, b.status].sort()).toEqual([201, 409]);
+    });
+
+    it.each([
+      [{ email: 'not-an-email', password: 'long enough' }, ['email']],
+      [{ email: 'a@example.com', password: 'short' }, ['password']],
+      [{ email: 'a@example.com', password: 'x'.repeat(129) }, ['password']],
+      [{ email: 42, password: 12345678 }, ['email', 'password']],
+      [{ email: 'a@example.com', password: 'long enough', admin: true }, ['admin']],
+      [{}, ['email', 'password']],
+    ])('refuses %j naming %j', async (body, fields) => {
+      const res = await http().post('/auth/register').send(body).expect(400);
+      expect(res.body.code).toBe(ErrorCode.ValidationFailed);
+      expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(fields);
+    });
+
+    it('accepts passwords of exactly 8 and 128 characters', async () => {
+      await register('eight@example.com', '12345678').expect(201);
+      await register('long@example.com', 'p'.repeat(128)).expect(201);
+    });
+  });
+
+  describe('sign-in', () => {
+    beforeAll(() => register('dana@example.com', 'dana password 1').expect(201));
+
+    it('answers a fresh session for the right password, whatever the email case', async () => {
+      const res = await http()
+        .post('/auth/sign-in')
+        .send({ email: 'DANA@example.com', password: 'dana password 1' })
+        .expect(200);
+      expect(res.body).toMatchObject({ tokenType: 'Bearer', buyer: { email: 'dana@example.com' } });
+    });
+
+    it('answers the same 401 INVALID_CREDENTIALS for a wrong password and an unknown email', async () => {
+      const wrong = await http()
+        .post('/auth/sign-in')
+        .send({ email: 'dana@example.com', password: 'dana password 2' })
+        .expect(401);
+      const unknown = await http()
+        .post('/auth/sign-in')
+        .send({ email: 'nobody@example.com', password: 'dana password 1' })
+        .expect(401);
+      for (const res of [wrong, unknown]) {
+        expect(res.body).toMatchObject({ code: ErrorCode.InvalidCredentials, status: 401 });
+        expect(res.headers['www-authenticate']).toBe('Bearer');
+      }
+      expect(unknown.body.detail).toBe(wrong.body.detail);
+    });
+
+    it('validates the body like registration', async () => {
+      const res = await http().post('/auth/sign-in').send({ email: 'dana@example.com' }).expect(400);
+      expect(res.body.errors).toEqual([{ field: 'password', messages: expect.any(Array) }]);
+    });
+  });
+});
+
+describe('OptionalBuyerGuard', () => {
+  let app: INestApplication;
+  let session: { accessToken: string; buyer: Buyer };
+  const whoAmI = (authorization?: string) => {
+    const req = request(app.getHttpServer()).get('/whoami');
+    return authorization === undefined ? req : req.set('Authorization', authorization);
+  };
+
+  beforeAll(async () => {
+    app = await createFeatureTestApp(
+      [BuyersModule.forRoot({ jwtSecret: SECRET, tokenTtlSeconds: TTL_SECONDS }), WhoAmIModule],
+      CATALOG,
+    );
+    session = (
+      await request(app.getHttpServer())
+        .post('/auth/register')
+        .send({ email: 'eve@example.com', password: 'eve password' })
+        .expect(201)
+    ).body;
+  });
+
+  afterAll(() => app.close());
+
+  it('is anonymous without an Authorization header', async () => {
+    expect((await whoAmI().expect(200)).body).toEqual({ buyer: null });
+  });
+
+  it('names the buyer of a valid token', async () => {
+    const res = await whoAmI(`Bearer ${session.accessToken}`).expect(200);
+    expect(res.body).toEqual({ buyer: session.buyer });
+  });
+
+  const forged = () => new JwtService({ secret: 'another-secret-of-at-least-32-characters!!' });
+  const expired = () =>
+    new JwtService({ secret: SECRET }).sign({ sub: 'b', email: 'b@example.com' }, { expiresIn: -10 });
+  const unsigned = () =>
+    [
+      Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url'),
+      Buffer.from(JSON.stringify({ sub: 'b', email: 'b@example.com' })).toString('base64url'),
+      '',
+    ].join('.');
+
+  it.each([
+    ['an empty header', () => ''],
+    ['another scheme', () => `Basic ${Buffer.from('eve:pw').toString('base64')}`],
+    ['a bare token', () => session.accessToken],
+    ['garbage', () => 'Bearer not-a-jwt'],
+    [
+      'a token signed with another secret',
+      () => `Bearer ${forged().sign({ sub: 'b', email: 'b@example.com' })}`,
+    ],
+    ['an expired token', () => `Bearer ${expired()}`],
+    ['an unsigned (alg none) token', () => `Bearer ${unsigned()}`],
+    ['a token missing its claims', () => `Bearer ${new JwtService({ secret: SECRET }).sign({ role: 'x' })}`],
+  ])('refuses %s with 401 UNAUTHORIZED, never falling back to anonymous', async (_name, header) => {
+    const res = await whoAmI(header()).expect(401);
+    expect(res.headers['content-type']).toMatch(/^application\/problem\+json/);
+    expect(res.headers['www-authenticate']).toBe('Bearer error="invalid_token"');
+    expect(res.body).toMatchObject({ code: ErrorCode.Unauthorized, status: 401 });
+  });
+
+  it('accepts tokens issued by another process with the same JWT_SECRET', async () => {
+    const other = await createFeatureTestApp(
+      [BuyersModule.forRoot({ jwtSecret: SECRET, tokenTtlSeconds: TTL_SECONDS })],
+      CATALOG,
+    );
+    try {
+      const res = await request(other.getHttpServer())
+        .post('/auth/register')
+        .send({ email: 'frank@example.com', password: 'frank password' })
+        .expect(201);
+      expect((await whoAmI(`Bearer ${res.body.accessToken}`).expect(200)).body.buyer.email).toBe(
+        'frank@example.com',
+      );
+    } finally {
+      await other.close();
+    }
+  });
+
+  it('does not accept tokens of a process that drew its own random secret', async () => {
+    const other = await createFeatureTestApp(
+      [BuyersModule.forRoot({ tokenTtlSeconds: TTL_SECONDS })],
+      CATALOG,
+    );
+    try {
+      const res = await request(other.getHttpServer())
+        .post('/auth/register')
+        .send({ email: 'gina@example.com', password: 'gina password' })
+        .expect(201);
+      await whoAmI(`Bearer ${res.body.accessToken}`).expect(401);
+    } finally {
+      await other.close();
+    }
+  });
+});

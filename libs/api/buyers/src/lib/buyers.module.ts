@@ -1,0 +1,25 @@
+import { Global, Module } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { AuthController } from './auth.controller';
+import { BuyerTokens, createBuyerJwtService } from './buyer-tokens';
+import { BUYERS_OPTIONS, ConfigurableBuyersModule } from './buyers.options';
+import { BuyersService } from './buyers.service';
+import { OptionalBuyerGuard } from './optional-buyer.guard';
+
+/**
+ * Buyer accounts: register, sign in, bearer tokens (JWT) for purchases with a per-buyer limit.
+ * Global (register once with `forRoot`) so other features guard routes with OptionalBuyerGuard.
+ * Needs InventoryModule registered at the root: accounts live in the store.
+ */
+@Global()
+@Module({
+  controllers: [AuthController],
+  providers: [
+    { provide: JwtService, inject: [BUYERS_OPTIONS], useFactory: createBuyerJwtService },
+    BuyerTokens,
+    BuyersService,
+    OptionalBuyerGuard,
+  ],
+  exports: [BuyerTokens, OptionalBuyerGuard],
+})
+export class BuyersModule extends ConfigurableBuyersModule {}

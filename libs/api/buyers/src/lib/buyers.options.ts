@@ -1,0 +1,14 @@
+import { ConfigurableModuleBuilder } from '@nestjs/common';
+
+export interface BuyersModuleOptions {
+  /**
+   * HMAC secret of the buyers' JWTs (HS256). Unset: a random secret for this process, so tokens
+   * die with a restart (with WORKERS > 1 the primary hands one secret to every worker).
+   */
+  jwtSecret?: string;
+  /** Lifetime of a token, in seconds. */
+  tokenTtlSeconds: number;
+}
+
+export const { ConfigurableModuleClass: ConfigurableBuyersModule, MODULE_OPTIONS_TOKEN: BUYERS_OPTIONS } =
+  new ConfigurableModuleBuilder<BuyersModuleOptions>().setClassMethodName('forRoot').build();

@@ -1,0 +1,41 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { AuthSession, Credentials, ErrorCode } from '@gtd/shared-contracts';
+import { InventoryStore } from '@gtd/api-inventory';
+import { DomainError } from '@gtd/api-platform';
+import { BuyerTokens } from './buyer-tokens';
+import { DECOY_HASH, hashPassword, verifyPassword } from './password-hash';
+
+/** Register and sign in: accounts live in the store, sessions are stateless bearer tokens. */
+@Injectable()
+export class BuyersService {
+  constructor(
+    @Inject(InventoryStore) private readonly store: InventoryStore,
+    private readonly tokens: BuyerTokens,
+  ) {}
+
+  async register(credentials: Credentials): Promise<AuthSession> {
+    const email = credentials.email.toLowerCase();
+    const buyer = {
+      id: randomUUID(),
+      email,
+      passwordHash: await hashPassword(credentials.password),
+      createdAt: new Date().toISOString(),
+    };
+    // The store's unique email decides, so two registrations racing for one address cannot both win.
+    if (!(await this.store.createBuyer(buyer))) {
+      throw new DomainError(ErrorCode.EmailTaken, `An account for ${email} already exists; sign in instead.`);
+    }
+    return this.tokens.issue(buyer);
+  }
+
+  async signIn(credentials: Credentials): Promise<AuthSession> {
+    const buyer = await this.store.findBuyerByEmail(credentials.email.toLowerCase());
+    // An unknown email still costs one full scrypt run, so response times do not reveal accounts.
+    const matches = await verifyPassword(credentials.password, buyer?.passwordHash ?? DECOY_HASH);
+    if (!buyer || !matches) {
+      throw new DomainError(ErrorCode.InvalidCredentials, 'The email or the password is wrong.');
+    }
+    return this.tokens.issue(buyer);
+  }
+}

@@ -1,0 +1,72 @@
+import { ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { HttpAdapterHost, Reflector } from '@nestjs/core';
+import {
+  InjectThrottlerOptions,
+  InjectThrottlerStorage,
+  normalizeIp,
+  ThrottlerGuard,
+  ThrottlerLimitDetail,
+  ThrottlerModuleOptions,
+  ThrottlerStorage,
+} from '@nestjs/throttler';
+import { ErrorCode } from '@gtd/shared-contracts';
+import { BuyerAwareRequest } from '@gtd/api-buyers';
+import { DomainError } from '@gtd/api-platform';
+import { PURCHASE_OPTIONS, PurchaseModuleOptions } from './purchase.options';
+
+/** The one window BUY_RATE_LIMIT counts in. */
+export const BUY_RATE_WINDOW_MS = 60_000;
+
+/** `@nestjs/throttler` settings for POST /buy: one throttler, no informational headers on the hot path. */
+export function buyThrottlerOptions(options: PurchaseModuleOptions): ThrottlerModuleOptions {
+  return {
+    throttlers: [{ name: 'buy', ttl: BUY_RATE_WINDOW_MS, limit: Math.max(1, options.buyRateLimitPerMinute) }],
+    setHeaders: false,
+  };
+}
+
+type ThrottledRequest = BuyerAwareRequest & { ip?: string };
+
+/**
+ * Rate limit of POST /buy: BUY_RATE_LIMIT attempts a minute per signed-in buyer, or per client
+ * address when anonymous (so one buyer cannot dodge it by switching networks, and one office NAT
+ * does not share a signed-in buyer's budget). Runs after OptionalBuyerGuard, which names the buyer.
+ * Over the limit: 429 RATE_LIMITED with `Retry-After`, the same problem body as every other error.
+ */
+@Injectable()
+export class BuyThrottlerGuard extends ThrottlerGuard {
+  constructor(
+    @InjectThrottlerOptions() options: ThrottlerModuleOptions,
+    @InjectThrottlerStorage() storage: ThrottlerStorage,
+    reflector: Reflector,
+    @Inject(PURCHASE_OPTIONS) private readonly purchaseOptions: PurchaseModuleOptions,
+    private readonly adapterHost: HttpAdapterHost,
+  ) {
+    super(options, storage, reflector);
+  }
+
+  protected override async shouldSkip(): Promise<boolean> {
+    return this.purchaseOptions.buyRateLimitPerMinute === 0;
+  }
+
+  protected override async getTracker(request: ThrottledRequest): Promise<string> {
+    return request.buyer ? `buyer:${request.buyer.id}` : `address:${normalizeIp(request.ip ?? '')}`;
+  }
+
+  protected override async throwThrottlingException(
+    context: ExecutionContext,
+    detail: ThrottlerLimitDetail,
+  ): Promise<void> {
+    const retryAfterSeconds = Math.max(1, Math.ceil(detail.timeToBlockExpire));
+    this.adapterHost.httpAdapter.setHeader(
+      context.switchToHttp().getResponse(),
+      'Retry-After',
+      String(retryAfterSeconds),
+    );
+    throw new DomainError(
+      ErrorCode.RateLimited,
+      `More than ${detail.limit} purchase attempts a minute; try again in ${retryAfterSeconds} s.`,
+      { retryAfterSeconds },
+    );
+  }
+}
