@@ -31,7 +31,7 @@ describe('sold out', () => {
 
     // Freeze this page's view at "2 left" so it still offers Buy now, then sell out elsewhere.
     await page.route('**/products/1/inventory', (route) =>
-      route.fulfill({ json: { productId: 1, available: 2 } }),
+      route.fulfill({ json: { productId: 1, available: 2, state: 'live', pollAfterMs: 1000 } }),
     );
     await waitForText(page.getByTestId('stock-count'), '2 left');
     expect((await api.buy(1, 5)).status).toBe(201);

@@ -142,7 +142,7 @@ describe('storefront (production build served by the API)', () => {
     await waitForText(page.getByTestId('stock-count'), '3 left');
     // This page keeps showing 3 while another buyer takes 2.
     await page.route('**/products/3/inventory', (route) =>
-      route.fulfill({ json: { productId: 3, available: 3 } }),
+      route.fulfill({ json: { productId: 3, available: 3, state: 'live', pollAfterMs: 1000 } }),
     );
     expect((await api.buy(3, 2)).status).toBe(201);
 
@@ -175,6 +175,53 @@ describe('storefront (production build served by the API)', () => {
     await page.getByTestId('retry-button').click();
     await page.getByTestId('order-id').waitFor();
     await waitForText(page.getByTestId('stock-count'), `${before - 1} left`);
+  });
+
+  it('retries a purchase whose answer was lost with the same Idempotency-Key: one order, sold once', async () => {
+    await page.goto(`${api.baseUrl}/drops/1`);
+    const before = await api.available(1);
+    await waitForText(page.getByTestId('stock-count'), `${before} left`);
+
+    // The request reaches the API and sells, but the answer never reaches the page.
+    const keys: string[] = [];
+    await page.route('**/buy', async (route) => {
+      keys.push(route.request().headers()['idempotency-key']);
+      await route.fetch();
+      await route.abort('connectionreset');
+    });
+    await page.getByTestId('buy-button').click();
+    const message = page.getByTestId('purchase-message');
+    await waitForText(message.locator('.message__title'), 'Could not reach the store');
+    expect(await api.available(1)).toBe(before - 1);
+
+    await page.unroute('**/buy');
+    await page.route('**/buy', (route) => {
+      keys.push(route.request().headers()['idempotency-key']);
+      return route.continue();
+    });
+    await page.getByTestId('retry-button').click();
+    await page.getByTestId('order-id').waitFor();
+    await page.unroute('**/buy');
+
+    expect(keys).toHaveLength(2);
+    expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(keys[1]).toBe(keys[0]);
+    // The retry was answered with the first sale, not a second one.
+    expect(await api.available(1)).toBe(before - 1);
+    const orderId = (await page.getByTestId('order-id').textContent())?.trim() as string;
+    expect(await api.order(orderId)).toMatchObject({ productId: 1, quantity: 1 });
+    await waitForText(page.getByTestId('stock-count'), `${before - 1} left`);
+
+    // A new press of Buy now is a new attempt with a new key.
+    await page.route('**/buy', (route) => {
+      keys.push(route.request().headers()['idempotency-key']);
+      return route.continue();
+    });
+    await page.getByTestId('buy-button').click();
+    await waitForText(page.getByTestId('stock-count'), `${before - 2} left`);
+    await page.unroute('**/buy');
+    expect(keys).toHaveLength(3);
+    expect(keys[2]).not.toBe(keys[0]);
   });
 
   it('says when the server failed', async () => {
@@ -213,6 +260,7 @@ describe('storefront (production build served by the API)', () => {
     ['catalogue', '/', 'featured-drop'],
     ['drop', '/drops/1', 'stock-count'],
     ['not-found', '/drops/999', 'not-found'],
+    ['sign-in', '/sign-in?returnUrl=%2Fdrops%2F1', 'auth-form'],
   ])('has no horizontal overflow at 360 px (%s)', async (name, path, ready) => {
     await page.setViewportSize({ width: 360, height: 780 });
     await page.goto(`${api.baseUrl}${path}`);

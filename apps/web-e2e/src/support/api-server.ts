@@ -17,6 +17,57 @@ export interface CatalogEntry {
   price: number;
   currency: string;
   stock: number;
+  /** ISO 8601 opening; purchases before it are NOT_STARTED. */
+  startsAt?: string;
+  endsAt?: string;
+  /** Most units one signed-in buyer may hold (the drop then needs a signed-in buyer). */
+  perBuyerLimit?: number;
+}
+
+/** The operator token every spec's API is started with (the operator API is off without one). */
+export const ADMIN_TOKEN = 'web-e2e-operator-token-0123456789';
+
+/**
+ * Every variable the API reads. The parent shell's values never reach a spawned API (a developer's
+ * `STORE=redis` or `WORKERS=2` would otherwise change what the browser specs run against).
+ */
+const API_VARIABLES = [
+  'PORT',
+  'HOST',
+  'STORE',
+  'HTTP_ADAPTER',
+  'SQLITE_PATH',
+  'DATABASE_URL',
+  'DATABASE_POOL_SIZE',
+  'REDIS_URL',
+  'REDIS_PREFIX',
+  'REDIS_CLAIM_IDLE_MS',
+  'WORKERS',
+  'CATALOG',
+  'MAX_QUANTITY_PER_PURCHASE',
+  'SHUTDOWN_TIMEOUT_MS',
+  'ADMIN_TOKEN',
+  'JWT_SECRET',
+  'JWT_TTL_SECONDS',
+  'BUY_RATE_LIMIT',
+  'IDEMPOTENCY_TTL_SECONDS',
+  'POLL_INTERVAL_MS',
+  'LOG_LEVEL',
+  'WEB_ROOT',
+];
+
+function apiEnvironment(overrides: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env };
+  for (const name of API_VARIABLES) {
+    delete env[name];
+  }
+  return { ...env, ...overrides };
+}
+
+/** A buyer's session as the API hands it out. */
+export interface BuyerSession {
+  accessToken: string;
+  buyer: { id: string; email: string };
 }
 
 export const GOLDEN_TICKET: CatalogEntry = {
@@ -91,8 +142,7 @@ export class ApiServer {
     this.log = '';
     const child = spawn(process.execPath, [API_MAIN], {
       cwd: WORKSPACE_ROOT,
-      env: {
-        ...process.env,
+      env: apiEnvironment({
         NODE_ENV: 'production',
         PORT: String(this.port),
         HOST: '127.0.0.1',
@@ -100,8 +150,12 @@ export class ApiServer {
         SQLITE_PATH: join(this.dir, 'drop.sqlite'),
         CATALOG: join(this.dir, 'catalog.json'),
         HTTP_ADAPTER: 'express',
+        ADMIN_TOKEN,
+        // Purchases made "elsewhere" come from this process's one address; specs that test the
+        // rate limit turn it on themselves.
+        BUY_RATE_LIMIT: '0',
         ...this.extraEnv,
-      },
+      }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
@@ -165,16 +219,52 @@ export class ApiServer {
   }
 
   /** A purchase made "elsewhere": straight against the API, not through the page. */
-  async buy(productId: number, quantity: number): Promise<{ status: number; body: Record<string, unknown> }> {
+  async buy(
+    productId: number,
+    quantity: number,
+    accessToken?: string,
+  ): Promise<{ status: number; body: Record<string, unknown> }> {
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (accessToken) {
+      headers['authorization'] = `Bearer ${accessToken}`;
+    }
     const response = await fetch(`${this.baseUrl}/buy`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers,
       body: JSON.stringify({ productId, quantity }),
     });
     return {
       status: response.status,
       body: (await response.json()) as Record<string, unknown>,
     };
+  }
+
+  /** `POST /auth/register` straight against the API. */
+  async register(email: string, password: string): Promise<BuyerSession> {
+    const response = await fetch(`${this.baseUrl}/auth/register`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password }),
+    });
+    if (response.status !== 201 && response.status !== 200) {
+      throw new Error(`register: ${response.status} ${await response.text()}`);
+    }
+    return (await response.json()) as BuyerSession;
+  }
+
+  /** An operator call (`/admin/…`) with the spec's `ADMIN_TOKEN`. */
+  async admin(
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<{ status: number; body: Record<string, unknown> }> {
+    const response = await fetch(`${this.baseUrl}${path}`, {
+      method,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${ADMIN_TOKEN}` },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
   }
 
   async order(orderId: string): Promise<Record<string, unknown> | null> {

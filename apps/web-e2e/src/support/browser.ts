@@ -37,11 +37,17 @@ export async function openPage(browser: Browser, viewport = { width: 1280, heigh
   return page;
 }
 
-/** Collects console errors and uncaught exceptions of a page. */
+/**
+ * Chromium logs every 4xx response as a console error. A 409 SOLD_OUT or 401 AUTH_REQUIRED is an
+ * answer the page handles, not a fault of the page, so those lines are not collected.
+ */
+const ANSWERED_4XX = /^Failed to load resource: the server responded with a status of 4\d\d\b/;
+
+/** Collects console errors (other than handled 4xx answers) and uncaught exceptions of a page. */
 export function watchErrors(page: Page): string[] {
   const errors: string[] = [];
   page.on('console', (message) => {
-    if (message.type() === 'error') {
+    if (message.type() === 'error' && !ANSWERED_4XX.test(message.text())) {
       errors.push(message.text());
     }
   });

@@ -1,13 +1,14 @@
-import { provideHttpClient, withFetch } from '@angular/common/http';
+import { provideHttpClient, withFetch, withInterceptors } from '@angular/common/http';
 import { ApplicationConfig, provideBrowserGlobalErrorListeners } from '@angular/core';
 import { provideRouter, withComponentInputBinding, withInMemoryScrolling } from '@angular/router';
-import { provideDropApi } from '@gtd/web-drop';
+import { bearerTokenInterceptor, provideDropApi } from '@gtd/web-drop';
 import { appRoutes } from './app.routes';
 
 export const appConfig: ApplicationConfig = {
   providers: [
     provideBrowserGlobalErrorListeners(),
-    provideHttpClient(withFetch()),
+    // The signed-in buyer's token on purchases (never on the public, CDN-cacheable reads).
+    provideHttpClient(withFetch(), withInterceptors([bearerTokenInterceptor])),
     provideRouter(
       appRoutes,
       withComponentInputBinding(),

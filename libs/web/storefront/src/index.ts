@@ -1,2 +1,3 @@
 export * from './lib/storefront.routes';
 export * from './lib/money/money';
+export * from './lib/time/instant';

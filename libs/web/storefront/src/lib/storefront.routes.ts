@@ -1,11 +1,13 @@
 import { Routes } from '@angular/router';
+import { SignInPage } from './auth/sign-in-page';
 import { Catalogue } from './catalogue/catalogue';
 import { DropPage } from './drop/drop-page';
 import { NotFound } from './not-found/not-found';
 import { Shell } from './shell/shell';
 
 /**
- * The storefront's pages. `/drops/:id` binds `id` to an input, so the app must provide the router
+ * The storefront's pages. `/drops/:id` binds `id`, and `/sign-in` / `/register` bind `mode` (route
+ * data) and `returnUrl` (query) to inputs, so the app must provide the router
  * `withComponentInputBinding()`.
  */
 export const storefrontRoutes: Routes = [
@@ -18,6 +20,18 @@ export const storefrontRoutes: Routes = [
         path: 'drops/:id',
         component: DropPage,
         title: 'Drop · Golden Ticket Drop',
+      },
+      {
+        path: 'sign-in',
+        component: SignInPage,
+        data: { mode: 'sign-in' },
+        title: 'Sign in · Golden Ticket Drop',
+      },
+      {
+        path: 'register',
+        component: SignInPage,
+        data: { mode: 'register' },
+        title: 'Create an account · Golden Ticket Drop',
       },
       {
         path: '**',

@@ -4,12 +4,27 @@ import { createEnvironmentInjector, EnvironmentInjector, runInInjectionContext }
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { TestBed } from '@angular/core/testing';
 import { Subscription } from 'rxjs';
-import { API_BASE_URL, INVENTORY_MAX_BACKOFF_MS, INVENTORY_POLL_INTERVAL_MS } from '../config/drop-config';
+import type { DropState, Inventory } from '@gtd/shared-contracts';
+import {
+  API_BASE_URL,
+  INVENTORY_MAX_BACKOFF_MS,
+  INVENTORY_MAX_POLL_INTERVAL_MS,
+  INVENTORY_POLL_INTERVAL_MS,
+} from '../config/drop-config';
 import { InventoryPoller } from './inventory-poller';
-import { backoffDelay, InventoryState } from './inventory-state';
+import { backoffDelay, InventoryState, nextPollDelay } from './inventory-state';
 
 const URL = 'http://api.test/products/1/inventory';
 const INTERVAL = 1000;
+const MAX_INTERVAL = 30_000;
+
+/** The state a successful poll yields (when it was asked is checked where it matters). */
+const live = (available: number, dropState: DropState = 'live'): InventoryState => ({
+  status: 'live',
+  available,
+  dropState,
+  askedAtMs: expect.any(Number),
+});
 
 let visibility: DocumentVisibilityState = 'visible';
 function setVisibility(state: DocumentVisibilityState): void {
@@ -40,6 +55,7 @@ describe('InventoryPoller', () => {
         { provide: API_BASE_URL, useValue: 'http://api.test' },
         { provide: INVENTORY_POLL_INTERVAL_MS, useValue: INTERVAL },
         { provide: INVENTORY_MAX_BACKOFF_MS, useValue: 8000 },
+        { provide: INVENTORY_MAX_POLL_INTERVAL_MS, useValue: MAX_INTERVAL },
       ],
     });
     poller = TestBed.inject(InventoryPoller);
@@ -58,8 +74,10 @@ describe('InventoryPoller', () => {
     subscriptions.push(poller.watch(1).subscribe((s) => into.push(s)));
   }
 
-  function answer(available: number): void {
-    http.expectOne(URL).flush({ productId: 1, available });
+  /** Answers the pending poll; the server suggests the configured interval unless told otherwise. */
+  function answer(available: number, extra: Partial<Inventory> = {}): void {
+    const body: Inventory = { productId: 1, available, state: 'live', pollAfterMs: INTERVAL, ...extra };
+    http.expectOne(URL).flush(body);
   }
 
   function fail(status = 503): void {
@@ -78,7 +96,7 @@ describe('InventoryPoller', () => {
     watch();
     expect(states).toEqual([{ status: 'loading' }]);
     answer(42);
-    expect(states.at(-1)).toEqual({ status: 'live', available: 42 });
+    expect(states.at(-1)).toEqual(live(42));
 
     jest.advanceTimersByTime(INTERVAL - 1);
     http.expectNone(URL);
@@ -86,12 +104,7 @@ describe('InventoryPoller', () => {
     answer(41);
     jest.advanceTimersByTime(INTERVAL);
     answer(40);
-    expect(states).toEqual([
-      { status: 'loading' },
-      { status: 'live', available: 42 },
-      { status: 'live', available: 41 },
-      { status: 'live', available: 40 },
-    ]);
+    expect(states).toEqual([{ status: 'loading' }, live(42), live(41), live(40)]);
   });
 
   it('shares one request among all subscribers and replays the last state', () => {
@@ -105,7 +118,7 @@ describe('InventoryPoller', () => {
 
     const late: InventoryState[] = [];
     watch(late);
-    expect(late).toEqual([{ status: 'live', available: 6 }]);
+    expect(late).toEqual([live(6)]);
     http.expectNone(URL);
     expect(first).toEqual(second);
   });
@@ -137,8 +150,8 @@ describe('InventoryPoller', () => {
     const slow = http.expectOne(URL);
     jest.advanceTimersByTime(INTERVAL * 5);
     expect(http.match(URL)).toHaveLength(0); // still only the slow one pending
-    slow.flush({ productId: 1, available: 3 });
-    expect(states.at(-1)).toEqual({ status: 'live', available: 3 });
+    slow.flush({ productId: 1, available: 3, state: 'live', pollAfterMs: INTERVAL });
+    expect(states.at(-1)).toEqual(live(3));
 
     // The cadence continues from the interval, not from a backlog of missed ticks.
     http.expectNone(URL);
@@ -175,7 +188,7 @@ describe('InventoryPoller', () => {
 
     jest.advanceTimersByTime(4000);
     answer(9);
-    expect(states.at(-1)).toEqual({ status: 'live', available: 9 });
+    expect(states.at(-1)).toEqual(live(9));
 
     // Back to the normal cadence, and the back-off starts over on the next failure.
     jest.advanceTimersByTime(INTERVAL);
@@ -203,7 +216,7 @@ describe('InventoryPoller', () => {
     fail();
     poller.refresh(1);
     answer(3);
-    expect(states.at(-1)).toEqual({ status: 'live', available: 3 });
+    expect(states.at(-1)).toEqual(live(3));
   });
 
   it('stops polling and cancels the request in flight when the last subscriber leaves', () => {
@@ -241,5 +254,99 @@ describe('InventoryPoller', () => {
     watch(again);
     expect(again).toEqual([{ status: 'loading' }]);
     answer(4);
+  });
+
+  describe("the server's pollAfterMs", () => {
+    it('waits as long as the server asks when that is longer than the configured interval', () => {
+      watch();
+      answer(10, { pollAfterMs: 5000 });
+      jest.advanceTimersByTime(4999);
+      http.expectNone(URL);
+      jest.advanceTimersByTime(1);
+      answer(9, { pollAfterMs: 3000 }); // each answer sets the next wait
+      jest.advanceTimersByTime(2999);
+      http.expectNone(URL);
+      jest.advanceTimersByTime(1);
+      answer(8);
+      expect(states.at(-1)).toEqual(live(8));
+    });
+
+    it('never polls faster than the configured interval, whatever the server says', () => {
+      watch();
+      answer(10, { pollAfterMs: 10 });
+      jest.advanceTimersByTime(INTERVAL - 1);
+      http.expectNone(URL);
+      jest.advanceTimersByTime(1);
+      answer(9, { pollAfterMs: -5 });
+      jest.advanceTimersByTime(INTERVAL);
+      answer(8);
+    });
+
+    it('caps a huge suggestion, so the count cannot freeze for hours', () => {
+      watch();
+      answer(10, { pollAfterMs: 3_600_000 });
+      jest.advanceTimersByTime(MAX_INTERVAL - 1);
+      http.expectNone(URL);
+      jest.advanceTimersByTime(1);
+      answer(9);
+    });
+
+    it('still polls at once on refresh and when the page becomes visible', () => {
+      watch();
+      answer(10, { pollAfterMs: 20_000 });
+      poller.refresh(1);
+      answer(9, { pollAfterMs: 20_000 });
+      setVisibility('hidden');
+      jest.advanceTimersByTime(60_000);
+      http.expectNone(URL);
+      setVisibility('visible');
+      answer(8, { pollAfterMs: 20_000 });
+      jest.advanceTimersByTime(19_999);
+      http.expectNone(URL);
+      jest.advanceTimersByTime(1);
+      answer(7);
+    });
+
+    it("backs off from the configured interval after a failure, not from the server's suggestion", () => {
+      watch();
+      answer(10, { pollAfterMs: 20_000 });
+      jest.advanceTimersByTime(20_000);
+      fail();
+      expect(states.at(-1)).toEqual({ status: 'reconnecting', failures: 1, retryInMs: INTERVAL });
+      jest.advanceTimersByTime(INTERVAL);
+      answer(9);
+    });
+
+    it.each([
+      [undefined, 1000],
+      [Number.NaN, 1000],
+      [500, 1000],
+      [2500, 2500],
+      [90_000, 60_000],
+    ])('nextPollDelay(%p) with minimum 1000 and cap 60000 is %p', (pollAfterMs, expected) => {
+      expect(nextPollDelay(pollAfterMs, 1000, 60_000)).toBe(expected);
+    });
+  });
+
+  it('reports the drop state the server gives and when the poll was sent, not answered', () => {
+    jest.setSystemTime(new Date('2030-01-01T10:00:00.000Z'));
+    watch();
+    const request = http.expectOne(URL);
+    jest.advanceTimersByTime(300); // a slow answer
+    request.flush({ productId: 1, available: 5, state: 'upcoming', pollAfterMs: INTERVAL });
+    expect(states.at(-1)).toEqual({
+      status: 'live',
+      available: 5,
+      dropState: 'upcoming',
+      askedAtMs: Date.parse('2030-01-01T10:00:00.000Z'),
+    });
+  });
+
+  it('asks the browser to revalidate every poll instead of trusting its cache', () => {
+    watch();
+    const request = http.expectOne(URL);
+    expect(request.request.cache).toBe('no-cache');
+    expect(request.request.headers.has('Authorization')).toBe(false);
+    request.flush({ productId: 1, available: 5, state: 'live', pollAfterMs: INTERVAL });
   });
 });

@@ -8,15 +8,13 @@ import {
   defer,
   distinctUntilChanged,
   EMPTY,
-  exhaustMap,
   filter,
   fromEvent,
-  interval,
   map,
-  merge,
   Observable,
   of,
   race,
+  repeat,
   retry,
   shareReplay,
   startWith,
@@ -25,8 +23,13 @@ import {
   throwError,
   timer,
 } from 'rxjs';
-import { API_BASE_URL, INVENTORY_MAX_BACKOFF_MS, INVENTORY_POLL_INTERVAL_MS } from '../config/drop-config';
-import { backoffDelay, InventoryState } from './inventory-state';
+import {
+  API_BASE_URL,
+  INVENTORY_MAX_BACKOFF_MS,
+  INVENTORY_MAX_POLL_INTERVAL_MS,
+  INVENTORY_POLL_INTERVAL_MS,
+} from '../config/drop-config';
+import { backoffDelay, InventoryState, nextPollDelay } from './inventory-state';
 
 /** Carries the back-off delay from the failed poll to `retry`. */
 class PollFailed extends Error {
@@ -38,13 +41,19 @@ class PollFailed extends Error {
 /**
  * The live count of a product, polled from `GET /products/{id}/inventory`.
  *
- * - `interval`-driven, every `INVENTORY_POLL_INTERVAL_MS` (2 s by default), first poll at once;
+ * - timer-driven, first poll at once, then every `INVENTORY_POLL_INTERVAL_MS` (2 s by default) or
+ *   the server's `pollAfterMs` when that is longer (capped by `INVENTORY_MAX_POLL_INTERVAL_MS`), so
+ *   the server can slow the crowd's polling under load;
  * - one stream per product shared by every subscriber (`shareReplay` with `refCount`), so ten
  *   widgets showing the count cost one request per tick, and the last state replays to late
  *   subscribers;
  * - paused while the document is hidden, polled at once when it becomes visible again;
- * - never overlapping: `exhaustMap` ignores ticks while a request is in flight, so a slow answer
- *   is never overtaken by a newer one arriving first;
+ * - never overlapping: the wait for the next poll starts when the answer arrives, and refreshes
+ *   asked for while a request is in flight are ignored, so a slow answer is never overtaken by a
+ *   newer one arriving first;
+ * - revalidating: every poll is sent with `cache: 'no-cache'`, so the browser asks the server (or a
+ *   CDN) with `If-None-Match` and a 304 costs almost nothing, yet a count is never served from a
+ *   stale cache entry (it must be current right after a purchase);
  * - on failure it emits `reconnecting` (never a stale number) and retries with exponential
  *   backoff, resetting after the next success;
  * - stops when the last subscriber leaves (pages subscribe with `takeUntilDestroyed`).
@@ -55,6 +64,7 @@ export class InventoryPoller {
   private readonly baseUrl = inject(API_BASE_URL);
   private readonly intervalMs = inject(INVENTORY_POLL_INTERVAL_MS);
   private readonly maxBackoffMs = inject(INVENTORY_MAX_BACKOFF_MS);
+  private readonly maxIntervalMs = inject(INVENTORY_MAX_POLL_INTERVAL_MS);
   private readonly document = inject(DOCUMENT);
 
   private readonly streams = new Map<number, Observable<InventoryState>>();
@@ -94,12 +104,24 @@ export class InventoryPoller {
     return defer(() => {
       // Consecutive failures of this subscription; reset by any success.
       let failures = 0;
+      // The wait before the next poll, as the last answer asked for.
+      let nextDelayMs = this.intervalMs;
 
-      const poll$: Observable<InventoryState> = defer(() => this.http.get<Inventory>(url)).pipe(
-        map((inventory): InventoryState => {
-          failures = 0;
-          return { status: 'live', available: inventory.available };
-        }),
+      const poll$: Observable<InventoryState> = defer(() => {
+        const askedAtMs = Date.now();
+        return this.http.get<Inventory>(url, { cache: 'no-cache' }).pipe(
+          map((inventory): InventoryState => {
+            failures = 0;
+            nextDelayMs = nextPollDelay(inventory.pollAfterMs, this.intervalMs, this.maxIntervalMs);
+            return {
+              status: 'live',
+              available: inventory.available,
+              dropState: inventory.state,
+              askedAtMs,
+            };
+          }),
+        );
+      }).pipe(
         catchError(() => {
           failures += 1;
           const retryInMs = backoffDelay(failures, this.intervalMs, this.maxBackoffMs);
@@ -110,12 +132,12 @@ export class InventoryPoller {
         }),
       );
 
-      const ticks$ = merge(interval(this.intervalMs).pipe(startWith(-1)), refresh$);
+      // Poll, wait, poll again; a refresh cuts the wait short.
+      const cycle$ = poll$.pipe(repeat({ delay: () => race(timer(nextDelayMs), refresh$) }));
 
       return this.visible$.pipe(
-        switchMap((visible) => (visible ? ticks$ : EMPTY)),
-        exhaustMap(() => poll$),
-        // Resubscribing restarts the ticks, so the first attempt after the back-off is immediate.
+        switchMap((visible) => (visible ? cycle$ : EMPTY)),
+        // Resubscribing restarts the cycle, so the first attempt after the back-off is immediate.
         retry({
           delay: (error: unknown) =>
             race(timer(error instanceof PollFailed ? error.retryInMs : this.intervalMs), refresh$),

@@ -1,9 +1,11 @@
-import { HttpClient, HttpErrorResponse } from '@angular/common/http';
+import { HttpClient, HttpErrorResponse, HttpHeaders } from '@angular/common/http';
 import { inject, Injectable } from '@angular/core';
-import { ApiRoutes, ErrorCode, ProblemDetails, PurchaseRequest, PurchaseResult } from '@gtd/shared-contracts';
+import { ApiRoutes, ErrorCode, PurchaseRequest, PurchaseResult } from '@gtd/shared-contracts';
 import { catchError, map, Observable, of } from 'rxjs';
-import { API_BASE_URL } from '../config/drop-config';
-import { PurchaseOutcome } from './purchase-outcome';
+import { API_BASE_URL, PURCHASE_TIMEOUT_MS } from '../config/drop-config';
+import { isNetworkFailure, parseRetryAfter, readProblem } from '../http/problem';
+import { IDEMPOTENCY_KEY_FACTORY } from './idempotency-key';
+import { PurchaseAttempt, PurchaseOutcome } from './purchase-outcome';
 
 /** Client-side 4xx codes that all mean "this request was not acceptable as sent". */
 const INVALID_REQUEST_CODES: readonly string[] = [
@@ -14,29 +16,59 @@ const INVALID_REQUEST_CODES: readonly string[] = [
   ErrorCode.BadRequest,
 ];
 
-/** `POST /buy`, answered as a typed {@link PurchaseOutcome}; the observable never errors. */
+/** The request header of the IETF httpapi idempotency-key draft. */
+export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
+
+/**
+ * `POST /buy`, answered as a typed {@link PurchaseOutcome}; the observable never errors.
+ *
+ * Usage: `send(attempt(request))` for a press of Buy now, `send(previousAttempt)` for Retry.
+ * The buyer's bearer token is added by `bearerTokenInterceptor`, not here.
+ */
 @Injectable({ providedIn: 'root' })
 export class PurchaseClient {
   private readonly http = inject(HttpClient);
   private readonly baseUrl = inject(API_BASE_URL);
+  private readonly timeoutMs = inject(PURCHASE_TIMEOUT_MS);
+  private readonly newKey = inject(IDEMPOTENCY_KEY_FACTORY);
 
-  buy(request: PurchaseRequest): Observable<PurchaseOutcome> {
-    return this.http.post<PurchaseResult>(`${this.baseUrl}${ApiRoutes.buy}`, request).pipe(
-      map((result): PurchaseOutcome => ({ kind: 'success', result })),
-      catchError((error: unknown) => of(toOutcome(error, request))),
-    );
+  /** A new purchase attempt with its own `Idempotency-Key`, kept for all of its retries. */
+  attempt(request: PurchaseRequest): PurchaseAttempt {
+    return { request, idempotencyKey: this.newKey() };
+  }
+
+  /** Sends (or re-sends) an attempt with its key. */
+  send(attempt: PurchaseAttempt): Observable<PurchaseOutcome> {
+    const { request, idempotencyKey } = attempt;
+    return this.http
+      .post<PurchaseResult>(`${this.baseUrl}${ApiRoutes.buy}`, request, {
+        headers: new HttpHeaders({ [IDEMPOTENCY_KEY_HEADER]: idempotencyKey }),
+        timeout: this.timeoutMs,
+      })
+      .pipe(
+        map((result): PurchaseOutcome => ({ kind: 'success', result })),
+        catchError((error: unknown) => of(toOutcome(error, request))),
+      );
   }
 }
 
 /** Maps a failed `POST /buy` to its outcome; exported for reuse and tests. */
 export function toOutcome(error: unknown, request: PurchaseRequest): PurchaseOutcome {
-  if (!(error instanceof HttpErrorResponse) || error.status === 0) {
+  if (isNetworkFailure(error)) {
     return { kind: 'network' };
   }
-  const problem = readProblem(error.error);
-  const status = error.status;
+  const response = error as HttpErrorResponse;
+  const problem = readProblem(response.error);
+  const status = response.status;
   if (status >= 500) {
     return { kind: 'server', status, problem };
+  }
+  if (status === 429) {
+    // A proxy or CDN may answer 429 without our problem body: the header is the standard.
+    const retryAfterSeconds =
+      parseRetryAfter(response.headers?.get('Retry-After') ?? null, Date.now()) ??
+      (typeof problem?.retryAfterSeconds === 'number' ? problem.retryAfterSeconds : null);
+    return { kind: 'rate-limited', retryAfterSeconds, problem };
   }
   switch (problem?.code) {
     case ErrorCode.SoldOut:
@@ -50,6 +82,28 @@ export function toOutcome(error: unknown, request: PurchaseRequest): PurchaseOut
       };
     case ErrorCode.ProductNotFound:
       return { kind: 'not-found', problem };
+    case ErrorCode.NotStarted:
+      return { kind: 'not-started', startsAt: problem.startsAt ?? null, problem };
+    case ErrorCode.Ended:
+      return { kind: 'ended', endsAt: problem.endsAt ?? null, problem };
+    case ErrorCode.Paused:
+      return { kind: 'paused', problem };
+    case ErrorCode.LimitReached:
+      return {
+        kind: 'limit-reached',
+        requested: request.quantity,
+        limit: typeof problem.limit === 'number' ? problem.limit : null,
+        bought: typeof problem.bought === 'number' ? problem.bought : null,
+        problem,
+      };
+    case ErrorCode.AuthRequired:
+      return { kind: 'auth-required', problem };
+    case ErrorCode.Unauthorized:
+      return { kind: 'unauthorized', problem };
+    case ErrorCode.IdempotencyKeyMismatch:
+      return { kind: 'idempotency-mismatch', problem };
+    case ErrorCode.IdempotencyKeyInUse:
+      return { kind: 'in-progress', problem };
   }
   if (problem && INVALID_REQUEST_CODES.includes(problem.code)) {
     return { kind: 'invalid', errors: problem.errors ?? [], problem };
@@ -58,20 +112,4 @@ export function toOutcome(error: unknown, request: PurchaseRequest): PurchaseOut
     return { kind: 'invalid', errors: [], problem: null };
   }
   return { kind: 'unknown', status, problem };
-}
-
-/** The body as problem details, or `null` when it is not one (an HTML error page, a string…). */
-function readProblem(body: unknown): ProblemDetails | null {
-  let value = body;
-  if (typeof value === 'string') {
-    try {
-      value = JSON.parse(value);
-    } catch {
-      return null;
-    }
-  }
-  if (value !== null && typeof value === 'object' && typeof (value as { code?: unknown }).code === 'string') {
-    return value as ProblemDetails;
-  }
-  return null;
 }

@@ -17,13 +17,41 @@ export type PurchaseOutcome =
       readonly problem: ProblemDetails;
     }
   | { readonly kind: 'not-found'; readonly problem: ProblemDetails }
+  /** The drop opens later (`startsAt`, ISO 8601, when the API said so). */
+  | { readonly kind: 'not-started'; readonly startsAt: string | null; readonly problem: ProblemDetails }
+  /** The drop closed (`endsAt`, ISO 8601, when the API said so). */
+  | { readonly kind: 'ended'; readonly endsAt: string | null; readonly problem: ProblemDetails }
+  /** The operator paused the drop; it may resume. */
+  | { readonly kind: 'paused'; readonly problem: ProblemDetails }
+  /** This buyer already holds `bought` of the `limit` per buyer (either may be unknown). */
+  | {
+      readonly kind: 'limit-reached';
+      readonly requested: number;
+      readonly limit: number | null;
+      readonly bought: number | null;
+      readonly problem: ProblemDetails;
+    }
+  /** The drop limits purchases per buyer: sign in first. */
+  | { readonly kind: 'auth-required'; readonly problem: ProblemDetails }
+  /** The buyer's token was refused (expired, or signed by an old key): sign in again. */
+  | { readonly kind: 'unauthorized'; readonly problem: ProblemDetails }
+  /** Too many attempts; `retryAfterSeconds` from `Retry-After` (or the body) when given. */
+  | {
+      readonly kind: 'rate-limited';
+      readonly retryAfterSeconds: number | null;
+      readonly problem: ProblemDetails | null;
+    }
+  /** The `Idempotency-Key` was first used with another request; nothing was processed. */
+  | { readonly kind: 'idempotency-mismatch'; readonly problem: ProblemDetails }
+  /** The first request with this key is still being decided: retrying (same key) shows its answer. */
+  | { readonly kind: 'in-progress'; readonly problem: ProblemDetails }
   /** The request broke a rule (`VALIDATION_FAILED` and other client-side 4xx codes). */
   | {
       readonly kind: 'invalid';
       readonly errors: readonly FieldError[];
       readonly problem: ProblemDetails | null;
     }
-  /** No answer at all (offline, DNS, connection refused, CORS): status 0. Safe to retry. */
+  /** No answer at all (offline, DNS, connection refused, CORS, timeout): status 0. Safe to retry. */
   | { readonly kind: 'network' }
   /** 5xx: a fault on the server's side. */
   | {
@@ -40,12 +68,22 @@ export type PurchaseOutcome =
 
 export type PurchaseOutcomeKind = PurchaseOutcome['kind'];
 
+/**
+ * One purchase attempt: what the buyer asked for and the `Idempotency-Key` it travels with. A
+ * retry after a network failure re-sends the same attempt (same key), so the server answers it
+ * with the first decision instead of selling again; a new press of Buy now is a new attempt.
+ */
+export interface PurchaseAttempt {
+  readonly request: PurchaseRequest;
+  readonly idempotencyKey: string;
+}
+
 /** The call state of one purchase attempt. */
 export type PurchaseState =
   | { readonly status: 'idle' }
-  | { readonly status: 'pending'; readonly request: PurchaseRequest }
+  | { readonly status: 'pending'; readonly attempt: PurchaseAttempt }
   | {
       readonly status: 'done';
-      readonly request: PurchaseRequest;
+      readonly attempt: PurchaseAttempt;
       readonly outcome: PurchaseOutcome;
     };

@@ -14,6 +14,10 @@ const product = (id: number, extra: Partial<Product> = {}): Product => ({
   stock: 100,
   available: 50,
   maxQuantityPerPurchase: 5,
+  startsAt: null,
+  endsAt: null,
+  perBuyerLimit: null,
+  state: extra.available === 0 ? 'sold_out' : 'live',
   ...extra,
 });
 
@@ -55,6 +59,43 @@ describe('Catalogue', () => {
       'Product 3',
     ]);
     expect(cards[1].textContent).toContain('Sold out');
+  });
+
+  it("shows every drop's state as a badge, when an upcoming one opens, and per-buyer limits", () => {
+    http
+      .expectOne('/products')
+      .flush([
+        product(1, { state: 'upcoming', startsAt: '2030-01-01T10:00:00.000Z', perBuyerLimit: 2 }),
+        product(2),
+        product(3, { state: 'paused' }),
+        product(4, { available: 0 }),
+        product(5, { state: 'ended', endsAt: '2020-01-01T10:00:00.000Z' }),
+        product(6, { state: 'upcoming', startsAt: '2030-02-01T10:00:00.000Z' }),
+      ]);
+    render();
+    const featured = el.querySelector('[data-testid="featured-drop"]') as HTMLElement;
+    expect(featured.querySelector('[data-testid="drop-state"]')?.textContent?.trim()).toBe('Upcoming');
+    expect(featured.querySelector('[data-testid="opens-at"] time')?.getAttribute('datetime')).toBe(
+      '2030-01-01T10:00:00.000Z',
+    );
+    expect(featured.querySelector('[data-testid="opens-at"]')?.textContent).toMatch(/Opens .*Jan/);
+    expect(featured.querySelector('[data-testid="per-buyer-limit"]')?.textContent?.trim()).toBe(
+      'Limit 2 per buyer',
+    );
+    expect(featured.textContent).not.toContain('left');
+
+    const cards = [...el.querySelectorAll('[data-testid="product-card"]')];
+    expect(cards.map((c) => c.querySelector('[data-testid="drop-state"]')?.textContent?.trim())).toEqual([
+      'Live',
+      'Paused',
+      'Sold out',
+      'Ended',
+      'Upcoming',
+    ]);
+    expect(cards[0].textContent).toContain('50 left');
+    expect(cards[1].textContent).not.toContain('left');
+    expect(cards[4].querySelector('[data-testid="opens-at"]')?.textContent).toMatch(/Opens .*Feb/);
+    expect(cards[4].querySelector('[data-testid="per-buyer-limit"]')).toBeNull();
   });
 
   it('offers to try again when the catalogue cannot be loaded', () => {

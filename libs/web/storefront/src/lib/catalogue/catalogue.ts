@@ -4,7 +4,9 @@ import { RouterLink } from '@angular/router';
 import type { Product } from '@gtd/shared-contracts';
 import { ProductsClient } from '@gtd/web-drop';
 import { catchError, map, of, startWith, switchMap } from 'rxjs';
+import { DropStateBadge } from '../drop-state/drop-state-badge';
 import { MoneyPipe } from '../money/money';
+import { InstantPipe } from '../time/instant';
 
 /** The product featured on the home page: the Golden Ticket. */
 export const FEATURED_PRODUCT_ID = 1;
@@ -14,11 +16,11 @@ type CatalogueState =
   | { readonly status: 'ready'; readonly products: readonly Product[] }
   | { readonly status: 'error' };
 
-/** `/`: every drop, with the Golden Ticket featured. */
+/** `/`: every drop with its state, the Golden Ticket featured. */
 @Component({
   selector: 'gtd-catalogue',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [MoneyPipe, RouterLink],
+  imports: [DropStateBadge, InstantPipe, MoneyPipe, RouterLink],
   templateUrl: './catalogue.html',
   styleUrl: './catalogue.css',
 })

@@ -1,7 +1,10 @@
-import { ChangeDetectionStrategy, Component } from '@angular/core';
-import { RouterLink, RouterOutlet } from '@angular/router';
+import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
+import { toSignal } from '@angular/core/rxjs-interop';
+import { NavigationEnd, Router, RouterLink, RouterOutlet } from '@angular/router';
+import { BuyerSession } from '@gtd/web-drop';
+import { filter, map } from 'rxjs';
 
-/** Header, main landmark and footer around every storefront page. */
+/** Header (with the buyer's account), main landmark and footer around every storefront page. */
 @Component({
   selector: 'gtd-shell',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -25,6 +28,32 @@ import { RouterLink, RouterOutlet } from '@angular/router';
           </svg>
           <span>Golden Ticket Drop</span>
         </a>
+        <nav class="account" aria-label="Account">
+          @if (session.buyer(); as buyer) {
+            <span class="account__who">
+              <span class="sr-only">Signed in as </span>
+              <span class="account__email" data-testid="buyer-email" [attr.title]="buyer.email">{{
+                buyer.email
+              }}</span>
+            </span>
+            <button
+              type="button"
+              class="button button--secondary button--small"
+              (click)="signOut()"
+              data-testid="sign-out"
+            >
+              Sign out
+            </button>
+          } @else if (!onAuthPage()) {
+            <a
+              class="button button--secondary button--small"
+              routerLink="/sign-in"
+              [queryParams]="{ returnUrl: url() }"
+              data-testid="sign-in-link"
+              >Sign in</a
+            >
+          }
+        </nav>
       </div>
     </header>
     <main id="main" class="container site-main" tabindex="-1">
@@ -49,6 +78,47 @@ import { RouterLink, RouterOutlet } from '@angular/router';
     .site-main:focus {
       outline: none;
     }
+    .account {
+      display: flex;
+      align-items: center;
+      gap: 0.75rem;
+      margin-left: auto;
+      min-width: 0;
+    }
+    .account__who {
+      min-width: 0;
+    }
+    .account__email {
+      display: block;
+      max-width: 16rem;
+      overflow: hidden;
+      text-overflow: ellipsis;
+      white-space: nowrap;
+      font-weight: 600;
+    }
+    @media (max-width: 30rem) {
+      .account__email {
+        max-width: 8rem;
+      }
+    }
   `,
 })
-export class Shell {}
+export class Shell {
+  private readonly router = inject(Router);
+  protected readonly session = inject(BuyerSession);
+
+  /** The address shown now, so signing in comes back to it. */
+  protected readonly url = toSignal(
+    this.router.events.pipe(
+      filter((event) => event instanceof NavigationEnd),
+      map((event) => event.urlAfterRedirects),
+    ),
+    { initialValue: this.router.url },
+  );
+
+  protected readonly onAuthPage = computed(() => /^\/(sign-in|register)(\?|$)/.test(this.url()));
+
+  protected signOut(): void {
+    this.session.signOut();
+  }
+}
