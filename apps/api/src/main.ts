@@ -1,11 +1,14 @@
-import { ConsoleLogger, Logger } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
+import { Logger as PinoNestLogger } from 'nestjs-pino';
 import cluster from 'node:cluster';
 import { join } from 'node:path';
 import { formatReconcileReport, reconcileRedis } from '@gtd/api-inventory';
 import {
   ApiEnvironment,
   createHttpApp,
+  createRootLogger,
   installGracefulShutdown,
+  nestLoggerOver,
   setupOpenApi,
   superviseWorkers,
   validateEnvironment,
@@ -18,7 +21,9 @@ async function serve(env: ApiEnvironment): Promise<void> {
     env.HTTP_ADAPTER,
     env.WEB_ROOT ?? join(__dirname, '..', 'web', 'browser'),
   );
-  app.useLogger(new ConsoleLogger());
+  // JSON lines through nestjs-pino from here on, including what the modules logged while starting.
+  app.useLogger(app.get(PinoNestLogger));
+  app.flushLogs();
   setupOpenApi(app, process.env['npm_package_version'] ?? '1.0.0');
   installGracefulShutdown(app, env.SHUTDOWN_TIMEOUT_MS);
   // Without a host Fastify would listen on localhost only; Node's default (every interface) is wanted.
@@ -46,7 +51,11 @@ async function main(): Promise<void> {
   const [command, ...flags] = process.argv.slice(2);
   if (command === 'reconcile') return reconcile(env, flags.includes('--repair'));
   if (command !== undefined) throw new Error(`Unknown command "${command}" (known: reconcile [--repair])`);
-  if (env.WORKERS > 1 && cluster.isPrimary) return superviseWorkers(env.WORKERS);
+  if (env.WORKERS > 1 && cluster.isPrimary) {
+    // The supervisor's lines (workers started, replaced, stopped) in the same JSON format as theirs.
+    Logger.overrideLogger(nestLoggerOver(createRootLogger(env.LOG_LEVEL)));
+    return superviseWorkers(env.WORKERS);
+  }
   return serve(env);
 }
 

@@ -120,6 +120,11 @@ const API_VARIABLES = [
   'HTTP_ADAPTER',
   'ADMIN_TOKEN',
   'BUY_RATE_LIMIT',
+  'JWT_SECRET',
+  'JWT_TTL_SECONDS',
+  'IDEMPOTENCY_TTL_SECONDS',
+  'POLL_INTERVAL_MS',
+  'LOG_LEVEL',
 ];
 
 function serverEnvironment(overrides: Record<string, string>): NodeJS.ProcessEnv {

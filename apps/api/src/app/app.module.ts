@@ -1,11 +1,13 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { join } from 'node:path';
+import { AdminModule } from '@gtd/api-admin';
+import { BuyersModule } from '@gtd/api-buyers';
 import { InventoryModule, InventoryModuleOptions } from '@gtd/api-inventory';
 import { OperationsModule } from '@gtd/api-operations';
-import { ApiEnvironment, HttpPlatformModule } from '@gtd/api-platform';
+import { ApiEnvironment, HttpPlatformModule, ObservabilityModule } from '@gtd/api-platform';
 import { ProductsModule } from '@gtd/api-products';
-import { PurchaseModule } from '@gtd/api-purchase';
+import { PurchaseModule, purchaseOptions } from '@gtd/api-purchase';
 
 /** The store's settings from the validated environment; the reconcile command uses them too. */
 export function inventoryOptions(env: ApiEnvironment): InventoryModuleOptions {
@@ -13,6 +15,7 @@ export function inventoryOptions(env: ApiEnvironment): InventoryModuleOptions {
     store: env.STORE,
     catalogPath: env.CATALOG ?? join(__dirname, 'assets', 'catalog.json'),
     maxQuantityPerPurchase: env.MAX_QUANTITY_PER_PURCHASE,
+    idempotencyTtlMs: env.IDEMPOTENCY_TTL_SECONDS * 1000,
     sqlitePath: env.SQLITE_PATH,
     databaseUrl: env.DATABASE_URL,
     databasePoolSize: env.DATABASE_POOL_SIZE,
@@ -32,9 +35,12 @@ export class AppModule {
         // The validated environment, for any feature that needs a setting through ConfigService.
         ConfigModule.forRoot({ isGlobal: true, ignoreEnvFile: true, load: [() => ({ ...env })] }),
         HttpPlatformModule,
+        ObservabilityModule.forRoot(env),
         InventoryModule.forRoot(inventoryOptions(env)),
         ProductsModule,
-        PurchaseModule,
+        BuyersModule.forRoot({ jwtSecret: env.JWT_SECRET, tokenTtlSeconds: env.JWT_TTL_SECONDS }),
+        PurchaseModule.forRoot(purchaseOptions(env)),
+        AdminModule.forRoot({ adminToken: env.ADMIN_TOKEN }),
         OperationsModule,
       ],
     };

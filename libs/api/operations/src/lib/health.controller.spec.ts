@@ -2,6 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { ErrorCode } from '@gtd/shared-contracts';
 import { InventoryStore } from '@gtd/api-inventory';
 import { createFeatureTestApp } from '@gtd/api-inventory/testing';
+import { ObservabilityModule } from '@gtd/api-platform';
 import request from 'supertest';
 import { OperationsModule } from './operations.module';
 
@@ -10,7 +11,7 @@ describe('GET /health', () => {
 
   beforeEach(async () => {
     app = await createFeatureTestApp(
-      [OperationsModule],
+      [ObservabilityModule.forRoot({ LOG_LEVEL: 'silent' }), OperationsModule],
       [{ id: 1, name: 'Golden Ticket', description: '', price: 5000, currency: 'EUR', stock: 1 }],
     );
   });

@@ -1,10 +1,16 @@
 import { Module } from '@nestjs/common';
 import { TerminusModule } from '@nestjs/terminus';
+import { DropMetrics } from './drop-metrics';
 import { HealthController } from './health.controller';
+import { MetricsController } from './metrics.controller';
 
-/** Readiness for load balancers and orchestrators. */
+/**
+ * Readiness for load balancers and orchestrators, and Prometheus metrics. Needs the app's
+ * ObservabilityModule (the metrics registry) and InventoryModule.
+ */
 @Module({
   imports: [TerminusModule.forRoot({ logger: false })],
-  controllers: [HealthController],
+  controllers: [HealthController, MetricsController],
+  providers: [DropMetrics],
 })
 export class OperationsModule {}

@@ -152,7 +152,7 @@ export class ApiEnvironment {
   @Max(60_000)
   POLL_INTERVAL_MS = 1000;
 
-  /** `info` logs one line per request except successful polls; `debug` adds them. */
+  /** `info` logs writes (every POST/PATCH) and every failure; `debug` adds successful reads (polls…). */
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
 

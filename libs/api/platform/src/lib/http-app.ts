@@ -3,17 +3,26 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { IncomingMessage } from 'node:http';
 import { HttpAdapterKind } from './config';
 import { ErrorCode } from '@gtd/shared-contracts';
 import { installFastifyJsonBody } from './fastify-body';
 import { buildProblem } from './problem';
+import { acceptRequestId, REQUEST_ID_HEADER } from './request-id';
 import { MAX_BODY_BYTES } from './body-rules';
 import { serveStorefront, serveStorefrontOnFastify } from './storefront';
 
 // abortOnError: false — a bad catalogue or store must exit with its message, not abort().
-// logger: false while the modules start — a failed start-up is reported once, by the caller,
-// instead of also as Nest's stack trace; the caller installs the logger once the app exists.
-const STARTUP = { bodyParser: false, abortOnError: false, logger: false } as const;
+// logger: false + bufferLogs while the modules start — what they log is kept until the caller
+// installs the app's logger (`useLogger`, then `flushLogs`); a failed start-up is reported once,
+// by the caller, instead of also as Nest's stack trace (autoFlushLogs: false).
+const STARTUP = {
+  bodyParser: false,
+  abortOnError: false,
+  logger: false,
+  bufferLogs: true,
+  autoFlushLogs: false,
+} as const;
 
 /**
  * The Nest app on the chosen HTTP platform, with the same contract on both: body rules, error
@@ -31,6 +40,8 @@ export async function createHttpApp(
       // Keep such keys so the validation pipe refuses them by name, as on Express.
       onProtoPoisoning: 'ignore',
       onConstructorPoisoning: 'ignore',
+      // Fastify names every request anyway; this makes its id ours (see RequestObserver).
+      genReqId: (request: IncomingMessage) => acceptRequestId(request.headers[REQUEST_ID_HEADER]),
       // Errors Fastify raises before routing (a URL that does not decode) get the same problem
       // body as everything else; Express reports the same case through Nest's filter.
       frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {

@@ -11,6 +11,19 @@ export function setupOpenApi(app: INestApplication, version: string): void {
       'Limited-stock drops that never oversell. Every error is an RFC 9457 problem+json body with a stable `code`.',
     )
     .setVersion(version)
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', description: 'The operator token (ADMIN_TOKEN).' },
+      'admin',
+    )
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'JWT',
+        description: 'A buyer token from POST /auth/sign-in or /auth/register.',
+      },
+      'buyer',
+    )
     .build();
   const document = SwaggerModule.createDocument(app, config, {
     extraModels: [ProblemDetailsSchema],

@@ -4,6 +4,7 @@ import { ErrorCode, ProblemDetails } from '@gtd/shared-contracts';
 import { DomainError } from './domain-error';
 import { BodyProblem } from './body-rules';
 import { buildProblem } from './problem';
+import { noteProblemCode } from './request-observer';
 
 const STATUS_CODES: Record<number, ErrorCode> = {
   400: ErrorCode.BadRequest,
@@ -27,17 +28,20 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   catch(exception: unknown, host: ArgumentsHost): void {
     const { httpAdapter } = this.adapterHost;
     const http = host.switchToHttp();
-    const response = http.getResponse<unknown>();
-    const problem = this.toProblem(exception, String(httpAdapter.getRequestUrl(http.getRequest())));
+    const response = http.getResponse<object>();
+    const request = http.getRequest<{ id?: string }>();
+    const problem = this.toProblem(exception, String(httpAdapter.getRequestUrl(request)), request.id);
     if (httpAdapter.isHeadersSent(response)) {
       httpAdapter.end(response);
       return;
     }
+    noteProblemCode(response, problem.code);
     httpAdapter.setHeader(response, 'Content-Type', 'application/problem+json; charset=utf-8');
     httpAdapter.reply(response, JSON.stringify(problem), problem.status);
   }
 
-  toProblem(exception: unknown, instance: string): ProblemDetails {
+  /** `requestId` (see RequestObserver) ties the log line of a 5xx to the request's own line. */
+  toProblem(exception: unknown, instance: string, requestId?: string): ProblemDetails {
     if (exception instanceof DomainError) {
       return buildProblem(exception.code, exception.message, instance, exception.extensions);
     }
@@ -56,10 +60,11 @@ export class ProblemDetailsFilter implements ExceptionFilter {
         return { ...buildProblem(code, detail, instance), status };
       }
     }
-    this.logger.error(
-      `Unhandled error on ${instance}`,
-      exception instanceof Error ? exception.stack : String(exception),
-    );
+    this.logger.error({
+      msg: `Unhandled error on ${instance}`,
+      reqId: requestId,
+      err: exception instanceof Error ? exception : String(exception),
+    });
     return buildProblem(ErrorCode.InternalError, 'The server could not complete the request.', instance);
   }
 }

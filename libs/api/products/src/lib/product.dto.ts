@@ -1,5 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { Inventory, Product } from '@gtd/shared-contracts';
+import { DropState, Inventory, Product } from '@gtd/shared-contracts';
+
+const DROP_STATES: DropState[] = ['upcoming', 'live', 'paused', 'sold_out', 'ended'];
+const STATE_DESCRIPTION =
+  'Where the drop stands now: `paused` (by its operator) > `upcoming` (before `startsAt`) > `ended` (from `endsAt`) > `sold_out` > `live`.';
 
 export class ProductDto implements Product {
   @ApiProperty({ example: 1 }) id!: number;
@@ -24,9 +28,43 @@ export class ProductDto implements Product {
     description: 'The most one purchase may ask for.',
   })
   maxQuantityPerPurchase!: number;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    example: '2026-12-01T18:00:00.000Z',
+    description: 'When the drop opens; purchases before it get 409 NOT_STARTED. `null`: open since creation.',
+  })
+  startsAt!: string | null;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    example: null,
+    description: 'When the drop closes; purchases from then on get 409 ENDED. `null`: no end.',
+  })
+  endsAt!: string | null;
+  @ApiProperty({
+    type: Number,
+    nullable: true,
+    example: 2,
+    description:
+      'The most one signed-in buyer may hold in total; `null`: no limit, anonymous purchases allowed.',
+  })
+  perBuyerLimit!: number | null;
+  @ApiProperty({ enum: DROP_STATES, example: 'live', description: STATE_DESCRIPTION })
+  state!: DropState;
 }
 
 export class InventoryDto implements Inventory {
   @ApiProperty({ example: 1 }) productId!: number;
   @ApiProperty({ example: 42 }) available!: number;
+  @ApiProperty({ enum: DROP_STATES, example: 'live', description: STATE_DESCRIPTION })
+  state!: DropState;
+  @ApiProperty({
+    example: 1000,
+    description:
+      'Milliseconds to wait before polling again. POLL_INTERVAL_MS while the server has room; up to 10× that under load or while nothing is for sale; never past an upcoming drop’s opening.',
+  })
+  pollAfterMs!: number;
 }

@@ -1,17 +1,62 @@
-import { Controller, Get, Param } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiParam, ApiTags } from '@nestjs/swagger';
+import { Controller, Get, Headers, MessageEvent, Param, Res, Sse } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import {
+  ApiExtraModels,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiParam,
+  ApiProduces,
+  ApiResponse,
+  ApiTags,
+  getSchemaPath,
+} from '@nestjs/swagger';
 import { ErrorCode, Inventory, Product } from '@gtd/shared-contracts';
-import { InventoryService } from '@gtd/api-inventory';
+import { InventoryService, LiveInventory } from '@gtd/api-inventory';
 import { ApiProblems, ParsePositiveIntPipe } from '@gtd/api-platform';
+import { interval, map, merge, Observable } from 'rxjs';
+import { InventoryFeed } from './inventory-feed';
+import { ifNoneMatchMatches, inventoryEtag } from './inventory-etag';
+import { PollPolicy } from './poll-policy';
 import { InventoryDto, ProductDto } from './product.dto';
 
+/**
+ * Browsers revalidate every poll (`max-age=0`), which the ETag turns into a bodiless 304. A shared
+ * cache (a CDN) may answer everyone from one copy for a second (`s-maxage=1`) and for two more
+ * while one request refreshes it (`stale-while-revalidate=2`): however large the crowd, each edge
+ * asks the origin about once a second per product. A count up to a second old is fine for a
+ * display; the purchase itself decides against the store, never against a cached count.
+ */
+export const POLL_CACHE_CONTROL = 'public, max-age=0, s-maxage=1, stale-while-revalidate=2';
+
+/** A comment line this often keeps idle proxies and load balancers from closing a quiet stream. */
+export const HEARTBEAT_MS = 15_000;
+
+/** The events of one subscriber: each update as an Inventory `data:` event, and heartbeat comments. */
+export function inventoryEvents(
+  updates: Observable<LiveInventory>,
+  answer: (live: LiveInventory) => Inventory,
+  heartbeatMs = HEARTBEAT_MS,
+): Observable<MessageEvent> {
+  return merge(
+    updates.pipe(map((live): MessageEvent => ({ data: answer(live) }))),
+    interval(heartbeatMs).pipe(map((): MessageEvent => ({ comment: 'heartbeat' }))),
+  );
+}
+
 @ApiTags('products')
+@ApiExtraModels(InventoryDto)
 @Controller('products')
 export class ProductsController {
-  constructor(private readonly inventory: InventoryService) {}
+  constructor(
+    private readonly inventory: InventoryService,
+    private readonly policy: PollPolicy,
+    private readonly feed: InventoryFeed,
+    private readonly adapterHost: HttpAdapterHost,
+  ) {}
 
   @Get()
-  @ApiOperation({ summary: 'The catalogue, with live available counts' })
+  @ApiOperation({ summary: 'The catalogue, with live available counts and each drop’s state' })
   @ApiOkResponse({ type: [ProductDto] })
   list(): Promise<Product[]> {
     return this.inventory.listProducts();
@@ -29,11 +74,58 @@ export class ProductsController {
   @Get(':id/inventory')
   @ApiOperation({
     summary: 'Live count of what is left; cheap, polled by every buyer',
+    description:
+      'Poll again after `pollAfterMs`, sending the last `ETag` in `If-None-Match`: while nothing changed the answer is a 304 without a body. A shared cache may serve an answer for a second.',
   })
   @ApiParam({ name: 'id', type: Number, example: 1 })
-  @ApiOkResponse({ type: InventoryDto })
+  @ApiHeader({ name: 'If-None-Match', required: false, description: 'The `ETag` of the last answer.' })
+  @ApiOkResponse({
+    type: InventoryDto,
+    headers: {
+      ETag: {
+        description: 'Strong tag of this body.',
+        schema: { type: 'string', example: '"1-42-live-1000"' },
+      },
+      'Cache-Control': { schema: { type: 'string', example: POLL_CACHE_CONTROL } },
+    },
+  })
+  @ApiResponse({ status: 304, description: 'Not modified: `If-None-Match` still names the current body.' })
   @ApiProblems(ErrorCode.ValidationFailed, ErrorCode.ProductNotFound)
-  inventoryOf(@Param('id', ParsePositiveIntPipe) id: number): Promise<Inventory> {
-    return this.inventory.getInventory(id);
+  async inventoryOf(
+    @Param('id', ParsePositiveIntPipe) id: number,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Res() response: object,
+  ): Promise<void> {
+    const answer = this.policy.inventoryAnswer(await this.inventory.getLiveInventory(id));
+    const etag = inventoryEtag(answer);
+    const http = this.adapterHost.httpAdapter;
+    http.setHeader(response, 'ETag', etag);
+    http.setHeader(response, 'Cache-Control', POLL_CACHE_CONTROL);
+    if (ifNoneMatchMatches(ifNoneMatch, etag)) http.reply(response, undefined, 304);
+    else http.reply(response, answer, 200);
+  }
+
+  @Sse(':id/inventory/stream')
+  @ApiOperation({
+    summary: 'Server-sent events: the live count, pushed as it changes',
+    description:
+      'The first event at once, then one per change, at most about four a second however fast stock sells; each event’s `data` is the same JSON as `GET /products/{id}/inventory`. A comment line every 15 s keeps idle connections open. Unknown or malformed ids are answered with a problem before the stream starts.',
+  })
+  @ApiParam({ name: 'id', type: Number, example: 1 })
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({
+    description: 'An endless `text/event-stream`; each event’s `data` is an Inventory object.',
+    content: {
+      'text/event-stream': {
+        schema: { type: 'string', description: `data: ${getSchemaPath(InventoryDto)} as JSON` },
+        example: 'id: 1\ndata: {"productId":1,"available":42,"state":"live","pollAfterMs":1000}\n\n',
+      },
+    },
+  })
+  @ApiProblems(ErrorCode.ValidationFailed, ErrorCode.ProductNotFound)
+  async stream(@Param('id', ParsePositiveIntPipe) id: number): Promise<Observable<MessageEvent>> {
+    // Read once before the stream starts, so an unknown id is a 404 problem, not an empty stream.
+    await this.inventory.getLiveInventory(id);
+    return inventoryEvents(this.feed.watch(id), (live) => this.policy.inventoryAnswer(live));
   }
 }

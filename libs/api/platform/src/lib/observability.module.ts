@@ -1,0 +1,43 @@
+import { DynamicModule, Global, Module, NestModule } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
+import { LoggerModule } from 'nestjs-pino';
+import { createRootLogger, ROOT_LOGGER, RootLogger } from './logging';
+import { MetricsRegistry } from './metrics';
+import { RequestObserver } from './request-observer';
+
+export interface ObservabilityOptions {
+  /** pino level: `info` logs failures and writes, `debug` adds successful reads. */
+  LOG_LEVEL: string;
+  /** Where the JSON lines go; stdout unless a test captures them. */
+  destination?: Parameters<typeof createRootLogger>[1];
+}
+
+/**
+ * Logs, request ids and the metrics registry, for the whole app (global). nestjs-pino is Nest's
+ * logger (`app.useLogger(app.get(Logger))` in main.ts, `@InjectPinoLogger` for features) over
+ * the same root pino logger as the request lines; its per-request middleware is left out
+ * (`forRoutes: []`) because RequestObserver does that job for a fraction of the cost.
+ */
+@Global()
+@Module({})
+export class ObservabilityModule implements NestModule {
+  static forRoot(options: ObservabilityOptions): DynamicModule {
+    const root: RootLogger = createRootLogger(options.LOG_LEVEL, options.destination);
+    return {
+      module: ObservabilityModule,
+      imports: [LoggerModule.forRoot({ pinoHttp: { logger: root }, useExisting: true, forRoutes: [] })],
+      providers: [{ provide: ROOT_LOGGER, useValue: root }, MetricsRegistry, RequestObserver],
+      exports: [ROOT_LOGGER, MetricsRegistry, RequestObserver, LoggerModule],
+    };
+  }
+
+  constructor(
+    private readonly observer: RequestObserver,
+    private readonly adapterHost: HttpAdapterHost,
+  ) {}
+
+  // Called while Nest registers middleware, before any route: the hook runs first on every request.
+  configure(): void {
+    this.observer.install(this.adapterHost.httpAdapter);
+  }
+}

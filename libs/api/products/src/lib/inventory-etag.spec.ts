@@ -1,0 +1,39 @@
+import { Inventory } from '@gtd/shared-contracts';
+import { ETAG_MEMBERS, ifNoneMatchMatches, inventoryEtag } from './inventory-etag';
+
+const body: Inventory = { productId: 1, available: 42, state: 'live', pollAfterMs: 1000 };
+const changed: { [K in keyof Inventory]: Inventory[K] } = {
+  productId: 2,
+  available: 41,
+  state: 'sold_out',
+  pollAfterMs: 2000,
+};
+
+describe('inventoryEtag', () => {
+  it('is a strong tag (quoted, no W/) and the same for the same body', () => {
+    expect(inventoryEtag(body)).toMatch(/^"[^"]+"$/);
+    expect(inventoryEtag({ ...body })).toBe(inventoryEtag(body));
+  });
+
+  it.each(ETAG_MEMBERS)('changes when %s changes', (member) => {
+    expect(inventoryEtag({ ...body, [member]: changed[member] })).not.toBe(inventoryEtag(body));
+  });
+
+  it('tells apart bodies whose members could run together', () => {
+    expect(inventoryEtag({ ...body, productId: 1, available: 12 })).not.toBe(
+      inventoryEtag({ ...body, productId: 11, available: 2 }),
+    );
+  });
+});
+
+describe('ifNoneMatchMatches', () => {
+  const etag = inventoryEtag(body);
+
+  it.each([etag, `W/${etag}`, `"a", ${etag}`, `"a",${etag} , "b"`, '*'])('matches %s', (header) => {
+    expect(ifNoneMatchMatches(header, etag)).toBe(true);
+  });
+
+  it.each([undefined, '', '"other"', etag.slice(1, -1), `W/"other", "x"`])('does not match %s', (header) => {
+    expect(ifNoneMatchMatches(header, etag)).toBe(false);
+  });
+});
