@@ -37,7 +37,10 @@ function hasBody(req: IncomingMessage): boolean {
 }
 
 export function isJson(req: IncomingMessage): boolean {
-  const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+  const header = req.headers['content-type'];
+  // What every client of ours sends, answered without splitting and lower-casing a copy.
+  if (header === 'application/json') return true;
+  const type = (header ?? '').split(';')[0].trim().toLowerCase();
   return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
 }
 

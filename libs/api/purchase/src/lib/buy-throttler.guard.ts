@@ -1,4 +1,4 @@
-import { ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { HttpAdapterHost, Reflector } from '@nestjs/core';
 import {
   InjectThrottlerOptions,
@@ -28,25 +28,18 @@ export function buyThrottlerOptions(options: PurchaseModuleOptions): ThrottlerMo
 type ThrottledRequest = BuyerAwareRequest & { ip?: string };
 
 /**
- * Rate limit of POST /buy: BUY_RATE_LIMIT attempts a minute per signed-in buyer, or per client
- * address when anonymous (so one buyer cannot dodge it by switching networks, and one office NAT
- * does not share a signed-in buyer's budget). Runs after OptionalBuyerGuard, which names the buyer.
- * Over the limit: 429 RATE_LIMITED with `Retry-After`, the same problem body as every other error.
+ * The counting behind BuyThrottlerGuard: @nestjs/throttler's guard, counting per buyer or address
+ * and answering 429 RATE_LIMITED with `Retry-After`, the same problem body as every other error.
  */
 @Injectable()
-export class BuyThrottlerGuard extends ThrottlerGuard {
+export class BuyThrottler extends ThrottlerGuard {
   constructor(
     @InjectThrottlerOptions() options: ThrottlerModuleOptions,
     @InjectThrottlerStorage() storage: ThrottlerStorage,
     reflector: Reflector,
-    @Inject(PURCHASE_OPTIONS) private readonly purchaseOptions: PurchaseModuleOptions,
     private readonly adapterHost: HttpAdapterHost,
   ) {
     super(options, storage, reflector);
-  }
-
-  protected override async shouldSkip(): Promise<boolean> {
-    return this.purchaseOptions.buyRateLimitPerMinute === 0;
   }
 
   protected override async getTracker(request: ThrottledRequest): Promise<string> {
@@ -68,5 +61,25 @@ export class BuyThrottlerGuard extends ThrottlerGuard {
       `More than ${detail.limit} purchase attempts a minute; try again in ${retryAfterSeconds} s.`,
       { retryAfterSeconds },
     );
+  }
+}
+
+/**
+ * Rate limit of POST /buy: BUY_RATE_LIMIT attempts a minute per signed-in buyer, or per client
+ * address when anonymous (so one buyer cannot dodge it by switching networks, and one office NAT
+ * does not share a signed-in buyer's budget). Runs after OptionalBuyerGuard, which names the buyer.
+ * With BUY_RATE_LIMIT=0 it lets every request through synchronously: Nest does not wait on a
+ * boolean, so a switched-off limiter costs no promise, no reflection and no storage call.
+ */
+@Injectable()
+export class BuyThrottlerGuard implements CanActivate {
+  private readonly throttler: BuyThrottler | undefined;
+
+  constructor(@Inject(PURCHASE_OPTIONS) options: PurchaseModuleOptions, throttler: BuyThrottler) {
+    this.throttler = options.buyRateLimitPerMinute === 0 ? undefined : throttler;
+  }
+
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
+    return this.throttler === undefined ? true : this.throttler.canActivate(context);
   }
 }

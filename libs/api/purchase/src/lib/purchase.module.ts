@@ -5,7 +5,7 @@ import {
   ThrottlerStorage,
   ThrottlerStorageService,
 } from '@nestjs/throttler';
-import { BuyThrottlerGuard, buyThrottlerOptions } from './buy-throttler.guard';
+import { BuyThrottler, BuyThrottlerGuard, buyThrottlerOptions } from './buy-throttler.guard';
 import { PurchaseController } from './purchase.controller';
 import { ConfigurablePurchaseModule, PURCHASE_OPTIONS, PurchaseModuleOptions } from './purchase.options';
 import { RedisThrottlerStorage } from './redis-throttler-storage';
@@ -29,6 +29,7 @@ async function throttlerStorage(options: PurchaseModuleOptions): Promise<Throttl
   providers: [
     { provide: getOptionsToken(), inject: [PURCHASE_OPTIONS], useFactory: buyThrottlerOptions },
     { provide: getStorageToken(), inject: [PURCHASE_OPTIONS], useFactory: throttlerStorage },
+    BuyThrottler,
     BuyThrottlerGuard,
   ],
 })
