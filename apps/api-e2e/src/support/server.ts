@@ -125,6 +125,7 @@ const API_VARIABLES = [
   'IDEMPOTENCY_TTL_SECONDS',
   'POLL_INTERVAL_MS',
   'LOG_LEVEL',
+  'METRICS_TOKEN',
 ];
 
 function serverEnvironment(overrides: Record<string, string>): NodeJS.ProcessEnv {

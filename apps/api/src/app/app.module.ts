@@ -41,7 +41,7 @@ export class AppModule {
         BuyersModule.forRoot({ jwtSecret: env.JWT_SECRET, tokenTtlSeconds: env.JWT_TTL_SECONDS }),
         PurchaseModule.forRoot(purchaseOptions(env)),
         AdminModule.forRoot({ adminToken: env.ADMIN_TOKEN }),
-        OperationsModule,
+        OperationsModule.forRoot({ metricsToken: env.METRICS_TOKEN }),
       ],
     };
   }

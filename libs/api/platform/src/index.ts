@@ -17,3 +17,4 @@ export * from './lib/validation';
 export * from './lib/storefront';
 export * from './lib/workers';
 export * from './lib/http-app';
+export * from './lib/static-bearer';

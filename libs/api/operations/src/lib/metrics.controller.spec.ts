@@ -110,3 +110,44 @@ describe('GET /metrics', () => {
     );
   });
 });
+
+describe('GET /metrics with METRICS_TOKEN', () => {
+  const token = 'scraper-token-0123456789';
+  let app: INestApplication;
+
+  beforeAll(async () => {
+    app = await createFeatureTestApp(
+      [
+        ObservabilityModule.forRoot({ LOG_LEVEL: 'silent' }),
+        OperationsModule.forRoot({ metricsToken: token }),
+      ],
+      [{ id: 1, name: 'Golden Ticket', description: '', price: 5000, currency: 'EUR', stock: 3 }],
+    );
+  });
+
+  afterAll(() => app.close());
+
+  it('answers 401 UNAUTHORIZED with a bearer challenge when the token is missing', async () => {
+    const res = await request(app.getHttpServer()).get('/metrics').expect(401);
+    expect(res.body.code).toBe(ErrorCode.Unauthorized);
+    expect(res.headers['www-authenticate']).toBe('Bearer');
+    expect(res.text).not.toContain('gtd_purchases_total');
+  });
+
+  it('answers 401 with invalid_token when the token is wrong', async () => {
+    const res = await request(app.getHttpServer())
+      .get('/metrics')
+      .set('Authorization', `Bearer ${token}x`)
+      .expect(401);
+    expect(res.body.code).toBe(ErrorCode.Unauthorized);
+    expect(res.headers['www-authenticate']).toBe('Bearer error="invalid_token"');
+  });
+
+  it('serves the metrics to the holder of the token', async () => {
+    const res = await request(app.getHttpServer())
+      .get('/metrics')
+      .set('Authorization', `Bearer ${token}`)
+      .expect(200);
+    expect(res.text).toMatch(/^gtd_purchases_total\{outcome="sold"\} 0$/m);
+  });
+});

@@ -1,6 +1,8 @@
-import { Controller, Get, Header } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
-import { METRICS_CONTENT_TYPE, MetricsRegistry } from '@gtd/api-platform';
+import { Controller, Get, Header, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ErrorCode } from '@gtd/shared-contracts';
+import { ApiProblems, METRICS_CONTENT_TYPE, MetricsRegistry } from '@gtd/api-platform';
+import { MetricsTokenGuard } from './metrics-token.guard';
 
 @ApiTags('operations')
 @Controller('metrics')
@@ -8,6 +10,9 @@ export class MetricsController {
   constructor(private readonly metrics: MetricsRegistry) {}
 
   @Get()
+  @UseGuards(MetricsTokenGuard)
+  @ApiBearerAuth('metrics')
+  @ApiProblems(ErrorCode.Unauthorized)
   @Header('Content-Type', METRICS_CONTENT_TYPE)
   @Header('Cache-Control', 'no-store')
   @ApiOperation({

@@ -3,6 +3,7 @@ import { TerminusModule } from '@nestjs/terminus';
 import { DropMetrics } from './drop-metrics';
 import { HealthController } from './health.controller';
 import { MetricsController } from './metrics.controller';
+import { ConfigurableOperationsModule } from './operations.options';
 
 /**
  * Readiness for load balancers and orchestrators, and Prometheus metrics. Needs the app's
@@ -13,4 +14,4 @@ import { MetricsController } from './metrics.controller';
   controllers: [HealthController, MetricsController],
   providers: [DropMetrics],
 })
-export class OperationsModule {}
+export class OperationsModule extends ConfigurableOperationsModule {}

@@ -116,6 +116,15 @@ export class ApiEnvironment {
   ADMIN_TOKEN?: string;
 
   /**
+   * Bearer token Prometheus sends to `GET /metrics` (sales figures). Unset: /metrics answers anyone
+   * who reaches it, so keep it behind the edge.
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(16)
+  METRICS_TOKEN?: string;
+
+  /**
    * HMAC secret signing buyers' JWTs. Unset: a random secret per start (tokens die with a restart;
    * with WORKERS > 1 the primary hands its one secret to every worker). Several hosts must share one.
    */

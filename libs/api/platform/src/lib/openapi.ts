@@ -11,9 +11,24 @@ export function setupOpenApi(app: INestApplication, version: string): void {
       'Limited-stock drops that never oversell. Every error is an RFC 9457 problem+json body with a stable `code`.',
     )
     .setVersion(version)
+    // An explicit format: Nest labels a bearer scheme "JWT" by default, and these two are opaque secrets.
     .addBearerAuth(
-      { type: 'http', scheme: 'bearer', description: 'The operator token (ADMIN_TOKEN).' },
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'opaque',
+        description: 'The operator token (ADMIN_TOKEN).',
+      },
       'admin',
+    )
+    .addBearerAuth(
+      {
+        type: 'http',
+        scheme: 'bearer',
+        bearerFormat: 'opaque',
+        description: 'The scraper token (METRICS_TOKEN), when one is configured.',
+      },
+      'metrics',
     )
     .addBearerAuth(
       {
