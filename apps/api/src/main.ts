@@ -11,6 +11,7 @@ import {
   nestLoggerOver,
   setupOpenApi,
   superviseWorkers,
+  trustProxySetting,
   validateEnvironment,
 } from '@gtd/api-platform';
 import { AppModule, inventoryOptions } from './app/app.module';
@@ -20,6 +21,7 @@ async function serve(env: ApiEnvironment): Promise<void> {
     AppModule.forRoot(env),
     env.HTTP_ADAPTER,
     env.WEB_ROOT ?? join(__dirname, '..', 'web', 'browser'),
+    trustProxySetting(env.TRUST_PROXY),
   );
   // JSON lines through nestjs-pino from here on, including what the modules logged while starting.
   app.useLogger(app.get(PinoNestLogger));

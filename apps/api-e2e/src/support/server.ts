@@ -126,6 +126,7 @@ const API_VARIABLES = [
   'POLL_INTERVAL_MS',
   'LOG_LEVEL',
   'METRICS_TOKEN',
+  'TRUST_PROXY',
 ];
 
 function serverEnvironment(overrides: Record<string, string>): NodeJS.ProcessEnv {

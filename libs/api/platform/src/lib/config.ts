@@ -116,6 +116,18 @@ export class ApiEnvironment {
   ADMIN_TOKEN?: string;
 
   /**
+   * Which proxies in front of the API to believe about the client address (X-Forwarded-For): unset
+   * or `false` none (the socket's address is the client), `true` all, a hop count (`1`: the nearest
+   * load balancer), or a comma-separated list of addresses / CIDRs / `loopback`, `linklocal`,
+   * `uniquelocal`. The rate limit per anonymous buyer and the audit log's actor use this address.
+   */
+  @IsOptional()
+  @Matches(/^(true|false|\d{1,2}|[0-9A-Za-z.:/]+( *, *[0-9A-Za-z.:/]+)*)$/, {
+    message: 'TRUST_PROXY must be true, false, a hop count, or a comma-separated list of addresses/CIDRs',
+  })
+  TRUST_PROXY?: string;
+
+  /**
    * Bearer token Prometheus sends to `GET /metrics` (sales figures). Unset: /metrics answers anyone
    * who reaches it, so keep it behind the edge.
    */
@@ -191,4 +203,13 @@ export function validateEnvironment(raw: Record<string, unknown>): ApiEnvironmen
   }
   if (lines.length > 0) throw new Error(`Invalid configuration:\n${lines.join('\n')}`);
   return env;
+}
+
+/** TRUST_PROXY as both HTTP platforms take it (proxy-addr semantics on each). */
+export type TrustProxy = boolean | number | string;
+
+export function trustProxySetting(raw: string | undefined): TrustProxy {
+  if (raw === undefined || raw === 'false') return false;
+  if (raw === 'true') return true;
+  return /^\d+$/.test(raw) ? Number(raw) : raw.replace(/ /g, '');
 }

@@ -4,7 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
-import { HttpAdapterKind } from './config';
+import { HttpAdapterKind, TrustProxy } from './config';
 import { ErrorCode } from '@gtd/shared-contracts';
 import { installFastifyJsonBody } from './fastify-body';
 import { buildProblem } from './problem';
@@ -33,10 +33,12 @@ export async function createHttpApp(
   module: DynamicModule,
   kind: HttpAdapterKind,
   webRoot: string,
+  trustProxy: TrustProxy = false,
 ): Promise<INestApplication> {
   if (kind === 'fastify') {
     const adapter = new FastifyAdapter({
       bodyLimit: MAX_BODY_BYTES,
+      trustProxy,
       // Keep such keys so the validation pipe refuses them by name, as on Express.
       onProtoPoisoning: 'ignore',
       onConstructorPoisoning: 'ignore',
@@ -59,6 +61,7 @@ export async function createHttpApp(
   }
   const app = await NestFactory.create<NestExpressApplication>(module, STARTUP);
   app.disable('x-powered-by');
+  app.set('trust proxy', trustProxy);
   // Express would hash every JSON body for a weak ETag no client of ours uses.
   app.set('etag', false);
   serveStorefront(app, webRoot);

@@ -1,0 +1,62 @@
+import { Controller, Get, INestApplication, Module, Req } from '@nestjs/common';
+import request from 'supertest';
+import { HTTP_ADAPTERS, TrustProxy, trustProxySetting, validateEnvironment } from './config';
+import { createHttpApp } from './http-app';
+import { HttpPlatformModule } from './http-platform.module';
+
+@Controller('whoami')
+class WhoAmIController {
+  @Get()
+  whoAmI(@Req() req: { ip?: string }): { ip: string | undefined } {
+    return { ip: req.ip };
+  }
+}
+
+@Module({ controllers: [WhoAmIController] })
+class WhoAmIModule {}
+
+describe('TRUST_PROXY', () => {
+  it.each([
+    [undefined, false],
+    ['false', false],
+    ['true', true],
+    ['1', 1],
+    ['loopback, 10.0.0.0/8', 'loopback,10.0.0.0/8'],
+  ])('reads %p as %p', (raw, expected) => {
+    expect(trustProxySetting(raw)).toEqual(expected);
+  });
+
+  it('refuses a value that is no address list', () => {
+    expect(() => validateEnvironment({ TRUST_PROXY: 'yes please!' })).toThrow(/TRUST_PROXY/);
+  });
+
+  describe.each(HTTP_ADAPTERS)('on %s', (adapter) => {
+    const clientAddress = async (trustProxy: TrustProxy): Promise<string> => {
+      const app: INestApplication = await createHttpApp(
+        { module: class TestApp {}, imports: [HttpPlatformModule, WhoAmIModule] },
+        adapter,
+        '/nonexistent-storefront',
+        trustProxy,
+      );
+      try {
+        await app.init();
+        if (adapter === 'fastify') await app.getHttpAdapter().getInstance().ready();
+        const res = await request(app.getHttpServer())
+          .get('/whoami')
+          .set('X-Forwarded-For', '203.0.113.7')
+          .expect(200);
+        return res.body.ip;
+      } finally {
+        await app.close();
+      }
+    };
+
+    it('ignores X-Forwarded-For by default: the socket is the client', async () => {
+      expect(await clientAddress(false)).toMatch(/127\.0\.0\.1|::1/);
+    });
+
+    it('takes the client from X-Forwarded-For when the proxy is trusted', async () => {
+      expect(await clientAddress('loopback')).toBe('203.0.113.7');
+    });
+  });
+});
