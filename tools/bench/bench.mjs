@@ -4,7 +4,7 @@
 // writes tools/bench/results/latest.{json,md}. A benchmark, not a test: it asserts nothing about
 // speed; it fails only when a server oversold or the bench itself could not run.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,27 +48,16 @@ const SERVER_MAIN = join(ROOT, 'dist/apps/api/main.js');
 const BASELINE_MAIN = join(HERE, 'baseline-server.mjs');
 const RESULTS_DIR = join(HERE, 'results');
 
-/** Variables the API reads: the bench's own environment never leaks them into a server. */
+/**
+ * Variables the API reads: the bench's own environment never leaks them into a server. The list
+ * lives in the contracts (TypeScript, kept in step with the API's validated environment by a spec);
+ * the bench is plain JavaScript, so it reads the names out of that file.
+ */
 const API_VARIABLES = [
-  'PORT',
-  'HOST',
-  'STORE',
-  'HTTP_ADAPTER',
-  'SQLITE_PATH',
-  'CATALOG',
-  'DATABASE_URL',
-  'DATABASE_POOL_SIZE',
-  'REDIS_URL',
-  'REDIS_PREFIX',
-  'REDIS_CLAIM_IDLE_MS',
-  'WORKERS',
-  'MAX_QUANTITY_PER_PURCHASE',
-  'SHUTDOWN_TIMEOUT_MS',
-  'WEB_ROOT',
-  'ADMIN_TOKEN',
-  'BUY_RATE_LIMIT',
-  'HTTP_ADAPTER',
-];
+  ...readFileSync(join(ROOT, 'libs/shared/contracts/src/lib/environment.ts'), 'utf8').matchAll(
+    /'([A-Z][A-Z_]+)'/g,
+  ),
+].map((match) => match[1]);
 
 /**
  * One measured row of the report.

@@ -1,16 +1,14 @@
 import { ApiRoutes, AuthSession, ErrorCode } from '@gtd/shared-contracts';
-import { availableOf, BuyBody, buyRequest } from '../support/drop';
-import { RequestSpec, send, tally, volley } from '../support/http';
+import { asBuyer, availableOf, BuyBody, buyRequest, register } from '../support/drop';
+import { send, tally, volley } from '../support/http';
 import {
   CatalogProduct,
   catalogWithStocks,
   cleanup,
   HTTP_ADAPTERS,
-  makeTempDir,
   RunningServer,
-  startServer,
+  startWithCatalog,
   trackPids,
-  writeCatalog,
 } from '../support/server';
 import { waitForWorkers } from '../support/services';
 
@@ -24,34 +22,14 @@ const CATALOG: (CatalogProduct & { perBuyerLimit?: number })[] = [
   { ...catalogWithStocks(1000, 1000)[1] },
 ];
 
-const credentials = (email: string, password = 'correct horse battery') => ({ email, password });
-const register = (baseUrl: string, email: string, password?: string) =>
-  send<AuthSession>(baseUrl, {
-    method: 'POST',
-    path: ApiRoutes.register,
-    json: credentials(email, password),
-  });
-const signIn = (baseUrl: string, email: string, password?: string) =>
-  send<AuthSession>(baseUrl, { method: 'POST', path: ApiRoutes.signIn, json: credentials(email, password) });
-const asBuyer = (spec: RequestSpec, session: AuthSession): RequestSpec => ({
-  ...spec,
-  headers: { ...spec.headers, authorization: `Bearer ${session.accessToken}` },
-});
-
-function startDrop(env: Record<string, string>): Promise<RunningServer> {
-  const dir = makeTempDir();
-  return startServer({
-    catalogPath: writeCatalog(dir, CATALOG),
-    sqlitePath: `${dir}/drop.sqlite`,
-    env,
-  });
-}
+const signIn = (baseUrl: string, email: string, password = 'correct horse battery') =>
+  send<AuthSession>(baseUrl, { method: 'POST', path: ApiRoutes.signIn, json: { email, password } });
 
 describe.each(HTTP_ADAPTERS)('buyers and per-buyer limits on %s', (httpAdapter) => {
   let server: RunningServer;
 
   beforeAll(async () => {
-    server = await startDrop({ HTTP_ADAPTER: httpAdapter });
+    server = await startWithCatalog(CATALOG, { HTTP_ADAPTER: httpAdapter });
   });
 
   afterAll(cleanup);
@@ -131,7 +109,7 @@ describe('WORKERS=2 without JWT_SECRET', () => {
   let server: RunningServer;
 
   beforeAll(async () => {
-    server = await startDrop({ WORKERS: '2' });
+    server = await startWithCatalog(CATALOG, { WORKERS: '2' });
     trackPids(await waitForWorkers(server.child.pid as number, server.baseUrl, 2));
   });
 

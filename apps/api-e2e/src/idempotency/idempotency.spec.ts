@@ -5,10 +5,8 @@ import {
   catalogWithStocks,
   cleanup,
   HTTP_ADAPTERS,
-  makeTempDir,
   RunningServer,
-  startServer,
-  writeCatalog,
+  startWithCatalog,
 } from '../support/server';
 
 const withKey = (spec: RequestSpec, key: string): RequestSpec => ({
@@ -20,12 +18,7 @@ describe.each(HTTP_ADAPTERS)('Idempotency-Key on POST /buy on %s', (httpAdapter)
   let server: RunningServer;
 
   beforeAll(async () => {
-    const dir = makeTempDir();
-    server = await startServer({
-      catalogPath: writeCatalog(dir, catalogWithStocks(1000, 1)),
-      sqlitePath: `${dir}/drop.sqlite`,
-      env: { HTTP_ADAPTER: httpAdapter },
-    });
+    server = await startWithCatalog(catalogWithStocks(1000, 1), { HTTP_ADAPTER: httpAdapter });
   });
 
   afterAll(cleanup);

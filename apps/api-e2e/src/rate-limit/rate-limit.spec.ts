@@ -1,15 +1,13 @@
-import { ApiRoutes, AuthSession, ErrorCode } from '@gtd/shared-contracts';
-import { BuyBody, buyRequest } from '../support/drop';
-import { RequestSpec, send, tally, volley } from '../support/http';
+import { ApiRoutes, ErrorCode } from '@gtd/shared-contracts';
+import { asBuyer, BuyBody, buyRequest, register } from '../support/drop';
+import { send, tally, volley } from '../support/http';
 import {
   catalogWithStocks,
   cleanup,
   HTTP_ADAPTERS,
-  makeTempDir,
   RunningServer,
-  startServer,
+  startWithCatalog,
   trackPids,
-  writeCatalog,
 } from '../support/server';
 import {
   answeringPids,
@@ -24,19 +22,7 @@ jest.setTimeout(120_000);
 
 const LIMIT = 5;
 
-function startDrop(env: Record<string, string>): Promise<RunningServer> {
-  const dir = makeTempDir();
-  return startServer({
-    catalogPath: writeCatalog(dir, catalogWithStocks(10_000)),
-    sqlitePath: `${dir}/drop.sqlite`,
-    env,
-  });
-}
-
-const asBuyer = (spec: RequestSpec, session: AuthSession): RequestSpec => ({
-  ...spec,
-  headers: { ...spec.headers, authorization: `Bearer ${session.accessToken}` },
-});
+const CATALOG = catalogWithStocks(10_000);
 
 describe.each(HTTP_ADAPTERS)('BUY_RATE_LIMIT on %s', (httpAdapter) => {
   afterAll(cleanup);
@@ -45,7 +31,7 @@ describe.each(HTTP_ADAPTERS)('BUY_RATE_LIMIT on %s', (httpAdapter) => {
     let server: RunningServer;
 
     beforeAll(async () => {
-      server = await startDrop({ HTTP_ADAPTER: httpAdapter, BUY_RATE_LIMIT: String(LIMIT) });
+      server = await startWithCatalog(CATALOG, { HTTP_ADAPTER: httpAdapter, BUY_RATE_LIMIT: String(LIMIT) });
     });
 
     it('answers 429 RATE_LIMITED with Retry-After once one address is over the limit', async () => {
@@ -65,13 +51,7 @@ describe.each(HTTP_ADAPTERS)('BUY_RATE_LIMIT on %s', (httpAdapter) => {
     });
 
     it('gives a signed-in buyer a budget of their own', async () => {
-      const session = (
-        await send<AuthSession>(server.baseUrl, {
-          method: 'POST',
-          path: ApiRoutes.register,
-          json: { email: `limited-${httpAdapter}@example.com`, password: 'correct horse battery' },
-        })
-      ).body;
+      const session = (await register(server.baseUrl, `limited-${httpAdapter}@example.com`)).body;
       // This address is over its limit (the test before); the buyer is counted apart from it.
       expect((await send(server.baseUrl, buyRequest(1, 1))).status).toBe(429);
       const { replies } = await volley<BuyBody>(server.baseUrl, 8, () => asBuyer(buyRequest(1, 1), session));
@@ -83,7 +63,7 @@ describe.each(HTTP_ADAPTERS)('BUY_RATE_LIMIT on %s', (httpAdapter) => {
     let server: RunningServer;
 
     beforeAll(async () => {
-      server = await startDrop({ HTTP_ADAPTER: httpAdapter, BUY_RATE_LIMIT: '0' });
+      server = await startWithCatalog(CATALOG, { HTTP_ADAPTER: httpAdapter, BUY_RATE_LIMIT: '0' });
     });
 
     it('limits nothing', async () => {
@@ -99,11 +79,10 @@ describeWithServices()('BUY_RATE_LIMIT with STORE=redis and WORKERS=2', () => {
 
   beforeAll(async () => {
     services = await provisionServices('ratelimit', 14);
-    const dir = makeTempDir();
-    server = await startServer({
-      catalogPath: writeCatalog(dir, catalogWithStocks(10_000)),
-      sqlitePath: `${dir}/unused.sqlite`,
-      env: { ...services.env, WORKERS: '2', BUY_RATE_LIMIT: String(LIMIT) },
+    server = await startWithCatalog(CATALOG, {
+      ...services.env,
+      WORKERS: '2',
+      BUY_RATE_LIMIT: String(LIMIT),
     });
     trackPids(await waitForWorkers(server.child.pid as number, server.baseUrl, 2));
   });

@@ -5,10 +5,8 @@ import {
   catalogWithStocks,
   cleanup,
   HTTP_ADAPTERS,
-  makeTempDir,
   RunningServer,
-  startServer,
-  writeCatalog,
+  startWithCatalog,
 } from '../support/server';
 
 const CACHE_CONTROL = 'public, max-age=0, s-maxage=1, stale-while-revalidate=2';
@@ -24,12 +22,7 @@ describe.each(HTTP_ADAPTERS)('conditional polling of the inventory on %s', (http
     });
 
   beforeAll(async () => {
-    const dir = makeTempDir();
-    server = await startServer({
-      catalogPath: writeCatalog(dir, catalogWithStocks(STOCK)),
-      sqlitePath: `${dir}/drop.sqlite`,
-      env: { HTTP_ADAPTER: httpAdapter },
-    });
+    server = await startWithCatalog(catalogWithStocks(STOCK), { HTTP_ADAPTER: httpAdapter });
   });
 
   afterAll(cleanup);

@@ -5,10 +5,8 @@ import {
   catalogWithStocks,
   cleanup,
   HTTP_ADAPTERS,
-  makeTempDir,
   RunningServer,
-  startServer,
-  writeCatalog,
+  startWithCatalog,
 } from '../support/server';
 
 /** The value of one sample line of a Prometheus text exposition, e.g. `x_total{a="b"}`. */
@@ -23,12 +21,7 @@ describe.each(HTTP_ADAPTERS)('GET /metrics after a rush on %s', (httpAdapter) =>
   let server: RunningServer;
 
   beforeAll(async () => {
-    const dir = makeTempDir();
-    server = await startServer({
-      catalogPath: writeCatalog(dir, catalogWithStocks(STOCK)),
-      sqlitePath: `${dir}/drop.sqlite`,
-      env: { HTTP_ADAPTER: httpAdapter },
-    });
+    server = await startWithCatalog(catalogWithStocks(STOCK), { HTTP_ADAPTER: httpAdapter });
   });
 
   afterAll(cleanup);

@@ -1,4 +1,12 @@
-import { ApiRoutes, Inventory, Order, ProblemDetails, Product, PurchaseResult } from '@gtd/shared-contracts';
+import {
+  ApiRoutes,
+  AuthSession,
+  Inventory,
+  Order,
+  ProblemDetails,
+  Product,
+  PurchaseResult,
+} from '@gtd/shared-contracts';
 import { fireConcurrently, Reply, RequestSpec, send } from './http';
 
 /** A `POST /buy` answer: a purchase result (201) or a problem (4xx). */
@@ -9,6 +17,16 @@ export const buyRequest = (productId: number, quantity: number): RequestSpec => 
   path: ApiRoutes.buy,
   json: { productId, quantity },
 });
+
+/** `spec` sent as the buyer of `session` (`Authorization: Bearer …`). */
+export const asBuyer = (spec: RequestSpec, session: AuthSession): RequestSpec => ({
+  ...spec,
+  headers: { ...spec.headers, authorization: `Bearer ${session.accessToken}` },
+});
+
+/** `POST /auth/register`; the reply, whatever it is. */
+export const register = (baseUrl: string, email: string, password = 'correct horse battery') =>
+  send<AuthSession>(baseUrl, { method: 'POST', path: ApiRoutes.register, json: { email, password } });
 
 export async function availableOf(baseUrl: string, productId: number): Promise<number> {
   const reply = await send<Inventory>(baseUrl, { path: ApiRoutes.inventory(productId) });

@@ -1,3 +1,4 @@
+import { API_ENVIRONMENT_VARIABLES } from '@gtd/shared-contracts';
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -84,6 +85,18 @@ export function catalogWithStocks(...stocks: number[]): CatalogProduct[] {
   }));
 }
 
+/**
+ * `startServer` in a fresh folder: `catalog` written there, a SQLite file of its own, and `env`
+ * (e.g. `{ HTTP_ADAPTER: 'fastify' }`) on top of the defaults.
+ */
+export function startWithCatalog(
+  catalog: CatalogProduct[],
+  env: Record<string, string> = {},
+): Promise<RunningServer> {
+  const dir = makeTempDir();
+  return startServer({ catalogPath: writeCatalog(dir, catalog), sqlitePath: `${dir}/drop.sqlite`, env });
+}
+
 /** A port nobody listens on right now (the OS picks it; the tiny race until the server binds is accepted). */
 export function freePort(): Promise<number> {
   return new Promise((resolvePort, reject) => {
@@ -101,37 +114,10 @@ export function freePort(): Promise<number> {
 /** The HTTP platforms the API runs on; the contract specs run on each. */
 export const HTTP_ADAPTERS = ['express', 'fastify'] as const;
 
-/** The variables the API reads; the parent's values never leak into a spawned server. */
-const API_VARIABLES = [
-  'PORT',
-  'HOST',
-  'STORE',
-  'SQLITE_PATH',
-  'CATALOG',
-  'MAX_QUANTITY_PER_PURCHASE',
-  'SHUTDOWN_TIMEOUT_MS',
-  'WEB_ROOT',
-  'DATABASE_URL',
-  'DATABASE_POOL_SIZE',
-  'REDIS_URL',
-  'REDIS_PREFIX',
-  'REDIS_CLAIM_IDLE_MS',
-  'WORKERS',
-  'HTTP_ADAPTER',
-  'ADMIN_TOKEN',
-  'BUY_RATE_LIMIT',
-  'JWT_SECRET',
-  'JWT_TTL_SECONDS',
-  'IDEMPOTENCY_TTL_SECONDS',
-  'POLL_INTERVAL_MS',
-  'LOG_LEVEL',
-  'METRICS_TOKEN',
-  'TRUST_PROXY',
-];
-
+/** The parent's API settings never leak into a spawned server. */
 function serverEnvironment(overrides: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' };
-  for (const name of API_VARIABLES) delete env[name];
+  for (const name of API_ENVIRONMENT_VARIABLES) delete env[name];
   return { ...env, ...overrides };
 }
 

@@ -1,3 +1,4 @@
+import { API_ENVIRONMENT_VARIABLES } from '@gtd/shared-contracts';
 import { ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -27,40 +28,10 @@ export interface CatalogEntry {
 /** The operator token every spec's API is started with (the operator API is off without one). */
 export const ADMIN_TOKEN = 'web-e2e-operator-token-0123456789';
 
-/**
- * Every variable the API reads. The parent shell's values never reach a spawned API (a developer's
- * `STORE=redis` or `WORKERS=2` would otherwise change what the browser specs run against).
- */
-const API_VARIABLES = [
-  'PORT',
-  'HOST',
-  'STORE',
-  'HTTP_ADAPTER',
-  'SQLITE_PATH',
-  'DATABASE_URL',
-  'DATABASE_POOL_SIZE',
-  'REDIS_URL',
-  'REDIS_PREFIX',
-  'REDIS_CLAIM_IDLE_MS',
-  'WORKERS',
-  'CATALOG',
-  'MAX_QUANTITY_PER_PURCHASE',
-  'SHUTDOWN_TIMEOUT_MS',
-  'ADMIN_TOKEN',
-  'JWT_SECRET',
-  'JWT_TTL_SECONDS',
-  'BUY_RATE_LIMIT',
-  'IDEMPOTENCY_TTL_SECONDS',
-  'POLL_INTERVAL_MS',
-  'LOG_LEVEL',
-  'METRICS_TOKEN',
-  'TRUST_PROXY',
-  'WEB_ROOT',
-];
-
+/** The parent shell's API settings never reach a spawned API (a developer's `STORE=redis` would change what runs). */
 function apiEnvironment(overrides: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env };
-  for (const name of API_VARIABLES) {
+  for (const name of API_ENVIRONMENT_VARIABLES) {
     delete env[name];
   }
   return { ...env, ...overrides };

@@ -27,5 +27,10 @@ describe('appConfig', () => {
     TestBed.inject(HttpClient).post('/buy', {}).subscribe();
     const req = TestBed.inject(HttpTestingController).expectOne('/buy');
     expect(req.request.headers.get('Authorization')).toBe('Bearer token-1');
+
+    // Never on the public, CDN-cacheable reads.
+    TestBed.inject(HttpClient).get('/products/1/inventory').subscribe();
+    const read = TestBed.inject(HttpTestingController).expectOne('/products/1/inventory');
+    expect(read.request.headers.has('Authorization')).toBe(false);
   });
 });

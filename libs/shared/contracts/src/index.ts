@@ -1,3 +1,4 @@
 export * from './lib/dto';
 export * from './lib/error-codes';
 export * from './lib/routes';
+export * from './lib/environment';

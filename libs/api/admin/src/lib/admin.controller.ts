@@ -23,7 +23,7 @@ import {
 } from '@nestjs/swagger';
 import { AdminProduct, AuditEntry, DropSummary, ErrorCode, OrdersPage } from '@gtd/shared-contracts';
 import { InventoryService } from '@gtd/api-inventory';
-import { ApiProblems, ParsePositiveIntPipe, validationFailed } from '@gtd/api-platform';
+import { ApiProblems, BODY_PROBLEMS, ParsePositiveIntPipe, validationFailed } from '@gtd/api-platform';
 import { ADMIN_SECURITY_SCHEME, AdminTokenGuard } from './admin-token.guard';
 import { AdminQueryPipe } from './admin-query.pipe';
 import {
@@ -44,13 +44,6 @@ import { AuditAction, AuditLog, operatorActor, sentFields } from './audit-log';
 const Actor = createParamDecorator((_data: unknown, context: ExecutionContext): string =>
   operatorActor(context.switchToHttp().getRequest<{ ip?: string }>().ip),
 );
-
-const BODY_PROBLEMS = [
-  ErrorCode.ValidationFailed,
-  ErrorCode.MalformedJson,
-  ErrorCode.PayloadTooLarge,
-  ErrorCode.UnsupportedMediaType,
-] as const;
 
 const idParam = () => ApiParam({ name: 'id', type: Number, example: 1 });
 

@@ -4,6 +4,7 @@ import {
   AdminProduct,
   AuditEntry,
   CreateDropRequest,
+  DROP_STATES,
   DropState,
   DropSummary,
   ErrorCode,
@@ -32,8 +33,6 @@ import {
 export const MAX_INT32 = 2_147_483_647;
 export const MAX_PAGE_SIZE = 500;
 export const DEFAULT_PAGE_SIZE = 50;
-
-const DROP_STATES: DropState[] = ['upcoming', 'live', 'paused', 'sold_out', 'ended'];
 
 /** A date-time with an explicit zone: `2026-11-25T20:00:00Z` means one instant on every server. */
 const ZONED_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;

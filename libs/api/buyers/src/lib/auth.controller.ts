@@ -2,17 +2,9 @@ import { Body, Controller, HttpCode, HttpStatus, Post, Res } from '@nestjs/commo
 import { HttpAdapterHost } from '@nestjs/core';
 import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { AuthSession, ErrorCode } from '@gtd/shared-contracts';
-import { ApiProblems, DomainError } from '@gtd/api-platform';
+import { ApiProblems, BODY_PROBLEMS, challengeBearer, DomainError } from '@gtd/api-platform';
 import { AuthSessionDto, CredentialsDto } from './auth.dto';
-import { challengeBearer } from './bearer';
 import { BuyersService } from './buyers.service';
-
-const BODY_PROBLEMS = [
-  ErrorCode.ValidationFailed,
-  ErrorCode.MalformedJson,
-  ErrorCode.PayloadTooLarge,
-  ErrorCode.UnsupportedMediaType,
-] as const;
 
 @ApiTags('buyers')
 @Controller('auth')

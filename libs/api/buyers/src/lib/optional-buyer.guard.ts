@@ -8,7 +8,8 @@ import {
 import { HttpAdapterHost } from '@nestjs/core';
 import { ApiBearerAuth, ApiSecurity } from '@nestjs/swagger';
 import { Buyer } from '@gtd/shared-contracts';
-import { bearerToken, challengeBearer, invalidBuyerToken } from './bearer';
+import { challengeBearer } from '@gtd/api-platform';
+import { bearerToken, invalidBuyerToken } from './bearer';
 import { BuyerTokens } from './buyer-tokens';
 
 /** Both Express and Fastify requests expose the raw headers; the guard adds who is buying. */

@@ -1,4 +1,4 @@
-import { ErrorCode, PurchaseRejectionCode } from '@gtd/shared-contracts';
+import { AuditEntry, ErrorCode, PurchaseRejectionCode } from '@gtd/shared-contracts';
 import { CatalogEntry } from './catalog';
 
 /** The operator-set rules of a drop, as stored. Times are epoch milliseconds. */
@@ -108,15 +108,8 @@ export interface OrdersPageRecord {
   nextCursor: string | null;
 }
 
-export interface AuditRecord {
-  id: string;
-  /** ISO 8601. */
-  at: string;
-  actor: string;
-  action: string;
-  productId: number | null;
-  details: Record<string, unknown>;
-}
+/** The audit log stores exactly what the operator API shows. */
+export type AuditRecord = AuditEntry;
 
 export interface BuyerRecord {
   id: string;

@@ -252,8 +252,11 @@ export class InventoryService implements BeforeApplicationShutdown {
       errors.push({ field: 'after', messages: ['after must be a nextCursor from a previous page'] });
     }
     if (errors.length > 0) throw validationFailed(errors);
-    if (!(await this.store.inventory(productId))) throw this.productNotFound(productId);
     const page = await this.store.listOrders(productId, limit, after);
+    // Orders imply the product: only an empty page needs the existence read.
+    if (page.items.length === 0 && !(await this.store.inventory(productId))) {
+      throw this.productNotFound(productId);
+    }
     return {
       items: page.items.map(({ orderId, productId: id, quantity, buyerId, createdAt }) => ({
         orderId,

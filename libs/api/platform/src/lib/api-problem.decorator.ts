@@ -26,6 +26,16 @@ export class ProblemDetailsSchema implements ProblemDetails {
   })
   available?: number;
   @ApiPropertyOptional({ example: 1 }) productId?: number;
+  @ApiPropertyOptional({ format: 'date-time', description: 'When the drop opens, on NOT_STARTED' })
+  startsAt?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'When the drop closed, on ENDED' })
+  endsAt?: string;
+  @ApiPropertyOptional({ example: 2, description: "The drop's per-buyer limit, on LIMIT_REACHED" })
+  limit?: number;
+  @ApiPropertyOptional({ example: 2, description: 'What this buyer already holds, on LIMIT_REACHED' })
+  bought?: number;
+  @ApiPropertyOptional({ example: 12, description: 'Seconds to wait (also `Retry-After`), on RATE_LIMITED' })
+  retryAfterSeconds?: number;
 }
 
 /**

@@ -1,3 +1,5 @@
+import { ErrorCode } from '@gtd/shared-contracts';
+
 /** Bodies are small by design (a purchase is two numbers); anything bigger is refused early. */
 export const MAX_BODY_BYTES = 16 * 1024;
 
@@ -10,3 +12,11 @@ export const BodyProblem = {
   charset: 'The request body uses an unsupported charset.',
   notJson: 'Send the request body as application/json.',
 } as const;
+
+/** The problems any route that reads a JSON body may answer, for its `@ApiProblems`. */
+export const BODY_PROBLEMS = [
+  ErrorCode.ValidationFailed,
+  ErrorCode.MalformedJson,
+  ErrorCode.PayloadTooLarge,
+  ErrorCode.UnsupportedMediaType,
+] as const;

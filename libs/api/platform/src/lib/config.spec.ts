@@ -1,4 +1,6 @@
-import { validateEnvironment } from './config';
+import { getMetadataStorage } from 'class-validator';
+import { API_ENVIRONMENT_VARIABLES } from '@gtd/shared-contracts';
+import { ApiEnvironment, validateEnvironment } from './config';
 
 describe('validateEnvironment', () => {
   it('applies the documented defaults', () => {
@@ -45,5 +47,14 @@ describe('validateEnvironment', () => {
 
   it('names every bad variable at once', () => {
     expect(() => validateEnvironment({ PORT: 'x', STORE: 'y' })).toThrow(/PORT=.*\n.*STORE=/s);
+  });
+});
+
+describe('API_ENVIRONMENT_VARIABLES', () => {
+  it('names exactly the variables ApiEnvironment validates, so test harnesses scrub every one', () => {
+    const validated = getMetadataStorage()
+      .getTargetValidationMetadatas(ApiEnvironment, '', true, false)
+      .map((metadata) => metadata.propertyName);
+    expect([...API_ENVIRONMENT_VARIABLES].sort()).toEqual([...new Set(validated)].sort());
   });
 });

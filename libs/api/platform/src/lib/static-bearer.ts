@@ -6,6 +6,22 @@ import { DomainError } from './domain-error';
 const digest = (token: string): Buffer => createHash('sha256').update(token, 'utf8').digest();
 
 /**
+ * Every 401 names its scheme (RFC 9110 §11.6.1): `Bearer` when no credentials came, with
+ * `error="invalid_token"` when the ones that came are no good (RFC 6750 §3).
+ */
+export function challengeBearer(
+  adapterHost: HttpAdapterHost,
+  response: unknown,
+  invalidToken: boolean,
+): void {
+  adapterHost.httpAdapter.setHeader(
+    response,
+    'WWW-Authenticate',
+    invalidToken ? 'Bearer error="invalid_token"' : 'Bearer',
+  );
+}
+
+/**
  * A configured shared secret sent as `Authorization: Bearer <secret>` (the operator's ADMIN_TOKEN,
  * the scraper's METRICS_TOKEN). SHA-256 digests compared with timingSafeEqual: constant time, and
  * equal lengths whatever the caller sends, so neither the secret's content nor its length leaks
@@ -31,11 +47,7 @@ export class StaticBearerSecret {
     // Any characters after the scheme: the secret is whatever the configuration holds.
     const token = typeof header === 'string' ? /^Bearer +(\S.*)$/i.exec(header)?.[1] : undefined;
     if (token !== undefined && timingSafeEqual(digest(token), this.expected)) return;
-    adapterHost.httpAdapter.setHeader(
-      response,
-      'WWW-Authenticate',
-      header === undefined ? 'Bearer' : 'Bearer error="invalid_token"',
-    );
+    challengeBearer(adapterHost, response, header !== undefined);
     throw new DomainError(ErrorCode.Unauthorized, header === undefined ? messages.missing : messages.wrong);
   }
 }

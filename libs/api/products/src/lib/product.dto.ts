@@ -1,7 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { DropState, Inventory, Product } from '@gtd/shared-contracts';
+import { DROP_STATES, DropState, Inventory, Product } from '@gtd/shared-contracts';
 
-const DROP_STATES: DropState[] = ['upcoming', 'live', 'paused', 'sold_out', 'ended'];
 const STATE_DESCRIPTION =
   'Where the drop stands now: `paused` (by its operator) > `upcoming` (before `startsAt`) > `ended` (from `endsAt`) > `sold_out` > `live`.';
 

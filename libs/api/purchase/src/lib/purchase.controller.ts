@@ -23,7 +23,7 @@ import {
 import { Buyer, ErrorCode, Order, PurchaseResult } from '@gtd/shared-contracts';
 import { InventoryService } from '@gtd/api-inventory';
 import { ApiOptionalBuyer, CurrentBuyer, OptionalBuyerGuard } from '@gtd/api-buyers';
-import { ApiProblems, DomainError, validationFailed } from '@gtd/api-platform';
+import { ApiProblems, challengeBearer, DomainError, validationFailed } from '@gtd/api-platform';
 import { BuyThrottlerGuard } from './buy-throttler.guard';
 import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER, IdempotencyKey } from './idempotency-key';
 import { BuyRequestDto, OrderDto, PurchaseResultDto } from './purchase.dto';
@@ -115,7 +115,7 @@ export class PurchaseController {
     } catch (error) {
       // A 401 names the scheme that would succeed (RFC 9110): here, a buyer's bearer token.
       if (error instanceof DomainError && error.code === ErrorCode.AuthRequired) {
-        this.adapterHost.httpAdapter.setHeader(response, 'WWW-Authenticate', 'Bearer');
+        challengeBearer(this.adapterHost, response, false);
       }
       throw error;
     }

@@ -5,7 +5,8 @@ import type { ErrorCode } from './error-codes';
  * Precedence: `paused` > `upcoming` (before `startsAt`) > `ended` (at or after `endsAt`) >
  * `sold_out` (nothing left) > `live`.
  */
-export type DropState = 'upcoming' | 'live' | 'paused' | 'sold_out' | 'ended';
+export const DROP_STATES = ['upcoming', 'live', 'paused', 'sold_out', 'ended'] as const;
+export type DropState = (typeof DROP_STATES)[number];
 
 /** The operator-set rules of a drop (public: buyers see when it opens and what the limit is). */
 export interface DropSchedule {
@@ -100,15 +101,7 @@ export interface CreateDropRequest {
 }
 
 /** Body of `PATCH /admin/products/{id}`: any subset; stock changes go through restock. */
-export interface UpdateDropRequest {
-  name?: string;
-  description?: string;
-  price?: number;
-  currency?: string;
-  startsAt?: string | null;
-  endsAt?: string | null;
-  perBuyerLimit?: number | null;
-}
+export type UpdateDropRequest = Partial<Omit<CreateDropRequest, 'stock'>>;
 
 /** Body of `POST /admin/products/{id}/restock`: `add` units, or `set` what is available. */
 export interface RestockRequest {

@@ -52,6 +52,12 @@ export interface PersistedOrder {
 /** Our bigints (ids, prices, epoch milliseconds) are kept within Number.MAX_SAFE_INTEGER by validation. */
 const parseBigint = (value: string): number => Number(value);
 
+/** Type parsers for every connection to our schema: bigints read as numbers (see `parseBigint`). */
+export const PG_TYPES = {
+  getTypeParser: (oid: number, format?: 'text' | 'binary') =>
+    oid === types.builtins.INT8 ? parseBigint : types.getTypeParser(oid, format),
+};
+
 /** Expired idempotency keys are deleted at most this often, after a keyed purchase. */
 const KEY_SWEEP_INTERVAL_MS = 60_000;
 
@@ -157,8 +163,8 @@ interface PurchaseRow extends RuleRow {
   bought: number | null;
 }
 
-/** Rejections that carry the product's rules, as `purchaseRejection` answers them. */
-const ANSWERED_WITH_RULES: ReadonlySet<string> = new Set([
+/** Rejections that carry the product's rules, as `purchaseRejection` answers them (Redis adapter too). */
+export const ANSWERED_WITH_RULES: ReadonlySet<string> = new Set([
   ErrorCode.Paused,
   ErrorCode.NotStarted,
   ErrorCode.Ended,
@@ -181,10 +187,7 @@ export class PostgresInventoryStore implements InventoryStore {
     this.pool = new Pool({
       connectionString: options.connectionString,
       max: options.poolSize ?? 10,
-      types: {
-        getTypeParser: (oid, format) =>
-          oid === types.builtins.INT8 ? parseBigint : types.getTypeParser(oid, format),
-      },
+      types: PG_TYPES,
     });
     // An idle client losing its connection must not crash the process; the pool replaces it.
     this.pool.on('error', () => undefined);
@@ -505,17 +508,6 @@ export class PostgresInventoryStore implements InventoryStore {
         createdAt: row.created_at.toISOString(),
       }
     );
-  }
-
-  /** Every product's stock left once the `waiting` orders not stored yet are taken off (one snapshot). */
-  async availableAfter(waiting: readonly OrderRecord[]): Promise<Map<number, number>> {
-    const { rows } = await this.pool.query<{ id: number; available: number }>(
-      `WITH ${UNSTORED_CTE}
-       SELECT p.id, p.available - coalesce((SELECT sum(quantity) FROM unstored u WHERE u.product_id = p.id), 0)::integer AS available
-         FROM products p`,
-      orderColumns(waiting),
-    );
-    return new Map(rows.map((r) => [r.id, r.available]));
   }
 
   /**

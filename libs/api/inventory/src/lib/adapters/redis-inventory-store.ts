@@ -31,7 +31,7 @@ import {
   idempotencyScope,
   PRODUCT_NOT_FOUND,
 } from '../purchase-rules';
-import { PostgresInventoryStore } from './postgres-inventory-store';
+import { ANSWERED_WITH_RULES, PostgresInventoryStore } from './postgres-inventory-store';
 import { deriveRedisState, readDurableSnapshot, soldByProduct } from './redis-rebuild';
 import {
   decodeOrderEvent,
@@ -93,14 +93,6 @@ interface RedisWithScripts extends Redis {
 }
 
 type StreamEntry = [id: string, fields: string[]];
-
-/** The rejections answered with the product's rules (as `purchaseRejection` does). */
-const ANSWERED_WITH_RULES: ReadonlySet<string> = new Set([
-  ErrorCode.Paused,
-  ErrorCode.NotStarted,
-  ErrorCode.Ended,
-  ErrorCode.LimitReached,
-]);
 
 /** A script found the gate closed (a rebuild is due or running): nothing was changed. */
 const NOT_READY = Symbol('not-ready');

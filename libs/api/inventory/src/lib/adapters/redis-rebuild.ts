@@ -1,6 +1,7 @@
-import { Client, types } from 'pg';
+import { Client } from 'pg';
 import { DropRules } from '../inventory-store';
 import { idempotencyFingerprint, idempotencyScope } from '../purchase-rules';
+import { PG_TYPES } from './postgres-inventory-store';
 import { QueuedOrder } from './redis-records';
 import { RedisKeys } from './redis-scripts';
 
@@ -37,18 +38,12 @@ export interface DurableSnapshot {
   keys: DurableKey[];
 }
 
-/** Our bigints (ids) are kept within Number.MAX_SAFE_INTEGER by validation. */
-const parseBigint = (value: string): number => Number(value);
-
 const epochMs = (value: Date | null): number | null => (value === null ? null : value.getTime());
 
 async function withClient<T>(databaseUrl: string, work: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({
     connectionString: databaseUrl,
-    types: {
-      getTypeParser: (oid, format) =>
-        oid === types.builtins.INT8 ? parseBigint : types.getTypeParser(oid, format),
-    },
+    types: PG_TYPES,
   });
   await client.connect();
   try {
@@ -62,11 +57,6 @@ async function queryEpoch(client: Client): Promise<string> {
   const { rows } = await client.query<{ value: string }>("SELECT value FROM store_meta WHERE key = 'epoch'");
   if (!rows[0]) throw new Error('PostgreSQL store has no epoch; was it migrated?');
   return rows[0].value;
-}
-
-/** The database's identity (fixed when its schema was created). */
-export function readEpoch(databaseUrl: string): Promise<string> {
-  return withClient(databaseUrl, queryEpoch);
 }
 
 /**

@@ -1,15 +1,12 @@
-import { DropRules, OrderRecord } from '../inventory-store';
+import { DropRules } from '../inventory-store';
+import type { PersistedOrder } from './postgres-inventory-store';
 
 /**
  * An order sold on the Redis hot path and not yet acknowledged as stored: the order plus what
- * PostgreSQL keeps beside it (the key the buyer sent and the remaining count they were told).
- * Same shape as the PostgreSQL adapter's `PersistedOrder`.
+ * PostgreSQL keeps beside it (the key the buyer sent and the remaining count they were told) —
+ * exactly what the PostgreSQL adapter's `persistOrders` takes.
  */
-export interface QueuedOrder {
-  order: OrderRecord;
-  idempotencyKey: string | null;
-  remaining: number;
-}
+export type QueuedOrder = PersistedOrder;
 
 /** The rules hash as written by operators and rebuilds (`RedisKeys.rules`). */
 export function encodeRules(rules: DropRules): Record<string, string> {

@@ -447,7 +447,9 @@ describe('DropPage', () => {
         expect(buyButton().disabled).toBe(!enabledAfter);
         expect(text('stock-count')).toBe(after === 0 ? 'Sold out' : `${after} left`);
         if (!enabledAfter) {
+          // A disabled button says why, and is tied to that reason.
           expect(text('buy-reason')).toBeTruthy();
+          expect(buyButton().getAttribute('aria-describedby')).toBe('buy-reason');
         }
       },
     );
