@@ -1,5 +1,48 @@
 import nx from '@nx/eslint-plugin';
 
+/**
+ * What may import what. Scopes keep the browser app and the server apart (both share only
+ * contracts); types keep the layers in order; `scope:testing` (test scaffolding) is reachable only
+ * from specs, e2e projects and the bench, never from production code.
+ */
+function dependencyRules({ testCode }) {
+  const testing = testCode ? ['scope:testing'] : [];
+  return [
+    { sourceTag: 'scope:api', onlyDependOnLibsWithTags: ['scope:api', 'scope:shared', ...testing] },
+    { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['scope:web', 'scope:shared', ...testing] },
+    { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared'] },
+    // Test scaffolding drives the real API modules and the built server; it never reaches into the browser app.
+    { sourceTag: 'scope:testing', onlyDependOnLibsWithTags: ['scope:testing', 'scope:api', 'scope:shared'] },
+    {
+      sourceTag: 'type:app',
+      onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:ui', 'type:platform', 'type:util'],
+    },
+    { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:util'] },
+    {
+      sourceTag: 'type:feature',
+      onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:ui', 'type:platform', 'type:util'],
+    },
+    {
+      sourceTag: 'type:data-access',
+      onlyDependOnLibsWithTags: ['type:data-access', 'type:platform', 'type:util'],
+    },
+    // Presentational pieces: inputs in, events out; no data access, no features.
+    { sourceTag: 'type:ui', onlyDependOnLibsWithTags: ['type:ui', 'type:util'] },
+    // The HTTP platform (Nest modules, the app factory, the cluster supervisor) builds on utilities only.
+    { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:platform', 'type:util'] },
+    { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
+  ];
+}
+
+const boundaries = (options) => [
+  'error',
+  {
+    enforceBuildableLibDependency: true,
+    allow: ['^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$'],
+    depConstraints: dependencyRules(options),
+  },
+];
+
 export default [
   ...nx.configs['flat/base'],
   ...nx.configs['flat/typescript'],
@@ -9,48 +52,12 @@ export default [
   },
   {
     files: ['**/*.ts', '**/*.tsx', '**/*.js', '**/*.jsx'],
-    rules: {
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: true,
-          allow: ['^.*/eslint(\\.base)?\\.config\\.[cm]?[jt]s$'],
-          depConstraints: [
-            // The browser app must never pull in server code, nor the reverse; both share only contracts.
-            {
-              sourceTag: 'scope:api',
-              onlyDependOnLibsWithTags: ['scope:api', 'scope:shared'],
-            },
-            {
-              sourceTag: 'scope:web',
-              onlyDependOnLibsWithTags: ['scope:web', 'scope:shared'],
-            },
-            {
-              sourceTag: 'scope:shared',
-              onlyDependOnLibsWithTags: ['scope:shared'],
-            },
-            {
-              sourceTag: 'type:app',
-              onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:ui', 'type:util'],
-            },
-            { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:util'] },
-            {
-              sourceTag: 'type:feature',
-              onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:ui', 'type:util'],
-            },
-            {
-              sourceTag: 'type:data-access',
-              onlyDependOnLibsWithTags: ['type:data-access', 'type:util'],
-            },
-            {
-              sourceTag: 'type:ui',
-              onlyDependOnLibsWithTags: ['type:ui', 'type:util'],
-            },
-            { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
-          ],
-        },
-      ],
-    },
+    rules: { '@nx/enforce-module-boundaries': boundaries({ testCode: false }) },
+  },
+  {
+    // Specs, test set-up, e2e projects and the bench may use the test scaffolding.
+    files: ['**/*.spec.ts', '**/test-setup.ts', 'apps/*-e2e/**', 'tools/**'],
+    rules: { '@nx/enforce-module-boundaries': boundaries({ testCode: true }) },
   },
   {
     files: ['**/*.ts', '**/*.tsx', '**/*.cts', '**/*.mts', '**/*.js', '**/*.jsx', '**/*.cjs', '**/*.mjs'],
