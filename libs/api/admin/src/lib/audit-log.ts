@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AuditEntry } from '@gtd/shared-contracts';
-import { Clock, CLOCK, InventoryStore } from '@gtd/api-inventory';
+import { AuditStore, Clock, CLOCK } from '@gtd/api-inventory';
 
 /** What operator changes are called in the audit log. */
 export const AuditAction = {
@@ -27,7 +27,7 @@ export const sentFields = (request: object): Record<string, unknown> =>
 @Injectable()
 export class AuditLog {
   constructor(
-    @Inject(InventoryStore) private readonly store: InventoryStore,
+    @Inject(AuditStore) private readonly store: AuditStore,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -37,7 +37,7 @@ export class AuditLog {
     productId: number,
     details: Record<string, unknown>,
   ): Promise<void> {
-    await this.store.appendAudit({
+    await this.store.append({
       at: new Date(this.clock.now()).toISOString(),
       actor,
       action,
@@ -48,6 +48,6 @@ export class AuditLog {
 
   /** Newest first; `before` is an entry id from the previous page. */
   list(limit: number, before: string | null): Promise<AuditEntry[]> {
-    return this.store.listAudit(limit, before);
+    return this.store.list(limit, before);
   }
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { AuthSession, Credentials, ErrorCode } from '@gtd/shared-contracts';
-import { InventoryStore } from '@gtd/api-inventory';
+import { BuyerStore, normalizeEmail } from '@gtd/api-inventory';
 import { DomainError } from '@gtd/api-platform';
 import { BuyerTokens } from './buyer-tokens';
 import { DECOY_HASH, hashPassword, verifyPassword } from './password-hash';
@@ -10,12 +10,12 @@ import { DECOY_HASH, hashPassword, verifyPassword } from './password-hash';
 @Injectable()
 export class BuyersService {
   constructor(
-    @Inject(InventoryStore) private readonly store: InventoryStore,
+    @Inject(BuyerStore) private readonly store: BuyerStore,
     private readonly tokens: BuyerTokens,
   ) {}
 
   async register(credentials: Credentials): Promise<AuthSession> {
-    const email = credentials.email.toLowerCase();
+    const email = normalizeEmail(credentials.email);
     const buyer = {
       id: randomUUID(),
       email,
@@ -23,14 +23,14 @@ export class BuyersService {
       createdAt: new Date().toISOString(),
     };
     // The store's unique email decides, so two registrations racing for one address cannot both win.
-    if (!(await this.store.createBuyer(buyer))) {
+    if (!(await this.store.create(buyer))) {
       throw new DomainError(ErrorCode.EmailTaken, `An account for ${email} already exists; sign in instead.`);
     }
     return this.tokens.issue(buyer);
   }
 
   async signIn(credentials: Credentials): Promise<AuthSession> {
-    const buyer = await this.store.findBuyerByEmail(credentials.email.toLowerCase());
+    const buyer = await this.store.findByEmail(credentials.email);
     // An unknown email still costs one full scrypt run, so response times do not reveal accounts.
     const matches = await verifyPassword(credentials.password, buyer?.passwordHash ?? DECOY_HASH);
     if (!buyer || !matches) {

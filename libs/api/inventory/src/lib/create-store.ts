@@ -1,50 +1,53 @@
-import { MemoryInventoryStore } from './adapters/memory-inventory-store';
-import { PostgresInventoryStore } from './adapters/postgres-inventory-store';
-import { RedisInventoryStore } from './adapters/redis-inventory-store';
-import { SqliteInventoryStore } from './adapters/sqlite-inventory-store';
+import { openMemoryStores } from './adapters/memory/memory-stores';
+import { openPostgresStores } from './adapters/postgres/postgres-stores';
+import { openRedisStores } from './adapters/redis/redis-stores';
+import { openSqliteStores } from './adapters/sqlite/sqlite-stores';
 import { loadCatalogFile } from './catalog';
-import { InventoryStore } from './inventory-store';
 import { InventoryModuleOptions } from './inventory.options';
+import { Stores } from './stores';
 
-/** The one place a driver name becomes an adapter; an unknown name is a start-up error. */
-export function createStore(options: InventoryModuleOptions): InventoryStore {
+/**
+ * The one place a driver name becomes a store kind (connected and migrated); an unknown name is a
+ * start-up error.
+ */
+export async function connectStores(options: InventoryModuleOptions): Promise<Stores> {
+  const idempotencyTtlMs = options.idempotencyTtlMs;
   switch (options.store) {
     case 'memory':
-      return new MemoryInventoryStore({ idempotencyTtlMs: options.idempotencyTtlMs });
+      return openMemoryStores({ idempotencyTtlMs });
     case 'sqlite':
-      return new SqliteInventoryStore({
+      return openSqliteStores({
         path: options.sqlitePath ?? './data/drop.sqlite',
         synchronous: options.sqliteSynchronous,
-        idempotencyTtlMs: options.idempotencyTtlMs,
+        idempotencyTtlMs,
       });
     case 'postgres':
       if (!options.databaseUrl) throw new Error('STORE=postgres needs DATABASE_URL');
-      return new PostgresInventoryStore({
+      return openPostgresStores({
         connectionString: options.databaseUrl,
         poolSize: options.databasePoolSize,
-        idempotencyTtlMs: options.idempotencyTtlMs,
+        idempotencyTtlMs,
       });
     case 'redis':
       if (!options.redisUrl || !options.databaseUrl)
         throw new Error('STORE=redis needs REDIS_URL and DATABASE_URL');
-      return new RedisInventoryStore({
+      return openRedisStores({
         redisUrl: options.redisUrl,
         databaseUrl: options.databaseUrl,
         databasePoolSize: options.databasePoolSize,
         keyPrefix: options.redisPrefix,
         claimIdleMs: options.redisClaimIdleMs,
-        idempotencyTtlMs: options.idempotencyTtlMs,
+        idempotencyTtlMs,
       });
     default:
       throw new Error(`Unknown STORE "${(options as { store: string }).store}"`);
   }
 }
 
-/** Opens the store, migrates it and fills it from the catalogue if (and only if) it is empty. */
-export async function openStore(options: InventoryModuleOptions): Promise<InventoryStore> {
+/** Connects the store kind and fills its inventory from the catalogue if (and only if) it is empty. */
+export async function openStores(options: InventoryModuleOptions): Promise<Stores> {
   const catalog = loadCatalogFile(options.catalogPath);
-  const store = createStore(options);
-  await store.init();
-  await store.seedIfEmpty(catalog);
-  return store;
+  const stores = await connectStores(options);
+  await stores.inventory.seedIfEmpty(catalog);
+  return stores;
 }

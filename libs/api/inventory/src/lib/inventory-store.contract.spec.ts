@@ -2,33 +2,36 @@ import { ErrorCode } from '@gtd/shared-contracts';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { MemoryInventoryStore } from './adapters/memory-inventory-store';
-import { SqliteInventoryStore } from './adapters/sqlite-inventory-store';
+import { openMemoryStores } from './adapters/memory/memory-stores';
+import { openPostgresStores } from './adapters/postgres/postgres-stores';
+import { openRedisStores } from './adapters/redis/redis-stores';
+import { openSqliteStores } from './adapters/sqlite/sqlite-stores';
+import { AuditRecord } from './audit-store';
+import { BuyerRecord } from './buyer-store';
 import { CatalogEntry } from './catalog';
 import {
-  AuditRecord,
-  BuyerRecord,
   InventoryStore,
   NewProduct,
   OrdersPageRecord,
   PurchaseCommand,
   PurchaseOutcome,
 } from './inventory-store';
-import { PostgresInventoryStore } from './adapters/postgres-inventory-store';
-import { RedisInventoryStore } from './adapters/redis-inventory-store';
+import { PURCHASE_DECISION_ORDER, PurchaseCheck } from './purchase-rules';
+import { Stores } from './stores';
 import { clearRedisPrefix, createTestDatabase, describeWithService, TEST_REDIS_URL } from '../testing';
 
 /**
- * The one contract every adapter keeps. New adapters join the table below and must pass unchanged.
+ * The one contract every store kind keeps, for each of its ports (inventory, audit log, buyer
+ * accounts). New kinds join the table below and must pass unchanged.
  */
 interface AdapterUnderTest {
-  open(): Promise<InventoryStore>;
+  open(): Promise<Stores>;
   cleanup(): void | Promise<void>;
 }
 
 function memoryAdapter(): AdapterUnderTest {
   return {
-    open: async () => new MemoryInventoryStore(),
+    open: async () => openMemoryStores(),
     cleanup: () => undefined,
   };
 }
@@ -36,7 +39,7 @@ function memoryAdapter(): AdapterUnderTest {
 function sqliteAdapter(): AdapterUnderTest {
   const dir = mkdtempSync(join(tmpdir(), 'gtd-contract-'));
   return {
-    open: async () => new SqliteInventoryStore({ path: join(dir, 'drop.sqlite') }),
+    open: () => openSqliteStores({ path: join(dir, 'drop.sqlite') }),
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
   };
 }
@@ -46,7 +49,7 @@ function postgresAdapter(): AdapterUnderTest {
   return {
     open: async () => {
       database = await createTestDatabase();
-      return new PostgresInventoryStore({ connectionString: database.url, poolSize: 20 });
+      return openPostgresStores({ connectionString: database.url, poolSize: 20 });
     },
     cleanup: () => database?.drop(),
   };
@@ -58,7 +61,7 @@ function redisAdapter(): AdapterUnderTest {
   return {
     open: async () => {
       database = await createTestDatabase();
-      return new RedisInventoryStore({ redisUrl: TEST_REDIS_URL, databaseUrl: database.url, keyPrefix });
+      return openRedisStores({ redisUrl: TEST_REDIS_URL, databaseUrl: database.url, keyPrefix });
     },
     cleanup: async () => {
       await clearRedisPrefix(keyPrefix);
@@ -120,14 +123,15 @@ function expectSold(outcome: PurchaseOutcome): Sold {
 
 function contract(makeAdapter: () => AdapterUnderTest): void {
   let adapter: AdapterUnderTest;
+  let stores: Stores;
   let store: InventoryStore;
 
   const available = async (productId: number) => (await store.inventory(productId))?.available;
 
   beforeEach(async () => {
     adapter = makeAdapter();
-    store = await adapter.open();
-    await store.init();
+    stores = await adapter.open();
+    store = stores.inventory;
     await store.seedIfEmpty([
       entry(1, 100),
       entry(2, 1000),
@@ -141,7 +145,7 @@ function contract(makeAdapter: () => AdapterUnderTest): void {
   });
 
   afterEach(async () => {
-    await store.close();
+    await stores.close();
     await adapter.cleanup();
   });
 
@@ -639,7 +643,7 @@ function contract(makeAdapter: () => AdapterUnderTest): void {
     const appended: AuditRecord[] = [];
     for (const [i, action] of ['product.create', 'product.restock', 'product.pause'].entries()) {
       appended.push(
-        await store.appendAudit({
+        await stores.audit.append({
           at: new Date(T + i).toISOString(),
           actor: 'admin@127.0.0.1',
           action,
@@ -657,10 +661,10 @@ function contract(makeAdapter: () => AdapterUnderTest): void {
       productId: 3,
       details: { step: 2, nested: { mode: 'add' } },
     });
-    const newest = await store.listAudit(2, null);
+    const newest = await stores.audit.list(2, null);
     expect(newest).toEqual([appended[2], appended[1]]);
-    expect(await store.listAudit(2, newest[1].id)).toEqual([appended[0]]);
-    expect(await store.listAudit(10, appended[0].id)).toEqual([]);
+    expect(await stores.audit.list(2, newest[1].id)).toEqual([appended[0]]);
+    expect(await stores.audit.list(10, appended[0].id)).toEqual([]);
   });
 
   it('registers buyers by lower-cased email, once', async () => {
@@ -670,19 +674,91 @@ function contract(makeAdapter: () => AdapterUnderTest): void {
       passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA',
       createdAt: new Date(T).toISOString(),
     };
-    expect(await store.createBuyer(buyer)).toBe(true);
-    expect(await store.findBuyerByEmail('ann.buyer@example.com')).toEqual({
+    expect(await stores.buyers.create(buyer)).toBe(true);
+    expect(await stores.buyers.findByEmail('ann.buyer@example.com')).toEqual({
       ...buyer,
       email: 'ann.buyer@example.com',
     });
-    expect(await store.findBuyerByEmail('ANN.BUYER@example.com')).toMatchObject({ id: BUYER_A });
-    expect(await store.createBuyer({ ...buyer, id: BUYER_B, email: 'ann.buyer@EXAMPLE.com' })).toBe(false);
-    expect(await store.findBuyerByEmail('ann.buyer@example.com')).toMatchObject({ id: BUYER_A });
-    expect(await store.findBuyerByEmail('nobody@example.com')).toBeUndefined();
+    expect(await stores.buyers.findByEmail('ANN.BUYER@example.com')).toMatchObject({ id: BUYER_A });
+    expect(await stores.buyers.create({ ...buyer, id: BUYER_B, email: 'ann.buyer@EXAMPLE.com' })).toBe(false);
+    expect(await stores.buyers.findByEmail('ann.buyer@example.com')).toMatchObject({ id: BUYER_A });
+    expect(await stores.buyers.findByEmail('nobody@example.com')).toBeUndefined();
   });
 
-  it('answers ping while open', async () => {
-    await expect(store.ping()).resolves.toBeUndefined();
+  describe('decision order: the first failing check of PURCHASE_DECISION_ORDER answers', () => {
+    const KEY = 'precedence-key';
+
+    /** A fresh drop failing exactly the given checks (a signed-in buyer's sale first, if needed). */
+    async function arrange(failing: ReadonlySet<PurchaseCheck>, buyerId: string | null): Promise<number> {
+      const { id } = await store.createProduct(newProduct({ stock: 5 }));
+      if (failing.has('key') || failing.has('limit')) {
+        expectSold(
+          await store.purchase(command(id, 1, { buyerId, idempotencyKey: failing.has('key') ? KEY : null })),
+        );
+      }
+      if (failing.has('stock')) await store.restock(id, { mode: 'set', quantity: 0 });
+      await store.updateProduct(id, {
+        paused: failing.has('pause'),
+        startsAtMs: failing.has('schedule') ? T + DAY_MS : null,
+        perBuyerLimit: failing.has('limit') || failing.has('auth') ? 1 : null,
+      });
+      return id;
+    }
+
+    // Every check from the one under test onwards fails at once; auth and limit exclude each other
+    // (a limit needs a buyer), so each case runs signed in (limit) and anonymous (auth) where it can.
+    const cases = PURCHASE_DECISION_ORDER.flatMap(({ check, codes }, index) =>
+      [BUYER_A, null].flatMap((buyerId) => {
+        const excluded: PurchaseCheck = buyerId === null ? 'limit' : 'auth';
+        if (check === excluded) return [];
+        const failing = new Set<PurchaseCheck>(
+          PURCHASE_DECISION_ORDER.slice(index)
+            .map((c) => c.check)
+            .filter((c) => c !== excluded),
+        );
+        return [
+          { check, expected: codes[0], failing, buyerId, who: buyerId === null ? 'anonymous' : 'signed in' },
+        ];
+      }),
+    );
+
+    it.each(cases)(
+      '$check first ($who): every later check failing too',
+      async ({ check, expected, failing, buyerId }) => {
+        const id = await arrange(failing, buyerId);
+        const before = await available(id);
+        const attempt = (productId: number, quantity: number) =>
+          store.purchase(
+            command(productId, quantity, { buyerId, idempotencyKey: check === 'key' ? KEY : null }),
+          );
+        if (check === 'key') {
+          // The same request replays its first answer; another product or quantity is a mismatch,
+          // even for a product that does not exist.
+          expect(await attempt(id, 1)).toMatchObject({ ok: true, replayed: true, remaining: 4 });
+          expect(await attempt(id, 2)).toMatchObject({ ok: false, code: expected });
+          expect(await attempt(999, 1)).toMatchObject({ ok: false, code: expected });
+        } else {
+          expect(await attempt(check === 'product' ? 999 : id, 1)).toMatchObject({
+            ok: false,
+            code: expected,
+          });
+        }
+        expect(await available(id)).toBe(before);
+      },
+    );
+
+    it('within the schedule, not started answers before ended', async () => {
+      const { id } = await store.createProduct(newProduct({ startsAtMs: T + DAY_MS, endsAtMs: T - 1 }));
+      expect(await store.purchase(command(id, 1))).toMatchObject({ ok: false, code: ErrorCode.NotStarted });
+    });
+  });
+
+  it('reports every dependency up while open', async () => {
+    const health = await stores.checkHealth();
+    expect(health.length).toBeGreaterThan(0);
+    expect(health).toEqual(
+      health.map((dependency) => expect.objectContaining({ name: dependency.name, up: true })),
+    );
   });
 }
 

@@ -1,4 +1,4 @@
-import { AuditEntry, ErrorCode, PurchaseRejectionCode } from '@gtd/shared-contracts';
+import { ErrorCode, PurchaseRejectionCode } from '@gtd/shared-contracts';
 import { CatalogEntry } from './catalog';
 
 /** The operator-set rules of a drop, as stored. Times are epoch milliseconds. */
@@ -108,48 +108,27 @@ export interface OrdersPageRecord {
   nextCursor: string | null;
 }
 
-/** The audit log stores exactly what the operator API shows. */
-export type AuditRecord = AuditEntry;
-
-export interface BuyerRecord {
-  id: string;
-  /** Stored lower-cased; unique. */
-  email: string;
-  /** Self-describing hash string (algorithm, parameters, salt, hash). */
-  passwordHash: string;
-  /** ISO 8601. */
-  createdAt: string;
-}
-
-export interface DependencyHealth {
-  name: string;
-  up: boolean;
-  details?: Record<string, unknown>;
-}
-
-/** Runs one dependency's check; a rejection becomes `up: false` with its message. */
-export async function checkDependency(
-  name: string,
-  check: () => Promise<Record<string, unknown> | void>,
-): Promise<DependencyHealth> {
-  try {
-    return { name, up: true, details: (await check()) ?? undefined };
-  } catch (error) {
-    return { name, up: false, details: { error: (error as Error).message } };
-  }
-}
+/** The members `updateProduct` may change, in one list every adapter walks. */
+export const PATCHABLE_FIELDS = [
+  'name',
+  'description',
+  'price',
+  'currency',
+  'startsAtMs',
+  'endsAtMs',
+  'paused',
+  'perBuyerLimit',
+] as const satisfies readonly (keyof ProductPatch)[];
 
 /**
- * The storage port. Every adapter makes `purchase` ONE atomic step — key, rules, limit, stock,
- * decrement, order — so concurrent buyers can never oversell or exceed a limit, a retried key never
- * sells twice, and a rejected purchase changes nothing. Implementations must never read and then
- * write across an `await`. Operator writes (`restock`, `updateProduct`) are atomic with purchases.
+ * The inventory port: catalogue, purchase, orders, sales, restock and rejection tallies. Every
+ * adapter makes `purchase` ONE atomic step — key, rules, limit, stock, decrement, order — so
+ * concurrent buyers can never oversell or exceed a limit, a retried key never sells twice, and a
+ * rejected purchase changes nothing. Implementations must never read and then write across an
+ * `await`. Operator writes (`restock`, `updateProduct`) are atomic with purchases. Opening,
+ * health and closing belong to the store kind as a whole (`Stores`), not to this port.
  */
 export interface InventoryStore {
-  /** Adapter name, for health and logs. */
-  readonly kind: string;
-  /** Creates or migrates the schema. Idempotent; safe when several processes start at once. */
-  init(): Promise<void>;
   /**
    * Fills an EMPTY store from the catalogue and returns true; returns false and changes nothing
    * when it already holds products, so a restart never resets stock.
@@ -159,7 +138,7 @@ export interface InventoryStore {
   findProduct(productId: number): Promise<ProductRecord | undefined>;
   /** The hot read every buyer polls; undefined when the product does not exist. */
   inventory(productId: number): Promise<InventorySnapshot | undefined>;
-  /** See `PurchaseCommand`: all or nothing. */
+  /** See `PurchaseCommand`: all or nothing, decided in the order of `PURCHASE_DECISION_ORDER`. */
   purchase(command: PurchaseCommand): Promise<PurchaseOutcome>;
   findOrder(orderId: string): Promise<OrderRecord | undefined>;
   /** A product's orders, oldest first; `limit` 1–500; `after` is a previous page's `nextCursor`. */
@@ -167,30 +146,15 @@ export interface InventoryStore {
   salesSummary(productId: number): Promise<SalesSummary | undefined>;
   /** Adds rejected-attempt counts (batched by the caller; never on the purchase's hot path). */
   recordRejections(counts: readonly RejectionCount[]): Promise<void>;
-
   /** Operator: a new product with the next free id. */
   createProduct(product: NewProduct): Promise<ProductRecord>;
-  /** Operator: undefined when the product does not exist. */
+  /** Operator: only `PATCHABLE_FIELDS` change; undefined when the product does not exist. */
   updateProduct(productId: number, patch: ProductPatch): Promise<ProductRecord | undefined>;
   /**
    * Operator: atomic with purchases. `set` below what is sold is fine (stock = sold + quantity);
    * undefined when the product does not exist.
    */
   restock(productId: number, restock: Restock): Promise<ProductRecord | undefined>;
-  appendAudit(entry: Omit<AuditRecord, 'id'>): Promise<AuditRecord>;
-  /** Newest first; `before` is an `id` from a previous page. */
-  listAudit(limit: number, before: string | null): Promise<AuditRecord[]>;
-
-  /** False (and nothing stored) when the email is taken. */
-  createBuyer(buyer: BuyerRecord): Promise<boolean>;
-  findBuyerByEmail(email: string): Promise<BuyerRecord | undefined>;
-
-  /** Resolves when the store answers; rejects otherwise. */
-  ping(): Promise<void>;
-  /** Each dependency checked on its own (and, where there is one, the persister's backlog). */
-  checkHealth(): Promise<DependencyHealth[]>;
-  /** Finishes queued work and releases the store. */
-  close(): Promise<void>;
 }
 
 /** Injection token of the port (a same-named constant, as the Nest ecosystem does). */

@@ -1,26 +1,39 @@
 import { Global, Module } from '@nestjs/common';
+import { AuditStore } from './audit-store';
+import { BuyerStore } from './buyer-store';
 import { CLOCK, systemClock } from './clock';
-import { openStore } from './create-store';
+import { openStores } from './create-store';
 import { InventoryStore } from './inventory-store';
 import { InventoryService } from './inventory.service';
 import { ConfigurableInventoryModule, INVENTORY_OPTIONS, InventoryModuleOptions } from './inventory.options';
+import { StoreHealth, Stores } from './stores';
+
+/** The opened store kind; Nest closes it at shutdown, after every `beforeApplicationShutdown`. */
+const OPENED_STORES = Symbol('OpenedStores');
 
 /**
- * Registers the configured adapter once for the whole app (`forRoot` / `forRootAsync`). Global so
- * that the feature modules inject InventoryService (and, for accounts and the audit log, the store
- * and the clock) without re-importing configuration.
+ * Registers the configured store kind once for the whole app (`forRoot` / `forRootAsync`) and each
+ * of its ports under its own token. Global so that the feature modules inject the use cases (and,
+ * for accounts and the audit log, their ports, and the clock) without re-importing configuration.
  */
 @Global()
 @Module({
   providers: [
     { provide: CLOCK, useValue: systemClock },
     {
-      provide: InventoryStore,
+      provide: OPENED_STORES,
       inject: [INVENTORY_OPTIONS],
-      useFactory: (options: InventoryModuleOptions) => openStore(options),
+      useFactory: async (options: InventoryModuleOptions) => {
+        const stores = await openStores(options);
+        return Object.assign(stores, { onApplicationShutdown: () => stores.close() });
+      },
     },
+    { provide: InventoryStore, inject: [OPENED_STORES], useFactory: (stores: Stores) => stores.inventory },
+    { provide: AuditStore, inject: [OPENED_STORES], useFactory: (stores: Stores) => stores.audit },
+    { provide: BuyerStore, inject: [OPENED_STORES], useFactory: (stores: Stores) => stores.buyers },
+    { provide: StoreHealth, useExisting: OPENED_STORES },
     InventoryService,
   ],
-  exports: [InventoryService, InventoryStore, CLOCK],
+  exports: [InventoryService, InventoryStore, AuditStore, BuyerStore, StoreHealth, CLOCK],
 })
 export class InventoryModule extends ConfigurableInventoryModule {}

@@ -3,12 +3,13 @@ import { Test } from '@nestjs/testing';
 import { DomainError } from '@gtd/api-platform';
 import { DropState, ErrorCode } from '@gtd/shared-contracts';
 import { FakeClock, writeTestCatalog } from '../testing';
-import { MemoryInventoryStore } from './adapters/memory-inventory-store';
+import { MemoryInventoryStore } from './adapters/memory/memory-inventory-store';
 import { CatalogEntry } from './catalog';
 import { CLOCK } from './clock';
 import { deriveDropState } from './drop-state';
 import { InventorySnapshot, InventoryStore } from './inventory-store';
 import { InventoryModule } from './inventory.module';
+import { StoreHealth } from './stores';
 import { InventoryService, PurchaseOutcomeEvent } from './inventory.service';
 
 const OPENS = '2030-01-01T10:00:00.000Z';
@@ -81,6 +82,7 @@ describe('InventoryService', () => {
       store,
       { store: 'memory', catalogPath: 'unused', maxQuantityPerPurchase: 3 },
       clock,
+      { kind: 'memory', checkHealth: async () => [{ name: 'memory', up: true }] },
     );
     events = [];
     service.purchaseOutcomes$.subscribe((event) => events.push(event));
@@ -452,7 +454,7 @@ describe('InventoryModule', () => {
     const service = app.get(InventoryService);
     const store = app.get<InventoryStore>(InventoryStore);
     expect(app.get(CLOCK)).toBe(clock);
-    expect(store.kind).toBe('memory');
+    expect(app.get<StoreHealth>(StoreHealth).kind).toBe('memory');
     expect((await service.getLiveInventory(2)).state).toBe('live');
 
     await service.purchase({ productId: 2, quantity: 1 }).catch(() => undefined);

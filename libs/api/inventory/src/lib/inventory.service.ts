@@ -18,8 +18,8 @@ import { DomainError, validationFailed } from '@gtd/api-platform';
 import { Subject } from 'rxjs';
 import { Clock, CLOCK } from './clock';
 import { deriveDropState } from './drop-state';
+import { DependencyHealth, StoreHealth } from './stores';
 import {
-  DependencyHealth,
   InventoryStore,
   ProductPatch,
   ProductRecord,
@@ -27,7 +27,7 @@ import {
   RejectionCount,
 } from './inventory-store';
 import { INVENTORY_OPTIONS, InventoryModuleOptions } from './inventory.options';
-import { decodeOrderCursor } from './purchase-rules';
+import { decodeOrderCursor } from './order-cursor';
 
 /** The live count a poll (or an SSE event) answers; the products controller adds `pollAfterMs`. */
 export interface LiveInventory {
@@ -86,12 +86,13 @@ export class InventoryService implements BeforeApplicationShutdown {
     @Inject(InventoryStore) private readonly store: InventoryStore,
     @Inject(INVENTORY_OPTIONS) options: InventoryModuleOptions,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(StoreHealth) private readonly health: StoreHealth,
   ) {
     this.maxQuantityPerPurchase = options.maxQuantityPerPurchase;
   }
 
   get storeKind(): string {
-    return this.store.kind;
+    return this.health.kind;
   }
 
   async listProducts(): Promise<Product[]> {
@@ -166,7 +167,7 @@ export class InventoryService implements BeforeApplicationShutdown {
 
   /** Each dependency of the store, checked on its own; used by the health check. */
   checkHealth(): Promise<DependencyHealth[]> {
-    return this.store.checkHealth();
+    return this.health.checkHealth();
   }
 
   // --- Operator use cases (field formats are validated by the controllers' DTOs; cross-field

@@ -1,8 +1,42 @@
-import { ErrorCode } from '@gtd/shared-contracts';
-import { InventorySnapshot, OrderRecord, PurchaseCommand, PurchaseOutcome } from './inventory-store';
+import { ErrorCode, PurchaseRejectionCode } from '@gtd/shared-contracts';
+import {
+  DropRules,
+  InventorySnapshot,
+  OrderRecord,
+  PurchaseCommand,
+  PurchaseOutcome,
+} from './inventory-store';
+
+/**
+ * The order in which a purchase is decided; the first check that fails answers. TypeScript
+ * (`purchaseRejection`), PL/pgSQL (`gtd_purchase`) and Lua (`PURCHASE_LUA`) each implement it,
+ * and the contract suite derives its precedence cases from this list, so an adapter that checks
+ * in another order fails there.
+ *
+ * - key: a known key replays its first success, or is a mismatch — even if the drop has since
+ *   paused or sold out, because the buyer is asking what happened, not to buy again;
+ * - product: an unknown product;
+ * - pause, then schedule: an operator's pause says more than the clock; not started before ended;
+ * - auth, then limit: a limited drop needs a buyer, then the buyer's running total must fit;
+ * - stock: sold out, or fewer left than asked.
+ */
+export const PURCHASE_DECISION_ORDER = [
+  { check: 'key', codes: [ErrorCode.IdempotencyKeyMismatch] },
+  { check: 'product', codes: [ErrorCode.ProductNotFound] },
+  { check: 'pause', codes: [ErrorCode.Paused] },
+  { check: 'schedule', codes: [ErrorCode.NotStarted, ErrorCode.Ended] },
+  { check: 'auth', codes: [ErrorCode.AuthRequired] },
+  { check: 'limit', codes: [ErrorCode.LimitReached] },
+  { check: 'stock', codes: [ErrorCode.SoldOut, ErrorCode.InsufficientStock] },
+] as const;
+
+export type PurchaseCheck = (typeof PURCHASE_DECISION_ORDER)[number]['check'];
 
 /** The contract's floor: keys are remembered at least this long unless configured longer. */
 export const DEFAULT_IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
+
+/** Expired keys are swept at most this often, from the purchase path (no timer to stop). */
+export const KEY_SWEEP_INTERVAL_MS = 60_000;
 
 /** Keys are scoped per buyer; anonymous keys share the empty scope. */
 export const idempotencyScope = (buyerId: string | null): string => buyerId ?? '';
@@ -10,6 +44,26 @@ export const idempotencyScope = (buyerId: string | null): string => buyerId ?? '
 /** What a key remembers of its request: a retry with another product or quantity is a mismatch. */
 export const idempotencyFingerprint = (productId: number, quantity: number): string =>
   `${productId}:${quantity}`;
+
+/** Whether a key stored at `createdAtMs` still answers at `nowMs`. */
+export const keyIsLive = (createdAtMs: number, nowMs: number, ttlMs: number): boolean =>
+  nowMs - createdAtMs < ttlMs;
+
+/**
+ * Step 1 for adapters that decide in process: a live key's answer — the first success again, or a
+ * mismatch when the retry asks for another product or quantity. `order` is read only for a replay.
+ */
+export function answerStoredKey(
+  stored: { fingerprint: string; remaining: number },
+  command: PurchaseCommand,
+  availableNow: () => number,
+  order: () => OrderRecord,
+): PurchaseOutcome {
+  if (stored.fingerprint !== idempotencyFingerprint(command.productId, command.quantity)) {
+    return { ok: false, code: ErrorCode.IdempotencyKeyMismatch, available: availableNow() };
+  }
+  return { ok: true, order: order(), remaining: stored.remaining, replayed: true };
+}
 
 export type PurchaseRejection = Extract<PurchaseOutcome, { ok: false }>;
 
@@ -19,10 +73,36 @@ export const PRODUCT_NOT_FOUND: PurchaseRejection = Object.freeze({
   available: 0,
 });
 
+/** Rejections whose answer carries the product's rules (the service words them with times and limits). */
+const ANSWERED_WITH_RULES: ReadonlySet<string> = new Set([
+  ErrorCode.Paused,
+  ErrorCode.NotStarted,
+  ErrorCode.Ended,
+  ErrorCode.LimitReached,
+]);
+
 /**
- * Steps 3–5 of a purchase decision (rules, limit, stock) for a product that exists, for adapters
- * that decide in process (memory, SQLite). `bought` is asked only when the product has a limit and
- * a buyer, so the common anonymous path reads nothing more. Undefined: the purchase may sell.
+ * A rejection as every adapter answers it, from the code a script or function decided (SQL, Lua)
+ * or `purchaseRejection` found: the rules only where the answer needs them, `bought` only for a
+ * limit.
+ */
+export function rejectionOf(
+  code: PurchaseRejectionCode,
+  available: number,
+  rules: DropRules,
+  bought: number,
+): PurchaseRejection {
+  if (code === ErrorCode.ProductNotFound) return PRODUCT_NOT_FOUND;
+  if (code === ErrorCode.LimitReached) return { ok: false, code, available, bought, rules: { ...rules } };
+  if (ANSWERED_WITH_RULES.has(code)) return { ok: false, code, available, rules: { ...rules } };
+  return { ok: false, code, available };
+}
+
+/**
+ * Steps 3–7 of `PURCHASE_DECISION_ORDER` (pause, schedule, auth, limit, stock) for a product that
+ * exists, for adapters that decide in process (memory, SQLite). `bought` is asked only when the
+ * product has a limit and a buyer, so the common anonymous path reads nothing more. Undefined: the
+ * purchase may sell.
  */
 export function purchaseRejection(
   product: InventorySnapshot,
@@ -31,55 +111,26 @@ export function purchaseRejection(
 ): PurchaseRejection | undefined {
   const { available } = product;
   const scheduleCode = scheduleRejectionCode(product, command.nowMs);
-  if (scheduleCode) return { ok: false, code: scheduleCode, available, rules: rulesOf(product) };
+  if (scheduleCode) return rejectionOf(scheduleCode, available, product, 0);
   if (product.perBuyerLimit !== null) {
-    if (command.buyerId === null) return { ok: false, code: ErrorCode.AuthRequired, available };
+    if (command.buyerId === null) return rejectionOf(ErrorCode.AuthRequired, available, product, 0);
     const held = bought(command.productId, command.buyerId);
     if (held + command.quantity > product.perBuyerLimit) {
-      return { ok: false, code: ErrorCode.LimitReached, available, bought: held, rules: rulesOf(product) };
+      return rejectionOf(ErrorCode.LimitReached, available, product, held);
     }
   }
-  if (available === 0) return { ok: false, code: ErrorCode.SoldOut, available };
-  if (available < command.quantity) return { ok: false, code: ErrorCode.InsufficientStock, available };
+  if (available === 0) return rejectionOf(ErrorCode.SoldOut, available, product, 0);
+  if (available < command.quantity) return rejectionOf(ErrorCode.InsufficientStock, available, product, 0);
   return undefined;
 }
 
 /** PAUSED, NOT_STARTED or ENDED, in that precedence; undefined while the drop is open. */
 export function scheduleRejectionCode(
-  rules: InventorySnapshot,
+  rules: DropRules,
   nowMs: number,
 ): typeof ErrorCode.Paused | typeof ErrorCode.NotStarted | typeof ErrorCode.Ended | undefined {
   if (rules.paused) return ErrorCode.Paused;
   if (rules.startsAtMs !== null && nowMs < rules.startsAtMs) return ErrorCode.NotStarted;
   if (rules.endsAtMs !== null && nowMs >= rules.endsAtMs) return ErrorCode.Ended;
   return undefined;
-}
-
-const rulesOf = ({ startsAtMs, endsAtMs, paused, perBuyerLimit }: InventorySnapshot) => ({
-  startsAtMs,
-  endsAtMs,
-  paused,
-  perBuyerLimit,
-});
-
-/**
- * The orders-page cursor every adapter uses: the last item's sort key, `createdAt` then `orderId`.
- * Shared so the service can reject a forged or truncated cursor as a 400 before any adapter parses it.
- */
-export function encodeOrderCursor(order: Pick<OrderRecord, 'createdAt' | 'orderId'>): string {
-  return Buffer.from(`${order.createdAt}|${order.orderId}`, 'utf8').toString('base64url');
-}
-
-/** Undefined when the cursor was not produced by `encodeOrderCursor`. */
-export function decodeOrderCursor(cursor: string): { createdAt: string; orderId: string } | undefined {
-  if (cursor.length === 0 || cursor.length > 200 || !/^[A-Za-z0-9_-]+$/.test(cursor)) return undefined;
-  const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  const bar = text.indexOf('|');
-  if (bar < 0) return undefined;
-  const createdAt = text.slice(0, bar);
-  const orderId = text.slice(bar + 1);
-  const ms = Date.parse(createdAt);
-  if (!Number.isFinite(ms) || new Date(ms).toISOString() !== createdAt) return undefined;
-  if (!/^[0-9a-f-]{36}$/.test(orderId)) return undefined;
-  return { createdAt, orderId };
 }

@@ -1,4 +1,5 @@
-import { RedisInventoryStore, ReconcileRow } from './adapters/redis-inventory-store';
+import { compareRedisWithPostgres, ReconcileRow } from './adapters/redis/redis-reconcile';
+import { connectRedisParts } from './adapters/redis/redis-stores';
 import { InventoryModuleOptions } from './inventory.options';
 
 /**
@@ -15,7 +16,7 @@ export async function reconcileRedis(
   if (options.store !== 'redis' || !options.redisUrl || !options.databaseUrl) {
     throw new Error('reconcile compares Redis with PostgreSQL: set STORE=redis, REDIS_URL and DATABASE_URL');
   }
-  const store = new RedisInventoryStore({
+  const { connection, database, ledger, gate } = await connectRedisParts({
     redisUrl: options.redisUrl,
     databaseUrl: options.databaseUrl,
     keyPrefix: options.redisPrefix,
@@ -23,11 +24,12 @@ export async function reconcileRedis(
     // A repair rebuilds the idempotency keys too, kept as long as the API keeps them.
     idempotencyTtlMs: options.idempotencyTtlMs,
   });
-  await store.init();
   try {
-    return await store.reconcile(repair);
+    if (repair) await gate.repair();
+    return await compareRedisWithPostgres(connection, ledger);
   } finally {
-    await store.close();
+    connection.disconnectReader();
+    await Promise.allSettled([connection.quit(), database.close()]);
   }
 }
 

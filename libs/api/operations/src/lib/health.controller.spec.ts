@@ -1,6 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { ErrorCode } from '@gtd/shared-contracts';
-import { InventoryStore } from '@gtd/api-inventory';
+import { StoreHealth } from '@gtd/api-inventory';
 import { createFeatureTestApp } from '@gtd/api-inventory/testing';
 import { ObservabilityModule } from '@gtd/api-platform';
 import request from 'supertest';
@@ -27,7 +27,7 @@ describe('GET /health', () => {
   });
 
   it('is 503 SERVICE_UNAVAILABLE, naming the failure, when the store does not answer', async () => {
-    const store = app.get<InventoryStore>(InventoryStore);
+    const store = app.get<StoreHealth>(StoreHealth);
     jest
       .spyOn(store, 'checkHealth')
       .mockResolvedValue([{ name: 'memory', up: false, details: { error: 'connection refused' } }]);

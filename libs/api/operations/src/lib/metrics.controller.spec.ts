@@ -1,6 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { ErrorCode } from '@gtd/shared-contracts';
-import { InventoryService, InventoryStore } from '@gtd/api-inventory';
+import { InventoryService, StoreHealth } from '@gtd/api-inventory';
 import { createFeatureTestApp } from '@gtd/api-inventory/testing';
 import { ObservabilityModule } from '@gtd/api-platform';
 import request from 'supertest';
@@ -90,7 +90,7 @@ describe('GET /metrics', () => {
     expect(sample(text, 'gtd_dependency_up{dependency="memory"}')).toBe(1);
     expect(text).not.toMatch(/^gtd_persister_backlog\{/m);
 
-    jest.spyOn(app.get<InventoryStore>(InventoryStore), 'checkHealth').mockResolvedValue([
+    jest.spyOn(app.get<StoreHealth>(StoreHealth), 'checkHealth').mockResolvedValue([
       { name: 'redis', up: true },
       { name: 'postgres', up: false, details: { error: 'connection refused' } },
       { name: 'persister', up: true, details: { backlog: 7 } },

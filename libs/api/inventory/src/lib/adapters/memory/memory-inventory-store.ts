@@ -1,15 +1,13 @@
-import { ErrorCode, PurchaseRejectionCode } from '@gtd/shared-contracts';
+import { PurchaseRejectionCode } from '@gtd/shared-contracts';
 import { randomUUID } from 'node:crypto';
-import { CatalogEntry, catalogDropRules } from '../catalog';
+import { CatalogEntry, catalogDropRules } from '../../catalog';
 import {
-  AuditRecord,
-  BuyerRecord,
-  DependencyHealth,
   InventorySnapshot,
   InventoryStore,
   NewProduct,
   OrderRecord,
   OrdersPageRecord,
+  PATCHABLE_FIELDS,
   ProductPatch,
   ProductRecord,
   PurchaseCommand,
@@ -17,16 +15,18 @@ import {
   RejectionCount,
   Restock,
   SalesSummary,
-} from '../inventory-store';
+} from '../../inventory-store';
+import { compareOrders, nextCursorOf, orderCursorAfter } from '../../order-cursor';
 import {
+  answerStoredKey,
   DEFAULT_IDEMPOTENCY_TTL_MS,
-  decodeOrderCursor,
-  encodeOrderCursor,
   idempotencyFingerprint,
   idempotencyScope,
+  KEY_SWEEP_INTERVAL_MS,
+  keyIsLive,
   PRODUCT_NOT_FOUND,
   purchaseRejection,
-} from '../purchase-rules';
+} from '../../purchase-rules';
 
 export interface MemoryStoreOptions {
   idempotencyTtlMs?: number;
@@ -39,38 +39,11 @@ interface StoredKey {
   createdAtMs: number;
 }
 
-/** Expired keys are swept at most this often, on a keyed purchase (no timer to stop). */
-const KEY_SWEEP_INTERVAL_MS = 60_000;
-
-const PATCHABLE = [
-  'name',
-  'description',
-  'price',
-  'currency',
-  'startsAtMs',
-  'endsAtMs',
-  'paused',
-  'perBuyerLimit',
-] as const satisfies readonly (keyof ProductPatch)[];
-
-/** (createdAt, orderId): the order of `listOrders` pages. */
-const compareOrders = (a: Pick<OrderRecord, 'createdAt' | 'orderId'>, b: typeof a): number =>
-  a.createdAt < b.createdAt
-    ? -1
-    : a.createdAt > b.createdAt
-      ? 1
-      : a.orderId < b.orderId
-        ? -1
-        : a.orderId > b.orderId
-          ? 1
-          : 0;
-
 /**
  * Single-process store. A purchase is atomic because its key lookup, checks and writes run in one
  * synchronous stretch of one event-loop turn: no other request can interleave. Not durable.
  */
 export class MemoryInventoryStore implements InventoryStore {
-  readonly kind = 'memory';
   private readonly idempotencyTtlMs: number;
   private readonly products = new Map<number, ProductRecord>();
   private readonly orders = new Map<string, OrderRecord>();
@@ -83,15 +56,9 @@ export class MemoryInventoryStore implements InventoryStore {
   private readonly keys = new Map<string, StoredKey>();
   private lastKeySweepMs = -Infinity;
   private readonly rejections = new Map<number, Map<PurchaseRejectionCode, number>>();
-  private readonly audit: AuditRecord[] = [];
-  private readonly buyers = new Map<string, BuyerRecord>();
 
   constructor(options: MemoryStoreOptions = {}) {
     this.idempotencyTtlMs = options.idempotencyTtlMs ?? DEFAULT_IDEMPOTENCY_TTL_MS;
-  }
-
-  async init(): Promise<void> {
-    // Nothing to create.
   }
 
   async seedIfEmpty(catalog: readonly CatalogEntry[]): Promise<boolean> {
@@ -135,12 +102,13 @@ export class MemoryInventoryStore implements InventoryStore {
     if (idempotencyKey !== null) {
       keyId = `${idempotencyScope(buyerId)}\u0000${idempotencyKey}`;
       const stored = this.keys.get(keyId);
-      if (stored && nowMs - stored.createdAtMs < this.idempotencyTtlMs) {
-        if (stored.fingerprint !== idempotencyFingerprint(productId, quantity)) {
-          const available = this.products.get(productId)?.available ?? 0;
-          return { ok: false, code: ErrorCode.IdempotencyKeyMismatch, available };
-        }
-        return { ok: true, order: { ...stored.order }, remaining: stored.remaining, replayed: true };
+      if (stored && keyIsLive(stored.createdAtMs, nowMs, this.idempotencyTtlMs)) {
+        return answerStoredKey(
+          stored,
+          command,
+          () => this.products.get(productId)?.available ?? 0,
+          () => ({ ...stored.order }),
+        );
       }
     }
     const product = this.products.get(productId);
@@ -191,10 +159,9 @@ export class MemoryInventoryStore implements InventoryStore {
 
   async listOrders(productId: number, limit: number, after: string | null): Promise<OrdersPageRecord> {
     const list = this.ordersByProduct.get(productId) ?? [];
+    const cursor = orderCursorAfter(after);
     let start = 0;
-    if (after !== null) {
-      const cursor = decodeOrderCursor(after);
-      if (!cursor) throw new Error('Invalid orders cursor');
+    if (cursor) {
       // First order strictly after the cursor's sort key.
       let high = list.length;
       while (start < high) {
@@ -204,8 +171,7 @@ export class MemoryInventoryStore implements InventoryStore {
       }
     }
     const items = list.slice(start, start + limit).map((o) => ({ ...o }));
-    const more = start + limit < list.length;
-    return { items, nextCursor: more ? encodeOrderCursor(items[items.length - 1]) : null };
+    return { items, nextCursor: nextCursorOf(items, start + limit < list.length) };
   }
 
   async salesSummary(productId: number): Promise<SalesSummary | undefined> {
@@ -243,7 +209,7 @@ export class MemoryInventoryStore implements InventoryStore {
     const product = this.products.get(productId);
     if (!product) return undefined;
     // Field by field: a patch object carrying `stock` or `id` at run time must not slip through.
-    for (const field of PATCHABLE) {
+    for (const field of PATCHABLE_FIELDS) {
       const value = patch[field];
       if (value !== undefined) (product as Record<typeof field, unknown>)[field] = value;
     }
@@ -263,54 +229,6 @@ export class MemoryInventoryStore implements InventoryStore {
     return { ...product };
   }
 
-  async appendAudit(entry: Omit<AuditRecord, 'id'>): Promise<AuditRecord> {
-    // Ids are positions + 1, so `before` maps straight to an index.
-    const record: AuditRecord = {
-      ...entry,
-      id: String(this.audit.length + 1),
-      details: { ...entry.details },
-    };
-    this.audit.push(record);
-    return { ...record };
-  }
-
-  async listAudit(limit: number, before: string | null): Promise<AuditRecord[]> {
-    const beforeId = before === null ? this.audit.length + 1 : Number(before);
-    const end = Number.isInteger(beforeId) ? Math.min(this.audit.length, Math.max(0, beforeId - 1)) : 0;
-    return this.audit
-      .slice(Math.max(0, end - limit), end)
-      .reverse()
-      .map((r) => ({ ...r }));
-  }
-
-  async createBuyer(buyer: BuyerRecord): Promise<boolean> {
-    const email = buyer.email.toLowerCase();
-    if (this.buyers.has(email)) return false;
-    this.buyers.set(email, { ...buyer, email });
-    return true;
-  }
-
-  async findBuyerByEmail(email: string): Promise<BuyerRecord | undefined> {
-    const buyer = this.buyers.get(email.toLowerCase());
-    return buyer && { ...buyer };
-  }
-
-  async ping(): Promise<void> {
-    // Always answers while the process lives.
-  }
-
-  async checkHealth(): Promise<DependencyHealth[]> {
-    return [{ name: 'memory', up: true }];
-  }
-
-  async close(): Promise<void> {
-    // Nothing to release.
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await this.close();
-  }
-
   private readonly boughtBy = (productId: number, buyerId: string): number =>
     this.buyerTotals.get(productId)?.get(buyerId) ?? 0;
 
@@ -328,7 +246,7 @@ export class MemoryInventoryStore implements InventoryStore {
     if (nowMs - this.lastKeySweepMs < KEY_SWEEP_INTERVAL_MS) return;
     this.lastKeySweepMs = nowMs;
     for (const [id, stored] of this.keys) {
-      if (nowMs - stored.createdAtMs < this.idempotencyTtlMs) break;
+      if (keyIsLive(stored.createdAtMs, nowMs, this.idempotencyTtlMs)) break;
       this.keys.delete(id);
     }
   }

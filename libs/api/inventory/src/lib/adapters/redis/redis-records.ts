@@ -1,5 +1,5 @@
-import { DropRules } from '../inventory-store';
-import type { PersistedOrder } from './postgres-inventory-store';
+import { DropRules } from '../../inventory-store';
+import type { PersistedOrder } from '../postgres/postgres-ledger';
 
 /**
  * An order sold on the Redis hot path and not yet acknowledged as stored: the order plus what

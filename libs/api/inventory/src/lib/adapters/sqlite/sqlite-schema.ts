@@ -21,7 +21,7 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
      created_at  TEXT    NOT NULL
    ) STRICT;
    CREATE INDEX orders_by_product ON orders (product_id);`,
-  // Issue 6: schedules, pause and per-buyer limits (times in epoch ms), buyers and what each holds,
+  // Schedules, pause and per-buyer limits (times in epoch ms), buyers and what each holds,
   // idempotency keys, rejection counts and the operator audit log.
   `ALTER TABLE products ADD COLUMN starts_at INTEGER;
    ALTER TABLE products ADD COLUMN ends_at INTEGER;

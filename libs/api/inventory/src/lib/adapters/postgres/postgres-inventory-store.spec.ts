@@ -1,9 +1,11 @@
 import { ErrorCode } from '@gtd/shared-contracts';
 import { Client } from 'pg';
-import { createTestDatabase, describeWithService } from '../../testing';
-import { CatalogEntry } from '../catalog';
-import { OrderRecord, PurchaseCommand, PurchaseOutcome } from '../inventory-store';
-import { PersistedOrder, PostgresInventoryStore } from './postgres-inventory-store';
+import { createTestDatabase, describeWithService } from '../../../testing';
+import { CatalogEntry } from '../../catalog';
+import { InventoryStore, OrderRecord, PurchaseCommand, PurchaseOutcome } from '../../inventory-store';
+import { PostgresDatabase } from './postgres-database';
+import { PersistedOrder, PostgresOrderLedger } from './postgres-ledger';
+import { postgresParts } from './postgres-stores';
 import { POSTGRES_MIGRATIONS } from './postgres-schema';
 
 /**
@@ -36,7 +38,9 @@ const command = (overrides: Partial<PurchaseCommand>): PurchaseCommand => ({
 
 describeWithService({ name: 'PostgreSQL', host: '127.0.0.1', port: 5432 })('PostgresInventoryStore', () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
-  let store: PostgresInventoryStore;
+  let pool: PostgresDatabase | undefined;
+  let store: InventoryStore;
+  let ledger: PostgresOrderLedger;
   let sql: Client;
 
   beforeEach(async () => {
@@ -46,14 +50,16 @@ describeWithService({ name: 'PostgreSQL', host: '127.0.0.1', port: 5432 })('Post
   });
 
   afterEach(async () => {
-    await store?.close();
+    await pool?.close();
+    pool = undefined;
     await sql.end();
     await database.drop();
   });
 
-  async function openStore(idempotencyTtlMs?: number): Promise<PostgresInventoryStore> {
-    store = new PostgresInventoryStore({ connectionString: database.url, poolSize: 20, idempotencyTtlMs });
-    await store.init();
+  async function openStore(idempotencyTtlMs?: number): Promise<InventoryStore> {
+    pool = new PostgresDatabase({ connectionString: database.url, poolSize: 20 });
+    await pool.migrate();
+    ({ inventory: store, ledger } = postgresParts(pool, idempotencyTtlMs));
     return store;
   }
 
@@ -131,10 +137,10 @@ describeWithService({ name: 'PostgreSQL', host: '127.0.0.1', port: 5432 })('Post
         remaining: 7,
       },
     ];
-    expect(await store.persistOrders(events.slice(0, 2))).toBe(2);
+    expect(await ledger.persistOrders(events.slice(0, 2))).toBe(2);
     // A retry after a crash: the first two are already stored and must not count again.
-    expect(await store.persistOrders(events)).toBe(1);
-    expect(await store.persistOrders(events)).toBe(0);
+    expect(await ledger.persistOrders(events)).toBe(1);
+    expect(await ledger.persistOrders(events)).toBe(0);
 
     expect(await store.salesSummary(1)).toMatchObject({
       stock: 10,
@@ -213,7 +219,7 @@ describeWithService({ name: 'PostgreSQL', host: '127.0.0.1', port: 5432 })('Post
     await store.seedIfEmpty([entry(1, 10)]);
     await store.purchase(command({ idempotencyKey: 'old', nowMs: NOW }));
     await store.purchase(command({ idempotencyKey: 'young', nowMs: NOW + 30_000 }));
-    expect(await store.deleteExpiredKeys(NOW + 60_000)).toBe(1);
+    expect(await ledger.deleteExpiredKeys(NOW + 60_000)).toBe(1);
     const { rows } = await sql.query('SELECT key FROM idempotency_keys');
     expect(rows).toEqual([{ key: 'young' }]);
   });

@@ -2,11 +2,14 @@ import { ErrorCode } from '@gtd/shared-contracts';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { clearRedisPrefix, createTestDatabase, describeWithService, TEST_REDIS_URL } from '../../testing';
-import { CatalogEntry } from '../catalog';
-import { PurchaseCommand, PurchaseOutcome } from '../inventory-store';
-import { RedisInventoryStore } from './redis-inventory-store';
+import { clearRedisPrefix, createTestDatabase, describeWithService, TEST_REDIS_URL } from '../../../testing';
+import { CatalogEntry } from '../../catalog';
+import { InventoryStore, PurchaseCommand, PurchaseOutcome } from '../../inventory-store';
+import { reconcileRedis } from '../../reconcile';
+import { Stores } from '../../stores';
+import { ReconcileRow } from './redis-reconcile';
 import { PERSISTER_GROUP, RedisKeys } from './redis-scripts';
+import { openRedisStores } from './redis-stores';
 
 const catalog: CatalogEntry[] = [
   { id: 1, name: 'Golden Ticket', description: '', price: 5000, currency: 'EUR', stock: 200 },
@@ -49,36 +52,44 @@ describeWithService({ name: 'Redis', host: '127.0.0.1', port: 6379 })('RedisInve
   let keyPrefix: string;
   let redis: Redis;
   let pg: Client;
-  const stores: RedisInventoryStore[] = [];
+  const stores: RedisUnderTest[] = [];
 
-  async function openStore(claimIdleMs = 10_000): Promise<RedisInventoryStore> {
-    const store = new RedisInventoryStore({
-      redisUrl: TEST_REDIS_URL,
-      databaseUrl: database.url,
-      keyPrefix,
-      claimIdleMs,
+  /** One API process's Redis store kind: its inventory port, plus what the specs look at from outside. */
+  type RedisUnderTest = InventoryStore &
+    Pick<Stores, 'close' | 'checkHealth'> & { reconcile(repair: boolean): Promise<ReconcileRow[]> };
+
+  /** Connected, but not seeded: no persister runs until `seedIfEmpty`. */
+  async function connect(claimIdleMs = 10_000): Promise<RedisUnderTest> {
+    const options = { redisUrl: TEST_REDIS_URL, databaseUrl: database.url, keyPrefix, claimIdleMs };
+    const opened = await openRedisStores(options);
+    const store: RedisUnderTest = Object.assign(Object.create(opened.inventory) as InventoryStore, {
+      close: () => opened.close(),
+      checkHealth: () => opened.checkHealth(),
+      reconcile: (repair: boolean) =>
+        reconcileRedis(
+          { ...options, store: 'redis', redisPrefix: keyPrefix, catalogPath: '', maxQuantityPerPurchase: 10 },
+          repair,
+        ),
     });
     stores.push(store);
-    await store.init();
+    return store;
+  }
+
+  async function openStore(claimIdleMs = 10_000): Promise<RedisUnderTest> {
+    const store = await connect(claimIdleMs);
     await store.seedIfEmpty(catalog);
     return store;
   }
 
   /** Redis built and PostgreSQL seeded, then a store that sells but runs no persister: events stay queued. */
-  async function sellerWithoutPersister(): Promise<RedisInventoryStore> {
+  async function sellerWithoutPersister(): Promise<RedisUnderTest> {
     await (await openStore()).close();
-    const seller = new RedisInventoryStore({
-      redisUrl: TEST_REDIS_URL,
-      databaseUrl: database.url,
-      keyPrefix,
-    });
-    stores.push(seller);
-    await seller.init();
-    return seller;
+    return connect();
   }
 
-  const drained = (store: RedisInventoryStore) =>
-    until(async () => (await store.backlog()) === 0, 'the persister to drain');
+  const backlog = () => redis.xlen(RedisKeys.orders);
+  /** Every persister on this Redis has stored what was sold (the stream is shared by all of them). */
+  const drained = () => until(async () => (await backlog()) === 0, 'the persister to drain');
 
   const storedOrders = async () =>
     (
@@ -87,7 +98,7 @@ describeWithService({ name: 'Redis', host: '127.0.0.1', port: 6379 })('RedisInve
       )
     ).rows[0];
 
-  const available = async (store: RedisInventoryStore, productId: number) =>
+  const available = async (store: RedisUnderTest, productId: number) =>
     (await store.inventory(productId))?.available;
 
   beforeEach(async () => {
@@ -113,7 +124,7 @@ describeWithService({ name: 'Redis', host: '127.0.0.1', port: 6379 })('RedisInve
     const limited = expectSold(
       await store.purchase(command(2, 2, { buyerId: BUYER, idempotencyKey: 'checkout-1' })),
     );
-    await drained(store);
+    await drained();
     expect(await storedOrders()).toEqual({ n: 201, sold: 202 });
     const { rows } = await pg.query('SELECT id, available FROM products ORDER BY id');
     expect(rows).toEqual([
@@ -137,7 +148,7 @@ describeWithService({ name: 'Redis', host: '127.0.0.1', port: 6379 })('RedisInve
   it('rebuilds wiped counters from PostgreSQL on start, never reselling what was sold', async () => {
     const first = await openStore();
     await Promise.all(Array.from({ length: 150 }, () => first.purchase(command(1, 1))));
-    await drained(first);
+    await drained();
     await first.close();
     await clearRedisPrefix(keyPrefix);
 
@@ -145,7 +156,7 @@ describeWithService({ name: 'Redis', host: '127.0.0.1', port: 6379 })('RedisInve
     expect(await available(second, 1)).toBe(50);
     const rush = await Promise.all(Array.from({ length: 100 }, () => second.purchase(command(1, 1))));
     expect(rush.filter((o) => o.ok)).toHaveLength(50);
-    await drained(second);
+    await drained();
     expect(await storedOrders()).toEqual({ n: 200, sold: 200 });
   });
 
@@ -160,14 +171,14 @@ describeWithService({ name: 'Redis', host: '127.0.0.1', port: 6379 })('RedisInve
     const restarted = await openStore();
     // 200 − 60 waiting in the stream, none stored yet at rebuild time.
     expect(await available(restarted, 1)).toBe(140);
-    await drained(restarted);
+    await drained();
     expect(await storedOrders()).toEqual({ n: 30, sold: 60 });
     expect(await available(restarted, 1)).toBe(140);
   });
 
   describe('a wiped Redis keeps limits and keys', () => {
     /** Buyer at the limit of 2 on product 2 through two keyed purchases; the other buyer bought 1. */
-    async function buyUpToTheLimit(store: RedisInventoryStore): Promise<[Sold, Sold]> {
+    async function buyUpToTheLimit(store: RedisUnderTest): Promise<[Sold, Sold]> {
       const first = expectSold(await store.purchase(command(2, 1, { buyerId: BUYER, idempotencyKey: 'a' })));
       const second = expectSold(await store.purchase(command(2, 1, { buyerId: BUYER, idempotencyKey: 'b' })));
       expectSold(await store.purchase(command(2, 1, { buyerId: OTHER_BUYER })));
@@ -178,7 +189,7 @@ describeWithService({ name: 'Redis', host: '127.0.0.1', port: 6379 })('RedisInve
       return [first, second];
     }
 
-    async function expectLimitAndKeysKept(store: RedisInventoryStore, [first, second]: [Sold, Sold]) {
+    async function expectLimitAndKeysKept(store: RedisUnderTest, [first, second]: [Sold, Sold]) {
       expect(await available(store, 2)).toBe(47);
       expect(await store.purchase(command(2, 1, { buyerId: BUYER }))).toMatchObject({
         ok: false,
@@ -209,7 +220,7 @@ describeWithService({ name: 'Redis', host: '127.0.0.1', port: 6379 })('RedisInve
     it('after the orders were stored in PostgreSQL', async () => {
       const first = await openStore();
       const sold = await buyUpToTheLimit(first);
-      await drained(first);
+      await drained();
       await first.close();
       await clearRedisPrefix(keyPrefix);
 
@@ -233,7 +244,7 @@ describeWithService({ name: 'Redis', host: '127.0.0.1', port: 6379 })('RedisInve
 
       const restarted = await openStore();
       await expectLimitAndKeysKept(restarted, sold);
-      await drained(restarted);
+      await drained();
       expect(await storedOrders()).toEqual({ n: 4, sold: 4 });
     });
   });
@@ -257,14 +268,14 @@ describeWithService({ name: 'Redis', host: '127.0.0.1', port: 6379 })('RedisInve
 
     const survivor = await openStore(200);
     await until(async () => (await storedOrders()).n === 20, 'the abandoned events to be stored');
-    await drained(survivor);
+    await drained();
     for (const id of ids) expect(await survivor.findOrder(id)).toMatchObject({ orderId: id, quantity: 1 });
   });
 
   it('recovers by itself when Redis loses its data while running', async () => {
     const store = await openStore();
     await Promise.all(Array.from({ length: 10 }, () => store.purchase(command(1, 1))));
-    await drained(store);
+    await drained();
     await clearRedisPrefix(keyPrefix);
     await expect(store.purchase(command(1, 1))).resolves.toMatchObject({ ok: true, remaining: 189 });
     await until(async () => (await storedOrders()).n === 11, 'the persister to resume');
@@ -303,7 +314,7 @@ describeWithService({ name: 'Redis', host: '127.0.0.1', port: 6379 })('RedisInve
     await Promise.all(Array.from({ length: 4 }, () => store.purchase(command(1, 1))));
     await store.restock(1, { mode: 'set', quantity: 25 }); // more: PostgreSQL first
     await store.restock(1, { mode: 'add', quantity: 5 });
-    await drained(store);
+    await drained();
     const { rows } = await pg.query<{ stock: number; available: number }>(
       'SELECT stock, available FROM products WHERE id = 1',
     );
@@ -324,7 +335,7 @@ describeWithService({ name: 'Redis', host: '127.0.0.1', port: 6379 })('RedisInve
       Array.from({ length: 6 }, (_, i) => seller.purchase(command(1, 1, { nowMs: 1000 + i }))),
     );
     const persister = await openStore();
-    await drained(persister);
+    await drained();
     await persister.close();
     // Sold while no persister runs: these stay in Redis, interleaved in time with the stored ones.
     const waiting = await Promise.all(

@@ -2,10 +2,12 @@ import Database from 'better-sqlite3';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { CatalogEntry } from '../catalog';
-import { PurchaseCommand, PurchaseOutcome } from '../inventory-store';
+import { CatalogEntry } from '../../catalog';
+import { InventoryStore, PurchaseCommand, PurchaseOutcome } from '../../inventory-store';
+import { Stores } from '../../stores';
+import { SqliteStoreOptions } from './sqlite-database';
 import { SQLITE_MIGRATIONS } from './sqlite-schema';
-import { SqliteInventoryStore, SqliteStoreOptions } from './sqlite-inventory-store';
+import { openSqliteStores } from './sqlite-stores';
 
 const catalog: CatalogEntry[] = [
   {
@@ -29,13 +31,18 @@ const buy = (quantity: number): PurchaseCommand => ({
 describe('SqliteInventoryStore', () => {
   let dir: string;
   let path: string;
-  const open: SqliteInventoryStore[] = [];
+  const open: Stores[] = [];
 
-  async function openStore(options: Partial<SqliteStoreOptions> = {}): Promise<SqliteInventoryStore> {
-    const store = new SqliteInventoryStore({ path, ...options });
-    await store.init();
-    open.push(store);
-    return store;
+  /** The inventory port of a freshly opened SQLite store kind, with the kind's own close and health. */
+  async function openStore(
+    options: Partial<SqliteStoreOptions> = {},
+  ): Promise<InventoryStore & Pick<Stores, 'close' | 'checkHealth'>> {
+    const stores = await openSqliteStores({ path, ...options });
+    open.push(stores);
+    return Object.assign(Object.create(stores.inventory) as InventoryStore, {
+      close: () => stores.close(),
+      checkHealth: () => stores.checkHealth(),
+    });
   }
 
   beforeEach(() => {
@@ -183,6 +190,8 @@ describe('SqliteInventoryStore', () => {
     const pending = store.purchase(buy(1));
     await store.close();
     await expect(pending).resolves.toMatchObject({ ok: true, remaining: 49 });
-    await expect(store.ping()).rejects.toThrow(/not open/);
+    expect(await store.checkHealth()).toEqual([
+      { name: 'sqlite', up: false, details: { error: expect.stringMatching(/not open/) } },
+    ]);
   });
 });

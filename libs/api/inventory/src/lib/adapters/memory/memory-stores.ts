@@ -1,0 +1,15 @@
+import { Stores } from '../../stores';
+import { MemoryInventoryStore, MemoryStoreOptions } from './memory-inventory-store';
+import { MemoryAuditStore, MemoryBuyerStore } from './memory-side-stores';
+
+/** Every port in process memory: tests and demos; not durable, one process. */
+export function openMemoryStores(options: MemoryStoreOptions = {}): Stores {
+  return {
+    kind: 'memory',
+    inventory: new MemoryInventoryStore(options),
+    audit: new MemoryAuditStore(),
+    buyers: new MemoryBuyerStore(),
+    checkHealth: async () => [{ name: 'memory', up: true }],
+    close: async () => undefined,
+  };
+}

@@ -1,0 +1,95 @@
+import { OrderRecord, OrdersPageRecord, RejectionCount, SalesSummary } from '../../inventory-store';
+import { nextCursorOf, orderCursorAfter } from '../../order-cursor';
+import { PostgresDatabase } from './postgres-database';
+import { ORDER_COLUMNS, orderColumns, OrderRow, toOrder } from './postgres-rows';
+
+/** Orders passed as $1..$4 (ids, product ids, quantities, buyers) that are not in `orders` yet. */
+const UNSTORED_CTE = `unstored AS (
+  SELECT t.product_id, t.quantity, t.buyer_id
+    FROM unnest($1::uuid[], $2::bigint[], $3::integer[], $4::uuid[]) AS t(id, product_id, quantity, buyer_id)
+   WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.id = t.id))`;
+
+/**
+ * What was sold: orders, order pages, the sales summary and the rejection tallies. Shared by the
+ * PostgreSQL inventory and by the Redis adapter (which passes the orders still waiting in Redis).
+ */
+export class PostgresSales {
+  constructor(private readonly database: PostgresDatabase) {}
+
+  async findOrder(orderId: string): Promise<OrderRecord | undefined> {
+    const { rows } = await this.database.pool.query<OrderRow>(
+      `SELECT ${ORDER_COLUMNS} FROM orders WHERE id = $1`,
+      [orderId],
+    );
+    return rows[0] && toOrder(rows[0]);
+  }
+
+  async listOrders(productId: number, limit: number, after: string | null): Promise<OrdersPageRecord> {
+    const cursor = orderCursorAfter(after);
+    // One row more than asked says whether another page follows.
+    const { rows } = cursor
+      ? await this.database.pool.query<OrderRow>(
+          `SELECT ${ORDER_COLUMNS} FROM orders
+            WHERE product_id = $1 AND (created_at, id) > ($3::timestamptz, $4::uuid)
+            ORDER BY created_at, id LIMIT $2`,
+          [productId, limit + 1, cursor.createdAt, cursor.orderId],
+        )
+      : await this.database.pool.query<OrderRow>(
+          `SELECT ${ORDER_COLUMNS} FROM orders WHERE product_id = $1 ORDER BY created_at, id LIMIT $2`,
+          [productId, limit + 1],
+        );
+    const items = rows.slice(0, limit).map(toOrder);
+    return { items, nextCursor: nextCursorOf(items, rows.length > limit) };
+  }
+
+  /**
+   * `waiting`: orders sold elsewhere (the Redis hot path) that may not be stored yet; those not in
+   * `orders` are counted too. One statement, so an order stored while this runs is seen exactly
+   * once: either as a stored row or as a waiting one, never both and never neither.
+   */
+  async salesSummary(
+    productId: number,
+    waiting: readonly OrderRecord[] = [],
+  ): Promise<SalesSummary | undefined> {
+    const { rows } = await this.database.pool.query<{
+      stock: number;
+      available: number;
+      orders: number;
+      sold: number;
+      buyers: number;
+      rejects: SalesSummary['rejects'];
+    }>(
+      `WITH ${UNSTORED_CTE}
+       SELECT p.stock,
+              p.available - coalesce((SELECT sum(quantity) FROM unstored u WHERE u.product_id = p.id), 0)::integer AS available,
+              (SELECT count(*) FROM orders o WHERE o.product_id = p.id)::integer
+                + (SELECT count(*) FROM unstored u WHERE u.product_id = p.id)::integer AS orders,
+              (SELECT coalesce(sum(quantity), 0) FROM orders o WHERE o.product_id = p.id)::integer
+                + (SELECT coalesce(sum(quantity), 0) FROM unstored u WHERE u.product_id = p.id)::integer AS sold,
+              -- buyer_totals holds one row per buyer who bought; waiting buyers not in it yet add to them.
+              (SELECT count(*) FROM buyer_totals t WHERE t.product_id = p.id)::integer
+                + (SELECT count(DISTINCT u.buyer_id) FROM unstored u
+                    WHERE u.product_id = p.id AND u.buyer_id IS NOT NULL
+                      AND NOT EXISTS (SELECT 1 FROM buyer_totals t
+                                       WHERE t.product_id = p.id AND t.buyer_id = u.buyer_id))::integer AS buyers,
+              (SELECT coalesce(jsonb_object_agg(r.code, r.count), '{}'::jsonb)
+                 FROM rejections r WHERE r.product_id = p.id) AS rejects
+         FROM products p WHERE p.id = $5`,
+      [...orderColumns(waiting), productId],
+    );
+    const row = rows[0];
+    return row && { productId, ...row };
+  }
+
+  /** Adds the batch in one statement; the same product and code twice in it are summed first. */
+  async recordRejections(counts: readonly RejectionCount[]): Promise<void> {
+    if (counts.length === 0) return;
+    await this.database.pool.query(
+      `INSERT INTO rejections AS r (product_id, code, count)
+       SELECT product_id, code, sum(count) FROM unnest($1::bigint[], $2::text[], $3::bigint[])
+         AS t(product_id, code, count) GROUP BY product_id, code
+       ON CONFLICT (product_id, code) DO UPDATE SET count = r.count + excluded.count`,
+      [counts.map((c) => c.productId), counts.map((c) => c.code), counts.map((c) => c.count)],
+    );
+  }
+}

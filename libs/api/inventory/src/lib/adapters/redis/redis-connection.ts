@@ -1,0 +1,116 @@
+import { Logger } from '@nestjs/common';
+import Redis from 'ioredis';
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { decodePending, QueuedOrder } from './redis-records';
+import {
+  ADD_STOCK_LUA,
+  INVENTORY_LUA,
+  OPEN_GATE_LUA,
+  PERSISTER_GROUP,
+  PURCHASE_LUA,
+  RedisKeys,
+  RELEASE_LOCK_LUA,
+  RESTOCK_SET_LUA,
+} from './redis-scripts';
+
+export interface RedisStoreOptions {
+  redisUrl: string;
+  databaseUrl: string;
+  databasePoolSize?: number;
+  /** Namespace of every key, so several drops or test runs can share one Redis. */
+  keyPrefix?: string;
+  /** Stream entries another consumer has held this long are taken over (a dead worker's). */
+  claimIdleMs?: number;
+  /** Most order events stored in one PostgreSQL statement. */
+  persistBatchSize?: number;
+  /** How long an idempotency key is remembered (default 24 h). */
+  idempotencyTtlMs?: number;
+}
+
+export type ScriptReply = (string | number)[];
+
+export interface RedisWithScripts extends Redis {
+  purchase(...keysThenArgs: (string | number)[]): Promise<ScriptReply>;
+  inventorySnapshot(builtFrom: string, available: string, rules: string): Promise<ScriptReply>;
+  restockSet(builtFrom: string, available: string, quantity: number): Promise<ScriptReply>;
+  addStock(builtFrom: string, available: string, units: number): Promise<ScriptReply>;
+  releaseLock(lock: string, token: string): Promise<number>;
+  openGate(lock: string, builtFrom: string, token: string, epoch: string): Promise<number>;
+}
+
+/** Commands per pipeline when a rebuild writes or clears many keys. */
+export const WRITE_BATCH = 1000;
+
+const escapeGlob = (text: string) => text.replace(/[*?[\]\\]/g, '\\$&');
+
+/**
+ * The process's two Redis connections with the adapter's scripts defined, and the reads every part
+ * of the adapter shares (pending orders, prefix-aware key scans).
+ */
+export class RedisConnection {
+  readonly redis: RedisWithScripts;
+  /** Blocking XREADGROUP needs its own connection, or it would stall every purchase. */
+  readonly reader: Redis;
+  /** This process as a consumer of the order stream (unique per start). */
+  readonly consumer = `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+  readonly keyPrefix: string;
+  private readonly logger = new Logger('RedisStore');
+
+  constructor(options: Pick<RedisStoreOptions, 'redisUrl' | 'keyPrefix'>) {
+    this.keyPrefix = options.keyPrefix ?? 'gtd:';
+    const common = { keyPrefix: this.keyPrefix, lazyConnect: true, maxRetriesPerRequest: 2 };
+    this.redis = new Redis(options.redisUrl, common) as RedisWithScripts;
+    this.redis.defineCommand('purchase', { numberOfKeys: 7, lua: PURCHASE_LUA });
+    this.redis.defineCommand('inventorySnapshot', { numberOfKeys: 3, lua: INVENTORY_LUA });
+    this.redis.defineCommand('restockSet', { numberOfKeys: 2, lua: RESTOCK_SET_LUA });
+    this.redis.defineCommand('addStock', { numberOfKeys: 2, lua: ADD_STOCK_LUA });
+    this.redis.defineCommand('releaseLock', { numberOfKeys: 1, lua: RELEASE_LOCK_LUA });
+    this.redis.defineCommand('openGate', { numberOfKeys: 2, lua: OPEN_GATE_LUA });
+    this.reader = new Redis(options.redisUrl, { ...common, maxRetriesPerRequest: null });
+    for (const client of [this.redis, this.reader]) {
+      client.on('error', (error: Error) => this.logger.warn(`Redis: ${error.message}`));
+    }
+  }
+
+  async connect(): Promise<void> {
+    await Promise.all([this.redis.connect(), this.reader.connect()]);
+  }
+
+  async pendingOrders(): Promise<QueuedOrder[]> {
+    const pending = await this.redis.hgetall(RedisKeys.pending);
+    return Object.entries(pending).map(([orderId, encoded]) => decodePending(orderId, encoded));
+  }
+
+  async ensureConsumerGroup(): Promise<void> {
+    try {
+      await this.redis.xgroup('CREATE', RedisKeys.orders, PERSISTER_GROUP, '0', 'MKSTREAM');
+    } catch (error) {
+      if (!(error as Error).message.includes('BUSYGROUP')) throw error;
+    }
+  }
+
+  async execAll(pipeline: ReturnType<Redis['pipeline']>): Promise<void> {
+    for (const [error] of (await pipeline.exec()) ?? []) if (error) throw error;
+  }
+
+  /** Deletes this store's keys matching a pattern (SCAN does not apply the key prefix by itself). */
+  async deleteMatching(pattern: string): Promise<void> {
+    const match = `${escapeGlob(this.keyPrefix)}${pattern}`;
+    let cursor = '0';
+    do {
+      const [next, keys] = await this.redis.scan(cursor, 'MATCH', match, 'COUNT', WRITE_BATCH);
+      if (keys.length > 0) await this.redis.unlink(...keys.map((k) => k.slice(this.keyPrefix.length)));
+      cursor = next;
+    } while (cursor !== '0');
+  }
+
+  /** Stops the blocking reader at once; the command connection finishes what it was sent. */
+  disconnectReader(): void {
+    this.reader.disconnect();
+  }
+
+  async quit(): Promise<void> {
+    await this.redis.quit();
+  }
+}

@@ -1,0 +1,289 @@
+import { ErrorCode, PurchaseRejectionCode } from '@gtd/shared-contracts';
+import { randomUUID } from 'node:crypto';
+import { CatalogEntry } from '../../catalog';
+import {
+  InventorySnapshot,
+  InventoryStore,
+  NewProduct,
+  OrderRecord,
+  OrdersPageRecord,
+  ProductPatch,
+  ProductRecord,
+  PurchaseCommand,
+  PurchaseOutcome,
+  RejectionCount,
+  Restock,
+  SalesSummary,
+} from '../../inventory-store';
+import { compareOrders, nextCursorOf, orderCursorAfter } from '../../order-cursor';
+import { idempotencyFingerprint, idempotencyScope, rejectionOf } from '../../purchase-rules';
+import { PostgresCatalogue } from '../postgres/postgres-catalogue';
+import { PostgresSales } from '../postgres/postgres-sales';
+import { RedisConnection } from './redis-connection';
+import { KEY_GRACE_MS, RedisGate } from './redis-gate';
+import { RedisPersister } from './redis-persister';
+import { decodePending, decodeRules, encodeRules } from './redis-records';
+import { RedisKeys } from './redis-scripts';
+
+/** What the Redis hot path asks of PostgreSQL, its durable source of truth. */
+export interface RedisDurableSide {
+  /** The products table: Redis's counters and rules are copies of it, written there first. */
+  readonly catalogue: PostgresCatalogue;
+  /** Stored orders, pages, the summary (given the orders still waiting in Redis), rejection tallies. */
+  readonly sales: PostgresSales;
+}
+
+/** A script found the gate closed (a rebuild is due or running): nothing was changed. */
+const NOT_READY = Symbol('not-ready');
+
+/**
+ * Many API processes, one hot path: each purchase is ONE Lua script on Redis (idempotency key,
+ * rules, per-buyer limit, stock, then decrement, buyer total and order event), and the persister
+ * inside every process moves the order events into PostgreSQL — the durable source of truth —
+ * idempotently, acknowledging only after the commit. Reads merge PostgreSQL with the orders still
+ * waiting in Redis. Operator writes go to PostgreSQL first and then to Redis, under the gate's
+ * maintenance lock (see `RedisGate`).
+ */
+export class RedisInventoryStore implements InventoryStore {
+  constructor(
+    private readonly connection: RedisConnection,
+    private readonly durable: RedisDurableSide,
+    private readonly gate: RedisGate,
+    private readonly persister: RedisPersister,
+    private readonly idempotencyTtlMs: number,
+  ) {}
+
+  /**
+   * Seeds PostgreSQL when empty, then makes sure Redis is built from it and starts the persister:
+   * from here on purchases may run.
+   */
+  async seedIfEmpty(catalog: readonly CatalogEntry[]): Promise<boolean> {
+    const seeded = await this.durable.catalogue.seedIfEmpty(catalog);
+    await this.gate.ready();
+    await this.connection.ensureConsumerGroup();
+    this.persister.start();
+    return seeded;
+  }
+
+  async listProducts(): Promise<ProductRecord[]> {
+    const products = await this.durable.catalogue.listProducts();
+    const counters = await this.gate.counters(products.map((p) => p.id));
+    return products.map((p, i) => ({ ...p, available: counters[i] ?? 0 }));
+  }
+
+  async findProduct(productId: number): Promise<ProductRecord | undefined> {
+    const [product, [counter]] = await Promise.all([
+      this.durable.catalogue.findProduct(productId),
+      this.gate.counters([productId]),
+    ]);
+    return product && { ...product, available: counter ?? 0 };
+  }
+
+  /** The poll: one script, counter and rules from one consistent view of Redis. */
+  async inventory(productId: number): Promise<InventorySnapshot | undefined> {
+    for (let attempt = 0; ; attempt++) {
+      const reply = await this.connection.redis.inventorySnapshot(
+        RedisKeys.builtFrom,
+        RedisKeys.available(productId),
+        RedisKeys.rules(productId),
+      );
+      if (reply[0] === 'missing') return undefined;
+      if (reply[0] === 'found') {
+        const [, available, paused, starts, ends, limit] = reply.map(String);
+        return { available: Number(available), ...decodeRules(paused, starts, ends, limit) };
+      }
+      await this.gate.afterNotReady(attempt);
+    }
+  }
+
+  async purchase(command: PurchaseCommand): Promise<PurchaseOutcome> {
+    for (let attempt = 0; ; attempt++) {
+      const outcome = await this.purchaseOnce(command);
+      if (outcome !== NOT_READY) return outcome;
+      // The gate was closed, so nothing happened: wait for (or run) the rebuild and decide again.
+      await this.gate.afterNotReady(attempt);
+    }
+  }
+
+  private async purchaseOnce(command: PurchaseCommand): Promise<PurchaseOutcome | typeof NOT_READY> {
+    const { productId, quantity, buyerId, idempotencyKey, nowMs } = command;
+    const orderId = randomUUID();
+    const createdAt = new Date(nowMs).toISOString();
+    const reply = await this.connection.redis.purchase(
+      RedisKeys.builtFrom,
+      RedisKeys.available(productId),
+      RedisKeys.rules(productId),
+      RedisKeys.buyers(productId),
+      RedisKeys.idempotency(idempotencyScope(buyerId), idempotencyKey ?? ''),
+      RedisKeys.orders,
+      RedisKeys.pending,
+      quantity,
+      orderId,
+      productId,
+      nowMs,
+      buyerId ?? '',
+      idempotencyKey ?? '',
+      idempotencyFingerprint(productId, quantity),
+      this.idempotencyTtlMs,
+      this.idempotencyTtlMs + KEY_GRACE_MS,
+      createdAt,
+    );
+    switch (reply[0]) {
+      case 'sold':
+        return {
+          ok: true,
+          order: { orderId, productId, quantity, buyerId, createdAt },
+          remaining: Number(reply[1]),
+          replayed: false,
+        };
+      case 'replay':
+        // Same key scope means same buyer, same fingerprint means same product and quantity.
+        return {
+          ok: true,
+          order: {
+            orderId: String(reply[2]),
+            productId,
+            quantity,
+            buyerId,
+            createdAt: new Date(Number(reply[3])).toISOString(),
+          },
+          remaining: Number(reply[1]),
+          replayed: true,
+        };
+      case 'mismatch':
+        return { ok: false, code: ErrorCode.IdempotencyKeyMismatch, available: Number(reply[1]) };
+      case 'rejected': {
+        const [, code, available, bought, paused, starts, ends, limit] = reply.map(String);
+        const rules = decodeRules(paused, starts, ends, limit);
+        return rejectionOf(code as PurchaseRejectionCode, Number(available), rules, Number(bought));
+      }
+      default:
+        return NOT_READY;
+    }
+  }
+
+  async findOrder(orderId: string): Promise<OrderRecord | undefined> {
+    const pending = await this.connection.redis.hget(RedisKeys.pending, orderId);
+    if (pending !== null) return decodePending(orderId, pending).order;
+    return this.durable.sales.findOrder(orderId);
+  }
+
+  /**
+   * PostgreSQL's page merged with the orders still waiting in Redis, so an operator sees a sale at
+   * once. Waiting orders are read first: one stored in between is then in both (kept once), never
+   * in neither. Reads the whole pending hash: fine for operators, not for a hot path.
+   */
+  async listOrders(productId: number, limit: number, after: string | null): Promise<OrdersPageRecord> {
+    const cursor = orderCursorAfter(after);
+    const waiting = (await this.connection.pendingOrders())
+      .map((p) => p.order)
+      .filter((o) => o.productId === productId && (!cursor || compareOrders(o, cursor) > 0));
+    const page = await this.durable.sales.listOrders(productId, limit, after);
+    const onPage = new Set(page.items.map((o) => o.orderId));
+    const merged = [...page.items, ...waiting.filter((o) => !onPage.has(o.orderId))].sort(compareOrders);
+    const items = merged.slice(0, limit);
+    return { items, nextCursor: nextCursorOf(items, merged.length > limit || page.nextCursor !== null) };
+  }
+
+  /**
+   * PostgreSQL's figures with the orders still waiting in Redis counted in, in one statement, so
+   * stock = available + sold holds within the answer. Waiting orders are read first: one stored in
+   * between is counted once (as stored); one sold after this read is not counted yet, on either side.
+   */
+  async salesSummary(productId: number): Promise<SalesSummary | undefined> {
+    const waiting = (await this.connection.pendingOrders())
+      .map((p) => p.order)
+      .filter((o) => o.productId === productId);
+    return this.durable.sales.salesSummary(productId, waiting);
+  }
+
+  /**
+   * Kept in PostgreSQL, not Redis: the service already batches them (about one write a second per
+   * process, off the purchase path), they then survive a Redis wipe without being rebuilt, and the
+   * summary reads them in the same statement as the sales.
+   */
+  recordRejections(counts: readonly RejectionCount[]): Promise<void> {
+    return this.durable.sales.recordRejections(counts);
+  }
+
+  /** PostgreSQL assigns the id; then Redis gets the counter and rules, so purchases find it. */
+  async createProduct(product: NewProduct): Promise<ProductRecord> {
+    await this.gate.ready();
+    return this.gate.withMaintenanceLock(async () => {
+      const created = await this.durable.catalogue.createProduct(product);
+      await this.connection.redis
+        .multi()
+        .set(RedisKeys.available(created.id), created.available)
+        .hset(RedisKeys.rules(created.id), encodeRules(created))
+        .exec();
+      return created;
+    });
+  }
+
+  /**
+   * PostgreSQL first (the truth), then the rules hash every API process reads at its next purchase.
+   * The lock keeps two operators (or a rebuild) from writing Redis in the opposite order to
+   * PostgreSQL. A crash in between leaves Redis with the old rules until the next update or
+   * `reconcile --repair` (reconcile reports it).
+   */
+  async updateProduct(productId: number, patch: ProductPatch): Promise<ProductRecord | undefined> {
+    await this.gate.ready();
+    return this.gate.withMaintenanceLock(async () => {
+      const updated = await this.durable.catalogue.updateProduct(productId, patch);
+      if (!updated) return undefined;
+      await this.connection.redis.hset(RedisKeys.rules(productId), encodeRules(updated));
+      const [counter] = await this.gate.counters([productId]);
+      return { ...updated, available: counter ?? 0 };
+    });
+  }
+
+  /**
+   * Atomic with purchases because the counter only ever changes inside a script. PostgreSQL's
+   * stock and available move by the same delta (an `add` restock of a possibly negative delta), in
+   * the order that makes a crash between the two steps fail safe — PostgreSQL never holds fewer
+   * units than Redis may sell:
+   * - more units (`add`, or `set` above what is left): PostgreSQL first, then Redis. A crash
+   *   in between leaves the new units unsold until a rebuild or `reconcile --repair` adds them.
+   *   Redis first would let it sell units PostgreSQL never got, and the persister's decrement
+   *   would then break PostgreSQL's `available >= 0` and stall.
+   * - fewer units (`set` at or below what is left): Redis first, in the script that computes the
+   *   delta, so no purchase can take the units being removed; then PostgreSQL. A crash in between
+   *   leaves PostgreSQL with the removed units, which a repair would bring back (the operator
+   *   repeats the restock); nothing is oversold.
+   * A `set` whose units grow is decided by the first script at its moment: purchases between it
+   * and the addition count after it (available ends at quantity − what they took).
+   * Residual: Redis wiped in the middle of a restock; reconcile reports the difference.
+   */
+  async restock(productId: number, restock: Restock): Promise<ProductRecord | undefined> {
+    await this.gate.ready();
+    return this.gate.withMaintenanceLock(async () => {
+      if (restock.mode === 'add') return this.addUnits(productId, restock.quantity);
+      const reply = await this.connection.redis.restockSet(
+        RedisKeys.builtFrom,
+        RedisKeys.available(productId),
+        restock.quantity,
+      );
+      if (reply[0] === 'not-ready') throw new Error('Redis lost its data during the restock; try again');
+      if (reply[0] === 'missing') {
+        if (!(await this.durable.catalogue.findProduct(productId))) return undefined;
+        throw new Error(`Product ${productId} has no Redis counter; run reconcile --repair`);
+      }
+      const delta = Number(reply[1]);
+      if (reply[0] === 'deferred') return this.addUnits(productId, delta);
+      const updated = await this.durable.catalogue.restock(productId, { mode: 'add', quantity: delta });
+      return updated && { ...updated, available: restock.quantity };
+    });
+  }
+
+  /** PostgreSQL then Redis (see `restock`); the counter is skipped when a rebuild will count them. */
+  private async addUnits(productId: number, units: number): Promise<ProductRecord | undefined> {
+    const updated = await this.durable.catalogue.restock(productId, { mode: 'add', quantity: units });
+    if (!updated) return undefined;
+    const reply = await this.connection.redis.addStock(
+      RedisKeys.builtFrom,
+      RedisKeys.available(productId),
+      units,
+    );
+    return { ...updated, available: reply[0] === 'applied' ? Number(reply[1]) : updated.available };
+  }
+}

@@ -1,0 +1,126 @@
+import { Logger } from '@nestjs/common';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { KEY_SWEEP_INTERVAL_MS } from '../../purchase-rules';
+import { PostgresOrderLedger } from '../postgres/postgres-ledger';
+import { RedisConnection } from './redis-connection';
+import { RedisGate } from './redis-gate';
+import { decodeOrderEvent } from './redis-records';
+import { PERSISTER_GROUP, RedisKeys } from './redis-scripts';
+
+type StreamEntry = [id: string, fields: string[]];
+
+/**
+ * Moves the order events from Redis into PostgreSQL — the durable source of truth — in every API
+ * process: reads new events, stores them, then acknowledges and deletes them, in that order, so a
+ * crash at any point leaves the events in the stream for this or another worker to store again
+ * (idempotently). Entries a dead worker held are claimed after `claimIdleMs`.
+ */
+export class RedisPersister {
+  private readonly logger = new Logger('RedisStore');
+  private running?: Promise<void>;
+  private stopping = false;
+  private lastError?: string;
+
+  constructor(
+    private readonly connection: RedisConnection,
+    private readonly ledger: PostgresOrderLedger,
+    private readonly gate: RedisGate,
+    private readonly options: { claimIdleMs?: number; persistBatchSize?: number },
+  ) {}
+
+  start(): void {
+    this.running ??= this.loop();
+  }
+
+  /** Order events not yet acknowledged as stored in PostgreSQL. */
+  backlog(): Promise<number> {
+    return this.connection.redis.xlen(RedisKeys.orders);
+  }
+
+  /** Why the persister last failed, if its last attempt failed. */
+  get error(): string | undefined {
+    return this.lastError;
+  }
+
+  /** Stops reading; what this process read but could not store stays pending for another worker. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.connection.disconnectReader();
+    await this.running?.catch(() => undefined);
+  }
+
+  private async loop(): Promise<void> {
+    const batch = this.options.persistBatchSize ?? 500;
+    const claimIdleMs = this.options.claimIdleMs ?? 10_000;
+    let lastClaim = 0;
+    let lastSweep = 0;
+    while (!this.stopping) {
+      try {
+        if (Date.now() - lastClaim >= claimIdleMs / 2) {
+          lastClaim = Date.now();
+          await this.claimAbandoned(batch, claimIdleMs);
+        }
+        if (Date.now() - lastSweep >= KEY_SWEEP_INTERVAL_MS) {
+          // PostgreSQL's copy of the keys only serves rebuilds; Redis expires its own.
+          lastSweep = Date.now();
+          await this.ledger.deleteExpiredKeys(lastSweep);
+        }
+        const reply = (await this.connection.reader.xreadgroup(
+          'GROUP',
+          PERSISTER_GROUP,
+          this.connection.consumer,
+          'COUNT',
+          batch,
+          'BLOCK',
+          500,
+          'STREAMS',
+          RedisKeys.orders,
+          '>',
+        )) as [string, StreamEntry[]][] | null;
+        await this.store(reply?.[0]?.[1] ?? []);
+        this.lastError = undefined;
+      } catch (error) {
+        if (this.stopping) return;
+        this.lastError = (error as Error).message;
+        this.logger.warn(`Persister: ${this.lastError}; retrying`);
+        if (this.lastError.includes('NOGROUP')) {
+          await this.gate
+            .ready()
+            .then(() => this.connection.ensureConsumerGroup())
+            .catch(() => undefined);
+        }
+        await sleep(500);
+      }
+    }
+  }
+
+  private async claimAbandoned(batch: number, claimIdleMs: number): Promise<void> {
+    let cursor = '0-0';
+    do {
+      const [next, entries] = (await this.connection.redis.xautoclaim(
+        RedisKeys.orders,
+        PERSISTER_GROUP,
+        this.connection.consumer,
+        claimIdleMs,
+        cursor,
+        'COUNT',
+        batch,
+      )) as [string, (StreamEntry | null)[]];
+      await this.store(entries.filter((e): e is StreamEntry => e !== null));
+      cursor = next;
+    } while (cursor !== '0-0' && !this.stopping);
+  }
+
+  private async store(entries: StreamEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    const events = entries.map(([, fields]) => decodeOrderEvent(fields));
+    await this.ledger.persistOrders(events);
+    const ids = entries.map(([id]) => id);
+    await this.connection.redis
+      .multi()
+      .xack(RedisKeys.orders, PERSISTER_GROUP, ...ids)
+      .xdel(RedisKeys.orders, ...ids)
+      .hdel(RedisKeys.pending, ...events.map((e) => e.order.orderId))
+      .exec();
+  }
+}

@@ -1,0 +1,81 @@
+import { DEFAULT_IDEMPOTENCY_TTL_MS } from '../../purchase-rules';
+import { checkDependency, Stores } from '../../stores';
+import { PostgresCatalogue } from '../postgres/postgres-catalogue';
+import { PostgresDatabase } from '../postgres/postgres-database';
+import { PostgresOrderLedger } from '../postgres/postgres-ledger';
+import { PostgresSales } from '../postgres/postgres-sales';
+import { PostgresAuditStore, PostgresBuyerStore } from '../postgres/postgres-side-stores';
+import { postgresParts } from '../postgres/postgres-stores';
+import { RedisConnection, RedisStoreOptions } from './redis-connection';
+import { RedisGate } from './redis-gate';
+import { RedisInventoryStore } from './redis-inventory-store';
+import { RedisPersister } from './redis-persister';
+
+/** The Redis adapter's parts over one Redis and one PostgreSQL, as `reconcile` needs them too. */
+export interface RedisParts {
+  connection: RedisConnection;
+  database: PostgresDatabase;
+  catalogue: PostgresCatalogue;
+  sales: PostgresSales;
+  ledger: PostgresOrderLedger;
+  gate: RedisGate;
+}
+
+/** Connects to Redis and PostgreSQL and migrates PostgreSQL; writes nothing to Redis (reconcile relies on that). */
+export async function connectRedisParts(options: RedisStoreOptions): Promise<RedisParts> {
+  const ttlMs = options.idempotencyTtlMs ?? DEFAULT_IDEMPOTENCY_TTL_MS;
+  const connection = new RedisConnection(options);
+  const database = new PostgresDatabase({
+    connectionString: options.databaseUrl,
+    poolSize: options.databasePoolSize,
+  });
+  // Only the pieces Redis needs: PostgreSQL's own purchase path is never used here.
+  const { catalogue, sales, ledger } = postgresParts(database, ttlMs);
+  await connection.connect();
+  await database.migrate();
+  return { connection, database, catalogue, sales, ledger, gate: new RedisGate(connection, ledger, ttlMs) };
+}
+
+/**
+ * The inventory's hot path on Redis, everything durable in PostgreSQL: the products, stored
+ * orders, audit log and buyer accounts live there, and the persister moves Redis's sales in.
+ */
+export async function openRedisStores(options: RedisStoreOptions): Promise<Stores> {
+  const { connection, database, catalogue, sales, ledger, gate } = await connectRedisParts(options);
+  const persister = new RedisPersister(connection, ledger, gate, options);
+  const inventory = new RedisInventoryStore(
+    connection,
+    { catalogue, sales },
+    gate,
+    persister,
+    options.idempotencyTtlMs ?? DEFAULT_IDEMPOTENCY_TTL_MS,
+  );
+  let closed = false;
+  return {
+    kind: 'redis',
+    inventory,
+    audit: new PostgresAuditStore(database),
+    buyers: new PostgresBuyerStore(database),
+    checkHealth: async () => {
+      const [redis, postgres] = await Promise.all([
+        checkDependency('redis', async () => {
+          await connection.redis.ping();
+        }),
+        database.checkHealth(),
+      ]);
+      const persisterHealth = await checkDependency('persister', async () => {
+        const backlog = await persister.backlog();
+        if (persister.error) throw new Error(`${persister.error} (backlog ${backlog})`);
+        return { backlog };
+      });
+      return [redis, postgres, persisterHealth];
+    },
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      // Hand over what this process read but could not store: another worker claims it.
+      await persister.stop();
+      await Promise.allSettled([connection.quit(), database.close()]);
+    },
+  };
+}

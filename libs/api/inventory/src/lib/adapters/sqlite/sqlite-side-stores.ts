@@ -1,0 +1,94 @@
+import { AuditRecord, AuditStore } from '../../audit-store';
+import { BuyerRecord, BuyerStore, normalizeEmail } from '../../buyer-store';
+import { SqliteDatabase } from './sqlite-database';
+
+interface AuditRow {
+  id: number;
+  at: string;
+  actor: string;
+  action: string;
+  product_id: number | null;
+  details: string;
+}
+
+interface BuyerRow {
+  id: string;
+  email: string;
+  password_hash: string;
+  created_at: string;
+}
+
+const toAudit = (row: AuditRow): AuditRecord => ({
+  id: String(row.id),
+  at: row.at,
+  actor: row.actor,
+  action: row.action,
+  productId: row.product_id,
+  details: JSON.parse(row.details) as Record<string, unknown>,
+});
+
+/** The audit log in the drop's SQLite file (AUTOINCREMENT ids: never reused, always increasing). */
+export class SqliteAuditStore implements AuditStore {
+  private readonly statements;
+
+  constructor(database: SqliteDatabase) {
+    const { db } = database;
+    this.statements = {
+      append: db.prepare<[string, string, string, number | null, string], AuditRow>(
+        `INSERT INTO audit_log (at, actor, action, product_id, details) VALUES (?, ?, ?, ?, ?)
+         RETURNING id, at, actor, action, product_id, details`,
+      ),
+      page: db.prepare<[number, number], AuditRow>(
+        'SELECT id, at, actor, action, product_id, details FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT ?',
+      ),
+    };
+  }
+
+  async append(entry: Omit<AuditRecord, 'id'>): Promise<AuditRecord> {
+    const row = this.statements.append.get(
+      entry.at,
+      entry.actor,
+      entry.action,
+      entry.productId,
+      JSON.stringify(entry.details),
+    );
+    if (!row) throw new Error('INSERT … RETURNING gave no row');
+    return toAudit(row);
+  }
+
+  async list(limit: number, before: string | null): Promise<AuditRecord[]> {
+    const beforeId = before === null ? Number.MAX_SAFE_INTEGER : Number(before);
+    if (!Number.isSafeInteger(beforeId)) return [];
+    return this.statements.page.all(beforeId, limit).map(toAudit);
+  }
+}
+
+/** Buyer accounts in the drop's SQLite file; the UNIQUE email decides a registration race. */
+export class SqliteBuyerStore implements BuyerStore {
+  private readonly statements;
+
+  constructor(database: SqliteDatabase) {
+    const { db } = database;
+    this.statements = {
+      create: db.prepare<[string, string, string, string]>(
+        `INSERT INTO buyers (id, email, password_hash, created_at) VALUES (?, ?, ?, ?)
+         ON CONFLICT (email) DO NOTHING`,
+      ),
+      byEmail: db.prepare<[string], BuyerRow>(
+        'SELECT id, email, password_hash, created_at FROM buyers WHERE email = ?',
+      ),
+    };
+  }
+
+  async create(buyer: BuyerRecord): Promise<boolean> {
+    const { id, passwordHash, createdAt } = buyer;
+    return this.statements.create.run(id, normalizeEmail(buyer.email), passwordHash, createdAt).changes === 1;
+  }
+
+  async findByEmail(email: string): Promise<BuyerRecord | undefined> {
+    const row = this.statements.byEmail.get(normalizeEmail(email));
+    return (
+      row && { id: row.id, email: row.email, passwordHash: row.password_hash, createdAt: row.created_at }
+    );
+  }
+}

@@ -1,0 +1,28 @@
+import { checkDependency, Stores } from '../../stores';
+import { SqliteDatabase, SqliteStoreOptions } from './sqlite-database';
+import { SqliteInventoryStore } from './sqlite-inventory-store';
+import { SqliteAuditStore, SqliteBuyerStore } from './sqlite-side-stores';
+
+/** Every port on one SQLite file and one connection: durable, one machine (processes share the file). */
+export async function openSqliteStores(options: SqliteStoreOptions): Promise<Stores> {
+  const database = new SqliteDatabase(options);
+  const inventory = new SqliteInventoryStore(database);
+  return {
+    kind: 'sqlite',
+    inventory,
+    audit: new SqliteAuditStore(database),
+    buyers: new SqliteBuyerStore(database),
+    checkHealth: async () => [
+      await checkDependency('sqlite', async () => {
+        database.ping();
+        return { path: options.path, queued: inventory.batcher.queued };
+      }),
+    ],
+    close: async () => {
+      if (!database.isOpen) return;
+      // Purchases already queued are committed and answered before the connection goes.
+      inventory.batcher.flush();
+      database.close();
+    },
+  };
+}
