@@ -9,7 +9,7 @@ import {
   BuyerSession,
   INVENTORY_POLL_INTERVAL_MS,
   SESSION_STORAGE,
-} from '@gtd/web-drop';
+} from '@gtd/web-data-access';
 import { storefrontRoutes } from '../storefront.routes';
 import { safeReturnUrl } from './sign-in-page';
 

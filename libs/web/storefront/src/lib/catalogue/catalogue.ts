@@ -2,7 +2,7 @@ import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@a
 import { toObservable, toSignal } from '@angular/core/rxjs-interop';
 import { RouterLink } from '@angular/router';
 import type { Product } from '@gtd/shared-contracts';
-import { ProductsClient } from '@gtd/web-drop';
+import { ProductsClient } from '@gtd/web-data-access';
 import { catchError, map, of, startWith, switchMap } from 'rxjs';
 import { DropStateBadge } from '../drop-state/drop-state-badge';
 import { MoneyPipe } from '../money/money';

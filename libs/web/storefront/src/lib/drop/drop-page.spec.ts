@@ -10,7 +10,7 @@ import {
   INVENTORY_POLL_INTERVAL_MS,
   InventoryPoller,
   SESSION_STORAGE,
-} from '@gtd/web-drop';
+} from '@gtd/web-data-access';
 import { DropPage, parseProductId } from './drop-page';
 
 const PRODUCT: Product = {

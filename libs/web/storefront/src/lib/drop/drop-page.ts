@@ -28,7 +28,7 @@ import {
   PurchaseOutcome,
   PurchaseState,
   ServerDropView,
-} from '@gtd/web-drop';
+} from '@gtd/web-data-access';
 import { catchError, EMPTY, map, Observable, of, startWith, Subscription, switchMap, timer } from 'rxjs';
 import { DROP_STATE_LABELS, DropStateBadge } from '../drop-state/drop-state-badge';
 import { MoneyPipe } from '../money/money';

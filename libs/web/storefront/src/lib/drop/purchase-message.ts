@@ -1,4 +1,4 @@
-import type { PurchaseOutcome, PurchaseOutcomeKind } from '@gtd/web-drop';
+import type { PurchaseOutcome, PurchaseOutcomeKind } from '@gtd/web-data-access';
 
 export type MessageTone = 'success' | 'warning' | 'error';
 

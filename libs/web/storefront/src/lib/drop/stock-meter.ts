@@ -1,5 +1,5 @@
 import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
-import type { InventoryState } from '@gtd/web-drop';
+import type { InventoryState } from '@gtd/web-data-access';
 
 /** "N left" with a bar of available / stock; says "Reconnecting…" rather than show a stale number. */
 @Component({

@@ -28,7 +28,7 @@ import {
   INVENTORY_MAX_BACKOFF_MS,
   INVENTORY_MAX_POLL_INTERVAL_MS,
   INVENTORY_POLL_INTERVAL_MS,
-} from '../config/drop-config';
+} from '../config/api-config';
 import { backoffDelay, InventoryState, nextPollDelay } from './inventory-state';
 
 /** Carries the back-off delay from the failed poll to `retry`. */

@@ -2,7 +2,7 @@ import { HttpErrorResponse, HttpInterceptorFn, HttpRequest } from '@angular/comm
 import { inject } from '@angular/core';
 import { ErrorCode } from '@gtd/shared-contracts';
 import { tap } from 'rxjs';
-import { API_BASE_URL } from '../config/drop-config';
+import { API_BASE_URL } from '../config/api-config';
 import { readProblem } from '../http/problem';
 import { BuyerSession } from './buyer-session';
 

@@ -2,7 +2,7 @@ import { HttpClient, HttpErrorResponse } from '@angular/common/http';
 import { inject, Injectable } from '@angular/core';
 import { ApiRoutes, Product } from '@gtd/shared-contracts';
 import { catchError, Observable, of, throwError } from 'rxjs';
-import { API_BASE_URL } from '../config/drop-config';
+import { API_BASE_URL } from '../config/api-config';
 
 /** Reads the catalogue: `GET /products` and `GET /products/{id}`. */
 @Injectable({ providedIn: 'root' })

@@ -2,7 +2,7 @@ import { HttpClient, provideHttpClient, withInterceptors } from '@angular/common
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import type { AuthSession } from '@gtd/shared-contracts';
-import { API_BASE_URL } from '../config/drop-config';
+import { API_BASE_URL } from '../config/api-config';
 import { IDEMPOTENCY_KEY_FACTORY } from '../purchase/idempotency-key';
 import { PurchaseClient } from '../purchase/purchase-client';
 import { bearerTokenInterceptor } from './bearer-token';

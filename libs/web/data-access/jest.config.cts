@@ -1,8 +1,8 @@
 module.exports = {
-  displayName: 'web-drop',
+  displayName: 'web-data-access',
   preset: '../../../jest.preset.js',
   setupFilesAfterEnv: ['<rootDir>/src/test-setup.ts'],
-  coverageDirectory: '../../../coverage/libs/web/drop',
+  coverageDirectory: '../../../coverage/libs/web/data-access',
   transform: {
     '^.+\\.(ts|mjs|js|html)$': [
       'jest-preset-angular',

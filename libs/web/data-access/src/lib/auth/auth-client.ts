@@ -2,7 +2,7 @@ import { HttpClient, HttpErrorResponse } from '@angular/common/http';
 import { inject, Injectable } from '@angular/core';
 import { ApiRoutes, AuthSession, Credentials, ErrorCode, FieldError } from '@gtd/shared-contracts';
 import { catchError, map, Observable, of, tap } from 'rxjs';
-import { API_BASE_URL } from '../config/drop-config';
+import { API_BASE_URL } from '../config/api-config';
 import { isNetworkFailure, parseRetryAfter, readProblem } from '../http/problem';
 import { BuyerSession } from './buyer-session';
 

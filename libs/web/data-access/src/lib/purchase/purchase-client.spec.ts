@@ -2,7 +2,7 @@ import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting, TestRequest } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import { ProblemDetails, problemType } from '@gtd/shared-contracts';
-import { PURCHASE_TIMEOUT_MS } from '../config/drop-config';
+import { PURCHASE_TIMEOUT_MS } from '../config/api-config';
 import { IDEMPOTENCY_KEY_FACTORY, newIdempotencyKey } from './idempotency-key';
 import { IDEMPOTENCY_KEY_HEADER, PurchaseClient } from './purchase-client';
 import { PurchaseAttempt, PurchaseOutcome } from './purchase-outcome';

@@ -2,7 +2,7 @@ import { HttpClient, HttpErrorResponse, HttpHeaders } from '@angular/common/http
 import { inject, Injectable } from '@angular/core';
 import { ApiRoutes, ErrorCode, PurchaseRequest, PurchaseResult } from '@gtd/shared-contracts';
 import { catchError, map, Observable, of } from 'rxjs';
-import { API_BASE_URL, PURCHASE_TIMEOUT_MS } from '../config/drop-config';
+import { API_BASE_URL, PURCHASE_TIMEOUT_MS } from '../config/api-config';
 import { isNetworkFailure, parseRetryAfter, readProblem } from '../http/problem';
 import { IDEMPOTENCY_KEY_FACTORY } from './idempotency-key';
 import { PurchaseAttempt, PurchaseOutcome } from './purchase-outcome';

@@ -10,7 +10,7 @@ import {
   INVENTORY_MAX_BACKOFF_MS,
   INVENTORY_MAX_POLL_INTERVAL_MS,
   INVENTORY_POLL_INTERVAL_MS,
-} from '../config/drop-config';
+} from '../config/api-config';
 import { InventoryPoller } from './inventory-poller';
 import { backoffDelay, InventoryState, nextPollDelay } from './inventory-state';
 

@@ -1,4 +1,4 @@
-export * from './lib/config/drop-config';
+export * from './lib/config/api-config';
 export * from './lib/products/products-client';
 export * from './lib/inventory/inventory-state';
 export * from './lib/inventory/inventory-poller';
