@@ -1,25 +1,12 @@
 import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
-import type { AuthSession } from '@gtd/shared-contracts';
+import { buyerSession, problem } from '../../testing';
 import { AuthClient, AuthOutcome } from './auth-client';
 import { BuyerSession, SESSION_STORAGE } from './buyer-session';
 
-const SESSION: AuthSession = {
-  accessToken: 'token-1',
-  tokenType: 'Bearer',
-  expiresIn: 3600,
-  buyer: { id: 'b-1', email: 'ada@example.com' },
-};
+const SESSION = buyerSession();
 const CREDENTIALS = { email: 'ada@example.com', password: 'correct horse battery' };
-const problem = (status: number, code: string, extra: object = {}) => ({
-  type: 'x',
-  title: code,
-  status,
-  detail: `detail of ${code}`,
-  code,
-  ...extra,
-});
 
 describe('AuthClient', () => {
   let client: AuthClient;

@@ -2,8 +2,8 @@ import { HttpClient, HttpErrorResponse } from '@angular/common/http';
 import { inject, Injectable } from '@angular/core';
 import { ApiRoutes, AuthSession, Credentials, ErrorCode, FieldError } from '@gtd/shared-contracts';
 import { catchError, map, Observable, of, tap } from 'rxjs';
-import { API_BASE_URL } from '../config/api-config';
-import { isNetworkFailure, parseRetryAfter, readProblem } from '../http/problem';
+import { injectApiUrl } from '../config/api-config';
+import { isNetworkFailure, readProblem, retryAfterSeconds } from '../http/problem';
 import { BuyerSession } from './buyer-session';
 
 /** How register / sign-in ended; the observable never errors. */
@@ -24,7 +24,7 @@ export type AuthOutcome =
 @Injectable({ providedIn: 'root' })
 export class AuthClient {
   private readonly http = inject(HttpClient);
-  private readonly baseUrl = inject(API_BASE_URL);
+  private readonly apiUrl = injectApiUrl();
   private readonly session = inject(BuyerSession);
 
   register(credentials: Credentials): Observable<AuthOutcome> {
@@ -36,7 +36,7 @@ export class AuthClient {
   }
 
   private call(route: string, credentials: Credentials): Observable<AuthOutcome> {
-    return this.http.post<AuthSession>(`${this.baseUrl}${route}`, credentials).pipe(
+    return this.http.post<AuthSession>(this.apiUrl(route), credentials).pipe(
       tap((session) => this.session.start(session)),
       map((session): AuthOutcome => ({ kind: 'signed-in', session })),
       catchError((error: unknown) => of(toAuthOutcome(error))),
@@ -51,13 +51,7 @@ export function toAuthOutcome(error: unknown): AuthOutcome {
   const response = error as HttpErrorResponse;
   const problem = readProblem(response.error);
   if (response.status === 429) {
-    return {
-      kind: 'rate-limited',
-      retryAfterSeconds:
-        parseRetryAfter(response.headers?.get('Retry-After') ?? null, Date.now()) ??
-        problem?.retryAfterSeconds ??
-        null,
-    };
+    return { kind: 'rate-limited', retryAfterSeconds: retryAfterSeconds(response, problem) };
   }
   switch (problem?.code) {
     case ErrorCode.EmailTaken:

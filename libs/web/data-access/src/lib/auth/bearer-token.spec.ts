@@ -1,21 +1,12 @@
 import { HttpClient, provideHttpClient, withInterceptors } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
-import type { AuthSession } from '@gtd/shared-contracts';
+import { buyerSession as session, problem } from '../../testing';
 import { API_BASE_URL } from '../config/api-config';
 import { IDEMPOTENCY_KEY_FACTORY } from '../purchase/idempotency-key';
 import { PurchaseClient } from '../purchase/purchase-client';
 import { bearerTokenInterceptor } from './bearer-token';
 import { BuyerSession, SESSION_STORAGE } from './buyer-session';
-
-const session = (accessToken = 'token-1', expiresIn = 3600): AuthSession => ({
-  accessToken,
-  tokenType: 'Bearer',
-  expiresIn,
-  buyer: { id: 'b-1', email: 'ada@example.com' },
-});
-
-const problem = (status: number, code: string) => ({ type: 'x', title: code, status, detail: code, code });
 
 function setUp(baseUrl: string): { http: HttpClient; backend: HttpTestingController; buyer: BuyerSession } {
   TestBed.configureTestingModule({
@@ -32,6 +23,12 @@ function setUp(baseUrl: string): { http: HttpClient; backend: HttpTestingControl
     backend: TestBed.inject(HttpTestingController),
     buyer: TestBed.inject(BuyerSession),
   };
+}
+
+/** Posts to `/buy` and answers it with the problem `code`. */
+function refuseBuy(http: HttpClient, backend: HttpTestingController, status: number, code: string): void {
+  http.post('/buy', {}).subscribe({ error: () => undefined });
+  backend.expectOne('/buy').flush(problem(status, code), { status, statusText: code });
 }
 
 describe('bearerTokenInterceptor', () => {
@@ -92,10 +89,7 @@ describe('bearerTokenInterceptor', () => {
   it('ends the session when the server refuses the token with UNAUTHORIZED', () => {
     const { http, backend, buyer } = setUp('');
     buyer.start(session('token-1'));
-    http.post('/buy', {}).subscribe({ error: () => undefined });
-    backend
-      .expectOne('/buy')
-      .flush(problem(401, 'UNAUTHORIZED'), { status: 401, statusText: 'Unauthorized' });
+    refuseBuy(http, backend, 401, 'UNAUTHORIZED');
     expect(buyer.signedIn()).toBe(false);
     expect(buyer.expired()).toBe(true);
   });
@@ -103,12 +97,8 @@ describe('bearerTokenInterceptor', () => {
   it('keeps the session on AUTH_REQUIRED and on other errors', () => {
     const { http, backend, buyer } = setUp('');
     buyer.start(session('token-1'));
-    http.post('/buy', {}).subscribe({ error: () => undefined });
-    backend
-      .expectOne('/buy')
-      .flush(problem(401, 'AUTH_REQUIRED'), { status: 401, statusText: 'Unauthorized' });
-    http.post('/buy', {}).subscribe({ error: () => undefined });
-    backend.expectOne('/buy').flush(problem(409, 'SOLD_OUT'), { status: 409, statusText: 'Conflict' });
+    refuseBuy(http, backend, 401, 'AUTH_REQUIRED');
+    refuseBuy(http, backend, 409, 'SOLD_OUT');
     expect(buyer.signedIn()).toBe(true);
   });
 

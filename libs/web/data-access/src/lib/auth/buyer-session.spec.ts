@@ -1,13 +1,6 @@
 import { TestBed } from '@angular/core/testing';
-import type { AuthSession } from '@gtd/shared-contracts';
+import { buyerSession as session } from '../../testing';
 import { BuyerSession, SESSION_STORAGE } from './buyer-session';
-
-const session = (accessToken = 'token-1', expiresIn = 3600): AuthSession => ({
-  accessToken,
-  tokenType: 'Bearer',
-  expiresIn,
-  buyer: { id: 'b-1', email: 'ada@example.com' },
-});
 
 describe('BuyerSession', () => {
   let storage: Storage;

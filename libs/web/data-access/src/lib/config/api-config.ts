@@ -1,4 +1,4 @@
-import { InjectionToken, Provider } from '@angular/core';
+import { inject, InjectionToken, Provider } from '@angular/core';
 
 /** A root-provided setting with its default; `provideStorefrontApi` overrides it. */
 function setting<T>(name: string, defaultValue: T): InjectionToken<T> {
@@ -11,6 +11,12 @@ function setting<T>(name: string, defaultValue: T): InjectionToken<T> {
  * `nx serve web` proxies the API routes, so relative URLs work in both.
  */
 export const API_BASE_URL = setting('API_BASE_URL', '');
+
+/** Where an API route is: `apiUrl(ApiRoutes.buy)`. Call it in an injection context (a field initialiser). */
+export function injectApiUrl(): (route: string) => string {
+  const baseUrl = inject(API_BASE_URL);
+  return (route) => `${baseUrl}${route}`;
+}
 
 /**
  * How often the live count is polled while the tab is visible, in milliseconds: the fastest cadence.

@@ -25,6 +25,25 @@ export function isNetworkFailure(error: unknown): boolean {
   return !(error instanceof HttpErrorResponse) || error.status < 400;
 }
 
+/** A figure the problem carries (`available`, `limit`…), or `null` when it is absent or not a number. */
+export function problemFigure(value: unknown): number | null {
+  return typeof value === 'number' ? value : null;
+}
+
+/**
+ * How long a 429 asks to wait, in seconds: the `Retry-After` header (the standard, and all a proxy
+ * or CDN answering without our problem body sends), else the problem's `retryAfterSeconds`.
+ */
+export function retryAfterSeconds(
+  response: HttpErrorResponse,
+  problem: ProblemDetails | null,
+): number | null {
+  return (
+    parseRetryAfter(response.headers?.get('Retry-After') ?? null, Date.now()) ??
+    problemFigure(problem?.retryAfterSeconds)
+  );
+}
+
 /**
  * Seconds from a `Retry-After` header (delay-seconds or an HTTP date), `null` when absent or
  * unreadable. RFC 9110 §10.2.3.

@@ -70,6 +70,13 @@ describe('InventoryPoller', () => {
     jest.useRealTimers();
   });
 
+  /** Lets `ms` pass, checking that the next poll goes out exactly then and not a millisecond before. */
+  function waitForNextPoll(ms: number): void {
+    jest.advanceTimersByTime(ms - 1);
+    http.expectNone(URL);
+    jest.advanceTimersByTime(1);
+  }
+
   function watch(into: InventoryState[] = states): void {
     subscriptions.push(poller.watch(1).subscribe((s) => into.push(s)));
   }
@@ -98,9 +105,7 @@ describe('InventoryPoller', () => {
     answer(42);
     expect(states.at(-1)).toEqual(live(42));
 
-    jest.advanceTimersByTime(INTERVAL - 1);
-    http.expectNone(URL);
-    jest.advanceTimersByTime(1);
+    waitForNextPoll(INTERVAL);
     answer(41);
     jest.advanceTimersByTime(INTERVAL);
     answer(40);
@@ -260,13 +265,9 @@ describe('InventoryPoller', () => {
     it('waits as long as the server asks when that is longer than the configured interval', () => {
       watch();
       answer(10, { pollAfterMs: 5000 });
-      jest.advanceTimersByTime(4999);
-      http.expectNone(URL);
-      jest.advanceTimersByTime(1);
+      waitForNextPoll(5000);
       answer(9, { pollAfterMs: 3000 }); // each answer sets the next wait
-      jest.advanceTimersByTime(2999);
-      http.expectNone(URL);
-      jest.advanceTimersByTime(1);
+      waitForNextPoll(3000);
       answer(8);
       expect(states.at(-1)).toEqual(live(8));
     });
@@ -274,9 +275,7 @@ describe('InventoryPoller', () => {
     it('never polls faster than the configured interval, whatever the server says', () => {
       watch();
       answer(10, { pollAfterMs: 10 });
-      jest.advanceTimersByTime(INTERVAL - 1);
-      http.expectNone(URL);
-      jest.advanceTimersByTime(1);
+      waitForNextPoll(INTERVAL);
       answer(9, { pollAfterMs: -5 });
       jest.advanceTimersByTime(INTERVAL);
       answer(8);
@@ -285,9 +284,7 @@ describe('InventoryPoller', () => {
     it('caps a huge suggestion, so the count cannot freeze for hours', () => {
       watch();
       answer(10, { pollAfterMs: 3_600_000 });
-      jest.advanceTimersByTime(MAX_INTERVAL - 1);
-      http.expectNone(URL);
-      jest.advanceTimersByTime(1);
+      waitForNextPoll(MAX_INTERVAL);
       answer(9);
     });
 
@@ -301,9 +298,7 @@ describe('InventoryPoller', () => {
       http.expectNone(URL);
       setVisibility('visible');
       answer(8, { pollAfterMs: 20_000 });
-      jest.advanceTimersByTime(19_999);
-      http.expectNone(URL);
-      jest.advanceTimersByTime(1);
+      waitForNextPoll(20_000);
       answer(7);
     });
 

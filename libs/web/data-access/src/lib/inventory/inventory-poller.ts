@@ -24,7 +24,7 @@ import {
   timer,
 } from 'rxjs';
 import {
-  API_BASE_URL,
+  injectApiUrl,
   INVENTORY_MAX_BACKOFF_MS,
   INVENTORY_MAX_POLL_INTERVAL_MS,
   INVENTORY_POLL_INTERVAL_MS,
@@ -61,11 +61,14 @@ class PollFailed extends Error {
 @Injectable({ providedIn: 'root' })
 export class InventoryPoller {
   private readonly http = inject(HttpClient);
-  private readonly baseUrl = inject(API_BASE_URL);
-  private readonly intervalMs = inject(INVENTORY_POLL_INTERVAL_MS);
-  private readonly maxBackoffMs = inject(INVENTORY_MAX_BACKOFF_MS);
-  private readonly maxIntervalMs = inject(INVENTORY_MAX_POLL_INTERVAL_MS);
+  private readonly apiUrl = injectApiUrl();
   private readonly document = inject(DOCUMENT);
+  /** The fastest cadence, the longest wait the server may ask for, the longest back-off. */
+  private readonly cadence = {
+    intervalMs: inject(INVENTORY_POLL_INTERVAL_MS),
+    maxIntervalMs: inject(INVENTORY_MAX_POLL_INTERVAL_MS),
+    maxBackoffMs: inject(INVENTORY_MAX_BACKOFF_MS),
+  };
 
   private readonly streams = new Map<number, Observable<InventoryState>>();
   private readonly refreshes = new Subject<number>();
@@ -98,21 +101,22 @@ export class InventoryPoller {
   }
 
   private createStream(productId: number): Observable<InventoryState> {
-    const url = `${this.baseUrl}${ApiRoutes.inventory(productId)}`;
+    const url = this.apiUrl(ApiRoutes.inventory(productId));
     const refresh$ = this.refreshes.pipe(filter((id) => id === productId));
+    const { intervalMs, maxIntervalMs, maxBackoffMs } = this.cadence;
 
     return defer(() => {
       // Consecutive failures of this subscription; reset by any success.
       let failures = 0;
       // The wait before the next poll, as the last answer asked for.
-      let nextDelayMs = this.intervalMs;
+      let nextDelayMs = intervalMs;
 
       const poll$: Observable<InventoryState> = defer(() => {
         const askedAtMs = Date.now();
         return this.http.get<Inventory>(url, { cache: 'no-cache' }).pipe(
           map((inventory): InventoryState => {
             failures = 0;
-            nextDelayMs = nextPollDelay(inventory.pollAfterMs, this.intervalMs, this.maxIntervalMs);
+            nextDelayMs = nextPollDelay(inventory.pollAfterMs, intervalMs, maxIntervalMs);
             return {
               status: 'live',
               available: inventory.available,
@@ -124,7 +128,7 @@ export class InventoryPoller {
       }).pipe(
         catchError(() => {
           failures += 1;
-          const retryInMs = backoffDelay(failures, this.intervalMs, this.maxBackoffMs);
+          const retryInMs = backoffDelay(failures, intervalMs, maxBackoffMs);
           return concat(
             of<InventoryState>({ status: 'reconnecting', failures, retryInMs }),
             throwError(() => new PollFailed(retryInMs)),
@@ -140,7 +144,7 @@ export class InventoryPoller {
         // Resubscribing restarts the cycle, so the first attempt after the back-off is immediate.
         retry({
           delay: (error: unknown) =>
-            race(timer(error instanceof PollFailed ? error.retryInMs : this.intervalMs), refresh$),
+            race(timer(error instanceof PollFailed ? error.retryInMs : intervalMs), refresh$),
         }),
         startWith<InventoryState>({ status: 'loading' }),
       );

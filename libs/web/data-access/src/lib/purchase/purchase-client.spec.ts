@@ -1,22 +1,11 @@
 import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting, TestRequest } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
-import { ProblemDetails, problemType } from '@gtd/shared-contracts';
+import { problem } from '../../testing';
 import { PURCHASE_TIMEOUT_MS } from '../config/api-config';
 import { IDEMPOTENCY_KEY_FACTORY, newIdempotencyKey } from './idempotency-key';
 import { IDEMPOTENCY_KEY_HEADER, PurchaseClient } from './purchase-client';
 import { PurchaseAttempt, PurchaseOutcome } from './purchase-outcome';
-
-function problem(status: number, code: string, extra: Partial<ProblemDetails> = {}): ProblemDetails {
-  return {
-    type: problemType(code),
-    title: code,
-    status,
-    detail: `detail of ${code}`,
-    code,
-    ...extra,
-  } as ProblemDetails;
-}
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
@@ -59,6 +48,13 @@ describe('PurchaseClient', () => {
     expect(req.request.method).toBe('POST');
     req.flush(body, { status, statusText: status < 400 ? 'OK' : 'Error', headers });
     return req;
+  }
+
+  /** The outcome of one Buy now answered with `status`, `body` and `headers`. */
+  function outcomeOf(status: number, body: unknown, headers: Record<string, string> = {}): PurchaseOutcome {
+    const outcomes = buy();
+    answer(status, body, headers);
+    return outcomes[0];
   }
 
   it('never errors: every outcome arrives as a value', () => {
@@ -143,9 +139,7 @@ describe('PurchaseClient', () => {
   });
 
   it('maps SOLD_OUT', () => {
-    const outcomes = buy();
-    answer(409, problem(409, 'SOLD_OUT'));
-    expect(outcomes[0]).toMatchObject({ kind: 'sold-out' });
+    expect(outcomeOf(409, problem(409, 'SOLD_OUT'))).toMatchObject({ kind: 'sold-out' });
   });
 
   it('maps INSUFFICIENT_STOCK with what is left and what was asked', () => {
@@ -168,27 +162,24 @@ describe('PurchaseClient', () => {
   });
 
   it('maps PRODUCT_NOT_FOUND', () => {
-    const outcomes = buy();
-    answer(404, problem(404, 'PRODUCT_NOT_FOUND'));
-    expect(outcomes[0]).toMatchObject({ kind: 'not-found' });
+    expect(outcomeOf(404, problem(404, 'PRODUCT_NOT_FOUND'))).toMatchObject({ kind: 'not-found' });
   });
 
   it('maps NOT_STARTED with when the drop opens', () => {
-    const outcomes = buy();
-    answer(409, problem(409, 'NOT_STARTED', { startsAt: '2030-01-01T10:00:00.000Z' }));
-    expect(outcomes[0]).toMatchObject({ kind: 'not-started', startsAt: '2030-01-01T10:00:00.000Z' });
+    expect(
+      outcomeOf(409, problem(409, 'NOT_STARTED', { startsAt: '2030-01-01T10:00:00.000Z' })),
+    ).toMatchObject({ kind: 'not-started', startsAt: '2030-01-01T10:00:00.000Z' });
   });
 
   it('maps ENDED with when the drop closed', () => {
-    const outcomes = buy();
-    answer(409, problem(409, 'ENDED', { endsAt: '2030-01-02T10:00:00.000Z' }));
-    expect(outcomes[0]).toMatchObject({ kind: 'ended', endsAt: '2030-01-02T10:00:00.000Z' });
+    expect(outcomeOf(409, problem(409, 'ENDED', { endsAt: '2030-01-02T10:00:00.000Z' }))).toMatchObject({
+      kind: 'ended',
+      endsAt: '2030-01-02T10:00:00.000Z',
+    });
   });
 
   it('maps PAUSED', () => {
-    const outcomes = buy();
-    answer(409, problem(409, 'PAUSED'));
-    expect(outcomes[0]).toMatchObject({ kind: 'paused' });
+    expect(outcomeOf(409, problem(409, 'PAUSED'))).toMatchObject({ kind: 'paused' });
   });
 
   it('maps LIMIT_REACHED with the limit, what the buyer holds and what was asked', () => {
@@ -198,24 +189,22 @@ describe('PurchaseClient', () => {
   });
 
   it('maps LIMIT_REACHED without figures to unknown figures', () => {
-    const outcomes = buy();
-    answer(409, problem(409, 'LIMIT_REACHED'));
-    expect(outcomes[0]).toMatchObject({ kind: 'limit-reached', limit: null, bought: null });
+    expect(outcomeOf(409, problem(409, 'LIMIT_REACHED'))).toMatchObject({
+      kind: 'limit-reached',
+      limit: null,
+      bought: null,
+    });
   });
 
   it('maps AUTH_REQUIRED and UNAUTHORIZED apart (sign in, sign in again)', () => {
-    const first = buy();
-    answer(401, problem(401, 'AUTH_REQUIRED'));
-    expect(first[0]).toMatchObject({ kind: 'auth-required' });
-    const second = buy();
-    answer(401, problem(401, 'UNAUTHORIZED'));
-    expect(second[0]).toMatchObject({ kind: 'unauthorized' });
+    expect(outcomeOf(401, problem(401, 'AUTH_REQUIRED'))).toMatchObject({ kind: 'auth-required' });
+    expect(outcomeOf(401, problem(401, 'UNAUTHORIZED'))).toMatchObject({ kind: 'unauthorized' });
   });
 
   it('maps RATE_LIMITED with the seconds from Retry-After', () => {
-    const outcomes = buy();
-    answer(429, problem(429, 'RATE_LIMITED', { retryAfterSeconds: 99 }), { 'Retry-After': '17' });
-    expect(outcomes[0]).toMatchObject({ kind: 'rate-limited', retryAfterSeconds: 17 });
+    expect(
+      outcomeOf(429, problem(429, 'RATE_LIMITED', { retryAfterSeconds: 99 }), { 'Retry-After': '17' }),
+    ).toMatchObject({ kind: 'rate-limited', retryAfterSeconds: 17 });
   });
 
   it('reads a Retry-After date, and falls back to the body when the header is missing', () => {
@@ -233,18 +222,18 @@ describe('PurchaseClient', () => {
   });
 
   it('maps a bare 429 from a proxy to rate limited without a delay', () => {
-    const outcomes = buy();
-    answer(429, 'Too Many Requests');
-    expect(outcomes[0]).toEqual({ kind: 'rate-limited', retryAfterSeconds: null, problem: null });
+    expect(outcomeOf(429, 'Too Many Requests')).toEqual({
+      kind: 'rate-limited',
+      retryAfterSeconds: null,
+      problem: null,
+    });
   });
 
   it('maps IDEMPOTENCY_KEY_MISMATCH and IDEMPOTENCY_KEY_IN_USE', () => {
-    const mismatch = buy();
-    answer(422, problem(422, 'IDEMPOTENCY_KEY_MISMATCH'));
-    expect(mismatch[0]).toMatchObject({ kind: 'idempotency-mismatch' });
-    const inUse = buy();
-    answer(409, problem(409, 'IDEMPOTENCY_KEY_IN_USE'));
-    expect(inUse[0]).toMatchObject({ kind: 'in-progress' });
+    expect(outcomeOf(422, problem(422, 'IDEMPOTENCY_KEY_MISMATCH'))).toMatchObject({
+      kind: 'idempotency-mismatch',
+    });
+    expect(outcomeOf(409, problem(409, 'IDEMPOTENCY_KEY_IN_USE'))).toMatchObject({ kind: 'in-progress' });
   });
 
   it('maps VALIDATION_FAILED with its field errors', () => {
@@ -255,9 +244,7 @@ describe('PurchaseClient', () => {
   });
 
   it('maps other client-side request codes to invalid', () => {
-    const outcomes = buy();
-    answer(400, problem(400, 'MALFORMED_JSON'));
-    expect(outcomes[0]).toMatchObject({ kind: 'invalid', errors: [] });
+    expect(outcomeOf(400, problem(400, 'MALFORMED_JSON'))).toMatchObject({ kind: 'invalid', errors: [] });
   });
 
   it('maps a network failure (status 0)', () => {
@@ -267,21 +254,19 @@ describe('PurchaseClient', () => {
   });
 
   it.each([500, 502, 503])('maps %s to a server error', (status) => {
-    const outcomes = buy();
-    answer(status, problem(status, 'INTERNAL_ERROR'));
-    expect(outcomes[0]).toMatchObject({ kind: 'server', status });
+    expect(outcomeOf(status, problem(status, 'INTERNAL_ERROR'))).toMatchObject({ kind: 'server', status });
   });
 
   it('maps a 5xx without a problem body (e.g. a proxy page) to a server error', () => {
-    const outcomes = buy();
-    answer(502, '<html>Bad Gateway</html>');
-    expect(outcomes[0]).toEqual({ kind: 'server', status: 502, problem: null });
+    expect(outcomeOf(502, '<html>Bad Gateway</html>')).toEqual({
+      kind: 'server',
+      status: 502,
+      problem: null,
+    });
   });
 
   it('reads a problem body that arrived as text', () => {
-    const outcomes = buy();
-    answer(409, JSON.stringify(problem(409, 'SOLD_OUT')));
-    expect(outcomes[0]).toMatchObject({ kind: 'sold-out' });
+    expect(outcomeOf(409, JSON.stringify(problem(409, 'SOLD_OUT')))).toMatchObject({ kind: 'sold-out' });
   });
 
   it('keeps unknown codes generic, with their problem for the message', () => {

@@ -2,8 +2,8 @@ import { HttpClient, HttpErrorResponse, HttpHeaders } from '@angular/common/http
 import { inject, Injectable } from '@angular/core';
 import { ApiRoutes, ErrorCode, PurchaseRequest, PurchaseResult } from '@gtd/shared-contracts';
 import { catchError, map, Observable, of } from 'rxjs';
-import { API_BASE_URL, PURCHASE_TIMEOUT_MS } from '../config/api-config';
-import { isNetworkFailure, parseRetryAfter, readProblem } from '../http/problem';
+import { injectApiUrl, PURCHASE_TIMEOUT_MS } from '../config/api-config';
+import { isNetworkFailure, problemFigure, readProblem, retryAfterSeconds } from '../http/problem';
 import { IDEMPOTENCY_KEY_FACTORY } from './idempotency-key';
 import { PurchaseAttempt, PurchaseOutcome } from './purchase-outcome';
 
@@ -28,7 +28,7 @@ export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
 @Injectable({ providedIn: 'root' })
 export class PurchaseClient {
   private readonly http = inject(HttpClient);
-  private readonly baseUrl = inject(API_BASE_URL);
+  private readonly apiUrl = injectApiUrl();
   private readonly timeoutMs = inject(PURCHASE_TIMEOUT_MS);
   private readonly newKey = inject(IDEMPOTENCY_KEY_FACTORY);
 
@@ -41,7 +41,7 @@ export class PurchaseClient {
   send(attempt: PurchaseAttempt): Observable<PurchaseOutcome> {
     const { request, idempotencyKey } = attempt;
     return this.http
-      .post<PurchaseResult>(`${this.baseUrl}${ApiRoutes.buy}`, request, {
+      .post<PurchaseResult>(this.apiUrl(ApiRoutes.buy), request, {
         headers: new HttpHeaders({ [IDEMPOTENCY_KEY_HEADER]: idempotencyKey }),
         timeout: this.timeoutMs,
       })
@@ -60,26 +60,18 @@ export function toOutcome(error: unknown, request: PurchaseRequest): PurchaseOut
   const response = error as HttpErrorResponse;
   const problem = readProblem(response.error);
   const status = response.status;
+  const requested = request.quantity;
   if (status >= 500) {
     return { kind: 'server', status, problem };
   }
   if (status === 429) {
-    // A proxy or CDN may answer 429 without our problem body: the header is the standard.
-    const retryAfterSeconds =
-      parseRetryAfter(response.headers?.get('Retry-After') ?? null, Date.now()) ??
-      (typeof problem?.retryAfterSeconds === 'number' ? problem.retryAfterSeconds : null);
-    return { kind: 'rate-limited', retryAfterSeconds, problem };
+    return { kind: 'rate-limited', retryAfterSeconds: retryAfterSeconds(response, problem), problem };
   }
   switch (problem?.code) {
     case ErrorCode.SoldOut:
       return { kind: 'sold-out', problem };
     case ErrorCode.InsufficientStock:
-      return {
-        kind: 'insufficient-stock',
-        requested: request.quantity,
-        available: typeof problem.available === 'number' ? problem.available : null,
-        problem,
-      };
+      return { kind: 'insufficient-stock', requested, available: problemFigure(problem.available), problem };
     case ErrorCode.ProductNotFound:
       return { kind: 'not-found', problem };
     case ErrorCode.NotStarted:
@@ -91,9 +83,9 @@ export function toOutcome(error: unknown, request: PurchaseRequest): PurchaseOut
     case ErrorCode.LimitReached:
       return {
         kind: 'limit-reached',
-        requested: request.quantity,
-        limit: typeof problem.limit === 'number' ? problem.limit : null,
-        bought: typeof problem.bought === 'number' ? problem.bought : null,
+        requested,
+        limit: problemFigure(problem.limit),
+        bought: problemFigure(problem.bought),
         problem,
       };
     case ErrorCode.AuthRequired:
