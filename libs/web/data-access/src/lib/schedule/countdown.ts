@@ -1,23 +1,5 @@
 import { defer, EMPTY, expand, map, Observable, of, timer } from 'rxjs';
 
-/** A duration split for display; `seconds` rounds up, so "0 s" appears only at the target itself. */
-export interface CountdownParts {
-  readonly days: number;
-  readonly hours: number;
-  readonly minutes: number;
-  readonly seconds: number;
-}
-
-export function splitDuration(ms: number): CountdownParts {
-  const total = Math.max(0, Math.ceil(ms / 1000));
-  return {
-    days: Math.floor(total / 86_400),
-    hours: Math.floor((total % 86_400) / 3600),
-    minutes: Math.floor((total % 3600) / 60),
-    seconds: total % 60,
-  };
-}
-
 /**
  * Milliseconds left until `targetMs`, emitted at once, then on every whole `stepMs` before the
  * target, and finally `0` exactly at the target; then it completes.

@@ -1,5 +1,5 @@
 import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
-import { splitDuration } from '@gtd/web-data-access';
+import { splitDuration } from './duration';
 
 const pad = (n: number) => n.toString().padStart(2, '0');
 const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;

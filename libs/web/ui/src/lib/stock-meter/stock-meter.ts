@@ -1,5 +1,13 @@
 import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
-import type { InventoryState } from '@gtd/web-data-access';
+
+/**
+ * What the meter shows: no answer yet, a live count, or a lost connection (with no number: a stale
+ * count during a drop is worse than none). The data access's `InventoryState` is one.
+ */
+export type StockReading =
+  | { readonly status: 'loading' }
+  | { readonly status: 'live'; readonly available: number }
+  | { readonly status: 'reconnecting' };
 
 /** "N left" with a bar of available / stock; says "Reconnecting…" rather than show a stale number. */
 @Component({
@@ -118,7 +126,7 @@ import type { InventoryState } from '@gtd/web-data-access';
   `,
 })
 export class StockMeter {
-  readonly state = input.required<InventoryState>();
+  readonly state = input.required<StockReading>();
   readonly stock = input.required<number>();
   /** Shown while the live count is unknown (loading, reconnecting) so the bar does not jump. */
   readonly lastKnown = input<number | null>(null);

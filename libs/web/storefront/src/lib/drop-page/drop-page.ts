@@ -30,13 +30,17 @@ import {
   ServerDropView,
 } from '@gtd/web-data-access';
 import { catchError, EMPTY, map, Observable, of, startWith, Subscription, switchMap, timer } from 'rxjs';
-import { DROP_STATE_LABELS, DropStateBadge } from '../drop-state/drop-state-badge';
-import { MoneyPipe } from '../money/money';
-import { NotFound } from '../not-found/not-found';
-import { formatInstant, InstantPipe } from '../time/instant';
-import { Countdown } from './countdown';
+import {
+  Countdown,
+  DROP_STATE_LABELS,
+  DropStateBadge,
+  formatInstant,
+  InstantPipe,
+  MoneyPipe,
+  NotFound,
+  StockMeter,
+} from '@gtd/web-ui';
 import { describeOutcome, PurchaseMessage } from './purchase-message';
-import { StockMeter } from './stock-meter';
 
 type ProductState =
   | { readonly status: 'loading' }
