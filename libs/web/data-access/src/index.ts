@@ -10,3 +10,6 @@ export * from './lib/purchase/purchase-client';
 export * from './lib/auth/buyer-session';
 export * from './lib/auth/auth-client';
 export * from './lib/auth/bearer-token';
+export * from './lib/drop/drop-product';
+export * from './lib/drop/holding';
+export * from './lib/drop/drop-store';

@@ -1,41 +1,12 @@
-import { provideHttpClient, withInterceptors } from '@angular/common/http';
-import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
+import { HttpTestingController, TestRequest } from '@angular/common/http/testing';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { provideRouter, Router } from '@angular/router';
 import type { DropState, Product } from '@gtd/shared-contracts';
-import {
-  bearerTokenInterceptor,
-  BuyerSession,
-  IDEMPOTENCY_KEY_FACTORY,
-  INVENTORY_POLL_INTERVAL_MS,
-  InventoryPoller,
-  SESSION_STORAGE,
-} from '@gtd/web-data-access';
-import { DropPage, parseProductId } from './drop-page';
+import { BuyerSession, InventoryPoller } from '@gtd/web-data-access';
+import { buyerSession, GOLDEN_TICKET, problem, provideDataAccessTesting } from '@gtd/web-data-access/testing';
+import { DropPage } from './drop-page';
 
-const PRODUCT: Product = {
-  id: 1,
-  name: 'Golden Ticket',
-  description: 'A pass to the factory.',
-  price: 5000,
-  currency: 'EUR',
-  stock: 100,
-  available: 10,
-  maxQuantityPerPurchase: 5,
-  startsAt: null,
-  endsAt: null,
-  perBuyerLimit: null,
-  state: 'live',
-};
-
-const problem = (status: number, code: string, extra: object = {}) => ({
-  type: `urn:golden-ticket-drop:problem:${code.toLowerCase()}`,
-  title: code,
-  status,
-  detail: `Problem ${code}`,
-  code,
-  ...extra,
-});
+const PRODUCT = GOLDEN_TICKET;
 
 describe('DropPage', () => {
   let fixture: ComponentFixture<DropPage>;
@@ -95,21 +66,15 @@ describe('DropPage', () => {
     render();
   }
 
-  let keys: number;
+  /** Answers the purchase `req` with a sale, then the refresh of the count that follows it. */
+  function answerSale(req: TestRequest, orderId: string, quantity: number, remaining: number): void {
+    req.flush({ orderId, productId: 1, quantity, remaining }, { status: 201, statusText: 'Created' });
+    render();
+    answerInventory(remaining);
+  }
 
   beforeEach(() => {
-    keys = 0;
-    TestBed.configureTestingModule({
-      providers: [
-        provideHttpClient(withInterceptors([bearerTokenInterceptor])),
-        provideHttpClientTesting(),
-        provideRouter([]),
-        // Polling cadence is the poller's spec; here only explicit refreshes poll.
-        { provide: INVENTORY_POLL_INTERVAL_MS, useValue: 3_600_000 },
-        { provide: SESSION_STORAGE, useValue: null },
-        { provide: IDEMPOTENCY_KEY_FACTORY, useValue: () => `key-${++keys}` },
-      ],
-    });
+    TestBed.configureTestingModule({ providers: [provideDataAccessTesting(), provideRouter([])] });
     http = TestBed.inject(HttpTestingController);
   });
 
@@ -218,12 +183,7 @@ describe('DropPage', () => {
       clickBuy(); // ignored
       const req = http.expectOne('/buy');
       expect(req.request.body).toEqual({ productId: 1, quantity: 2 });
-      req.flush(
-        { orderId: 'ord-1', productId: 1, quantity: 2, remaining: 8 },
-        { status: 201, statusText: 'Created' },
-      );
-      render();
-      answerInventory(8);
+      answerSale(req, 'ord-1', 2, 8);
       expect(buyButton().disabled).toBe(false);
     });
 
@@ -320,7 +280,7 @@ describe('DropPage', () => {
       {
         name: 'an unknown code, shown generically from its problem',
         status: 409,
-        body: problem(409, 'SOMETHING_NEW', { title: 'Something new' }),
+        body: problem(409, 'SOMETHING_NEW', { title: 'Something new', detail: 'Problem SOMETHING_NEW' }),
         title: 'Something new',
         detail: /Problem SOMETHING_NEW/,
         after: 10,
@@ -478,12 +438,7 @@ describe('DropPage', () => {
       const again = http.expectOne('/buy');
       expect(again.request.body).toEqual({ productId: 1, quantity: 2 });
       expect(again.request.headers.get('Idempotency-Key')).toBe('key-1');
-      again.flush(
-        { orderId: 'ord-9', productId: 1, quantity: 2, remaining: 8 },
-        { status: 201, statusText: 'Created' },
-      );
-      render();
-      answerInventory(8);
+      answerSale(again, 'ord-9', 2, 8);
       expect(text('order-id')).toBe('ord-9');
       expect(q('retry-button')).toBeNull();
     });
@@ -502,12 +457,7 @@ describe('DropPage', () => {
       clickBuy();
       const second = http.expectOne('/buy');
       expect(second.request.headers.get('Idempotency-Key')).toBe('key-2');
-      second.flush(
-        { orderId: 'o', productId: 1, quantity: 1, remaining: 9 },
-        { status: 201, statusText: 'Created' },
-      );
-      render();
-      answerInventory(9);
+      answerSale(second, 'o', 1, 9);
     });
   });
 
@@ -650,12 +600,7 @@ describe('DropPage', () => {
   });
 
   describe('buyers and limits', () => {
-    const SESSION = {
-      accessToken: 'token-1',
-      tokenType: 'Bearer' as const,
-      expiresIn: 3600,
-      buyer: { id: 'b-1', email: 'ada@example.com' },
-    };
+    const SESSION = buyerSession();
 
     it('says "Limit N per buyer" and, signed out, sends Buy now to sign-in and back', () => {
       const navigate = jest.spyOn(TestBed.inject(Router), 'navigate').mockResolvedValue(true);
@@ -678,12 +623,7 @@ describe('DropPage', () => {
       clickBuy();
       const first = http.expectOne('/buy');
       expect(first.request.headers.get('Authorization')).toBe('Bearer token-1');
-      first.flush(
-        { orderId: 'o-1', productId: 1, quantity: 1, remaining: 9 },
-        { status: 201, statusText: 'Created' },
-      );
-      render();
-      answerInventory(9);
+      answerSale(first, 'o-1', 1, 9);
       // One held: one more allowed.
       expect([...(q('quantity') as HTMLSelectElement).options].map((o) => o.value)).toEqual(['1']);
 
@@ -735,16 +675,5 @@ describe('DropPage', () => {
     jest.advanceTimersByTime(1);
     render();
     expect(buyButton().disabled).toBe(false);
-  });
-});
-
-describe('parseProductId', () => {
-  it('accepts positive integers only', () => {
-    expect(parseProductId('1')).toBe(1);
-    expect(parseProductId('0042')).toBe(42);
-    expect(parseProductId('0')).toBeNull();
-    expect(parseProductId('1e3')).toBeNull();
-    expect(parseProductId('')).toBeNull();
-    expect(parseProductId(undefined)).toBeNull();
   });
 });
