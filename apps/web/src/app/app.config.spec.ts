@@ -1,7 +1,7 @@
 import { HttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
-import { BuyerSession, SESSION_STORAGE } from '@gtd/web-drop';
+import { BuyerSession, SESSION_STORAGE } from '@gtd/web-data-access';
 import { appConfig } from './app.config';
 
 describe('appConfig', () => {

@@ -1,7 +1,7 @@
 import { provideHttpClient, withFetch, withInterceptors } from '@angular/common/http';
 import { ApplicationConfig, provideBrowserGlobalErrorListeners } from '@angular/core';
 import { provideRouter, withComponentInputBinding, withInMemoryScrolling } from '@angular/router';
-import { bearerTokenInterceptor, provideDropApi } from '@gtd/web-drop';
+import { bearerTokenInterceptor, provideStorefrontApi } from '@gtd/web-data-access';
 import { appRoutes } from './app.routes';
 
 export const appConfig: ApplicationConfig = {
@@ -15,6 +15,6 @@ export const appConfig: ApplicationConfig = {
       withInMemoryScrolling({ scrollPositionRestoration: 'top' }),
     ),
     // Same origin: the API serves this build, and `nx serve web` proxies the API routes.
-    provideDropApi({ baseUrl: '', pollIntervalMs: 2000 }),
+    provideStorefrontApi({ baseUrl: '', pollIntervalMs: 2000 }),
   ],
 };

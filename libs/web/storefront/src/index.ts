@@ -1,3 +1,1 @@
 export * from './lib/storefront.routes';
-export * from './lib/money/money';
-export * from './lib/time/instant';

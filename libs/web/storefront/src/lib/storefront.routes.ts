@@ -1,8 +1,8 @@
 import { Routes } from '@angular/router';
+import { NotFound } from '@gtd/web-ui';
 import { SignInPage } from './auth/sign-in-page';
 import { Catalogue } from './catalogue/catalogue';
-import { DropPage } from './drop/drop-page';
-import { NotFound } from './not-found/not-found';
+import { DropPage } from './drop-page/drop-page';
 import { Shell } from './shell/shell';
 
 /**

@@ -3,30 +3,17 @@ import { HttpTestingController, provideHttpClientTesting } from '@angular/common
 import { TestBed } from '@angular/core/testing';
 import { provideRouter, Router, withComponentInputBinding } from '@angular/router';
 import { RouterTestingHarness } from '@angular/router/testing';
-import type { AuthSession } from '@gtd/shared-contracts';
 import {
   bearerTokenInterceptor,
   BuyerSession,
   INVENTORY_POLL_INTERVAL_MS,
   SESSION_STORAGE,
-} from '@gtd/web-drop';
+} from '@gtd/web-data-access';
+import { buyerSession, problem } from '@gtd/web-data-access/testing';
 import { storefrontRoutes } from '../storefront.routes';
 import { safeReturnUrl } from './sign-in-page';
 
-const SESSION: AuthSession = {
-  accessToken: 'token-1',
-  tokenType: 'Bearer',
-  expiresIn: 3600,
-  buyer: { id: 'b-1', email: 'ada@example.com' },
-};
-const problem = (status: number, code: string, extra: object = {}) => ({
-  type: 'x',
-  title: code,
-  status,
-  detail: `detail of ${code}`,
-  code,
-  ...extra,
-});
+const SESSION = buyerSession();
 
 describe('SignInPage (with the shell)', () => {
   let harness: RouterTestingHarness;

@@ -10,7 +10,7 @@ import {
 import { takeUntilDestroyed } from '@angular/core/rxjs-interop';
 import { NonNullableFormBuilder, ReactiveFormsModule, Validators } from '@angular/forms';
 import { Router, RouterLink } from '@angular/router';
-import { AuthClient, AuthOutcome, BuyerSession } from '@gtd/web-drop';
+import { AuthClient, AuthOutcome, BuyerSession } from '@gtd/web-data-access';
 
 /** The API's password rule (PASSWORD_MIN_LENGTH in the buyers lib), checked here first to save a round trip. */
 export const PASSWORD_MIN_LENGTH = 8;

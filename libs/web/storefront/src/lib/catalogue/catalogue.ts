@@ -2,11 +2,9 @@ import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@a
 import { toObservable, toSignal } from '@angular/core/rxjs-interop';
 import { RouterLink } from '@angular/router';
 import type { Product } from '@gtd/shared-contracts';
-import { ProductsClient } from '@gtd/web-drop';
+import { ProductsClient } from '@gtd/web-data-access';
 import { catchError, map, of, startWith, switchMap } from 'rxjs';
-import { DropStateBadge } from '../drop-state/drop-state-badge';
-import { MoneyPipe } from '../money/money';
-import { InstantPipe } from '../time/instant';
+import { DropStateBadge, InstantPipe, MoneyPipe } from '@gtd/web-ui';
 
 /** The product featured on the home page: the Golden Ticket. */
 export const FEATURED_PRODUCT_ID = 1;

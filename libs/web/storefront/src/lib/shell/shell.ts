@@ -1,7 +1,7 @@
 import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
 import { NavigationEnd, Router, RouterLink, RouterOutlet } from '@angular/router';
-import { BuyerSession } from '@gtd/web-drop';
+import { BuyerSession } from '@gtd/web-data-access';
 import { filter, map } from 'rxjs';
 
 /** Header (with the buyer's account), main landmark and footer around every storefront page. */

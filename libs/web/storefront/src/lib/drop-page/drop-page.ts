@@ -1,0 +1,104 @@
+import {
+  ChangeDetectionStrategy,
+  Component,
+  computed,
+  effect,
+  inject,
+  input,
+  LOCALE_ID,
+} from '@angular/core';
+import { Title } from '@angular/platform-browser';
+import { Router, RouterLink } from '@angular/router';
+import { DropStore } from '@gtd/web-data-access';
+import {
+  Countdown,
+  DROP_STATE_LABELS,
+  DropStateBadge,
+  formatInstant,
+  InstantPipe,
+  MoneyPipe,
+  NotFound,
+  StockMeter,
+} from '@gtd/web-ui';
+import { buyButtonLabel, buyButtonReason } from './buy-button-text';
+import { describeOutcome, PurchaseMessage } from './purchase-message';
+
+/**
+ * `/drops/:id`: one drop with its state, countdown, live count and Buy now. The state and the
+ * purchase live in {@link DropStore}; this page renders them and says them in words.
+ */
+@Component({
+  selector: 'gtd-drop-page',
+  changeDetection: ChangeDetectionStrategy.OnPush,
+  imports: [Countdown, DropStateBadge, InstantPipe, MoneyPipe, NotFound, RouterLink, StockMeter],
+  providers: [DropStore],
+  templateUrl: './drop-page.html',
+  styleUrl: './drop-page.css',
+})
+export class DropPage {
+  /** The `:id` route parameter (bound by `withComponentInputBinding()`). */
+  readonly id = input.required<string>();
+
+  protected readonly store = inject(DropStore);
+  private readonly router = inject(Router);
+  private readonly locale = inject(LOCALE_ID);
+  /** An ISO 8601 instant as the buyer reads it. */
+  private readonly formatInstant = (iso: string) => formatInstant(iso, this.locale);
+
+  protected readonly stateLabel = computed(() => {
+    const state = this.store.dropState();
+    return state ? DROP_STATE_LABELS[state] : '';
+  });
+
+  protected readonly buyLabel = computed(() => buyButtonLabel(this.store.buyStatus()));
+
+  protected readonly buyReason = computed(() => {
+    const product = this.store.product();
+    return product
+      ? buyButtonReason(this.store.buyStatus(), {
+          product,
+          held: this.store.held(),
+          openingAnyMoment: this.store.openingAnyMoment(),
+          formatInstant: this.formatInstant,
+        })
+      : null;
+  });
+
+  protected readonly message = computed<PurchaseMessage | null>(() => {
+    const purchase = this.store.purchase();
+    const product = this.store.product();
+    return purchase.status === 'done' && product
+      ? describeOutcome(purchase.outcome, {
+          productName: product.name,
+          formatInstant: this.formatInstant,
+        })
+      : null;
+  });
+
+  /** Where sign-in sends the buyer back to. */
+  protected readonly dropUrl = computed(() => `/drops/${this.store.productId() ?? this.id()}`);
+
+  constructor() {
+    this.store.connect(this.id);
+    const title = inject(Title);
+    effect(() => {
+      const state = this.store.productState();
+      if (state.status === 'ready') {
+        title.setTitle(`${state.product.name} · Golden Ticket Drop`);
+      } else if (state.status === 'not-found') {
+        title.setTitle('Drop not found · Golden Ticket Drop');
+      }
+    });
+  }
+
+  protected chooseQuantity(event: Event): void {
+    this.store.chooseQuantity(Number((event.target as HTMLSelectElement).value));
+  }
+
+  /** Buy now, or sign in first where the drop limits purchases per buyer. */
+  protected buy(): void {
+    if (this.store.buy() === 'sign-in-first') {
+      void this.router.navigate(['/sign-in'], { queryParams: { returnUrl: this.dropUrl() } });
+    }
+  }
+}

@@ -1,0 +1,207 @@
+import type { PurchaseOutcome, PurchaseOutcomeKind } from '@gtd/web-data-access';
+
+export type MessageTone = 'success' | 'warning' | 'error';
+
+/** What the buyer reads after an answer to Buy now. */
+export interface PurchaseMessage {
+  readonly kind: PurchaseOutcomeKind;
+  readonly tone: MessageTone;
+  readonly title: string;
+  readonly detail: string;
+  /** Shown separately so it can be copied and found by tests. */
+  readonly orderId?: string;
+  /**
+   * Offer to send the same attempt again, with the same `Idempotency-Key` (only where no decision
+   * arrived, so a retry can never buy twice).
+   */
+  readonly retry: boolean;
+  /** Offer a way to sign in (and come back to this drop). */
+  readonly signIn: boolean;
+}
+
+/** What the message needs from the page besides the outcome. */
+export interface MessageContext {
+  readonly productName: string;
+  /** An ISO 8601 instant as the buyer reads it. */
+  readonly formatInstant: (iso: string) => string;
+}
+
+const plural = (n: number, one: string, many: string) => (n === 1 ? one : many);
+
+/** One clear message per outcome; exhaustive, so a new outcome kind fails to compile here. */
+export function describeOutcome(outcome: PurchaseOutcome, context: MessageContext): PurchaseMessage {
+  const { productName, formatInstant } = context;
+  const base = { kind: outcome.kind, retry: false, signIn: false };
+  switch (outcome.kind) {
+    case 'success': {
+      const { orderId, quantity } = outcome.result;
+      return {
+        kind: outcome.kind,
+        tone: 'success',
+        title: `You got it! Order confirmed.`,
+        detail: `You bought ${quantity} × ${productName}.`,
+        orderId,
+        retry: false,
+        signIn: false,
+      };
+    }
+    case 'sold-out':
+      return {
+        kind: outcome.kind,
+        tone: 'warning',
+        title: 'Sold out',
+        detail: `Every ${productName} has been claimed. Nothing was bought.`,
+        retry: false,
+        signIn: false,
+      };
+    case 'insufficient-stock': {
+      const { requested, available } = outcome;
+      const detail =
+        available === null
+          ? `Fewer than ${requested} are left. Choose a smaller quantity and try again.`
+          : available === 0
+            ? `You asked for ${requested}, but none are left.`
+            : `You asked for ${requested}, but only ${available} ${plural(available, 'is', 'are')} left. Choose ${available} or fewer and try again.`;
+      return {
+        kind: outcome.kind,
+        tone: 'warning',
+        title: 'Not enough left',
+        detail: `${detail} Nothing was bought.`,
+        retry: false,
+        signIn: false,
+      };
+    }
+    case 'not-found':
+      return {
+        kind: outcome.kind,
+        tone: 'error',
+        title: 'This drop is no longer available',
+        detail: 'The store does not know this product. Nothing was bought.',
+        retry: false,
+        signIn: false,
+      };
+    case 'invalid': {
+      const reasons = outcome.errors.flatMap((e) => e.messages);
+      return {
+        kind: outcome.kind,
+        tone: 'error',
+        title: 'The order was not accepted',
+        detail:
+          reasons.length > 0
+            ? `${reasons.join('; ')}.`
+            : (outcome.problem?.detail ?? 'The request was not valid. Reload the page and try again.'),
+        retry: false,
+        signIn: false,
+      };
+    }
+    case 'not-started':
+      return {
+        ...base,
+        tone: 'warning',
+        title: 'Not open yet',
+        detail: `${outcome.startsAt ? `This drop opens ${formatInstant(outcome.startsAt)}.` : 'This drop has not opened yet.'} Nothing was bought; the page switches to live by itself.`,
+      };
+    case 'ended':
+      return {
+        ...base,
+        tone: 'warning',
+        title: 'This drop has ended',
+        detail: `${outcome.endsAt ? `It closed ${formatInstant(outcome.endsAt)}.` : 'It is closed.'} Nothing was bought.`,
+      };
+    case 'paused':
+      return {
+        ...base,
+        tone: 'warning',
+        title: 'Drop paused',
+        detail:
+          'The seller has paused this drop for a moment. Nothing was bought; Buy now returns when it resumes.',
+      };
+    case 'limit-reached': {
+      const { limit, bought, requested } = outcome;
+      const holding =
+        bought === null
+          ? 'You already hold as many as one buyer may.'
+          : `You already hold ${bought} ${plural(bought, 'ticket', 'tickets')}${limit === null ? '' : ` of the ${limit} allowed per buyer`}.`;
+      const more =
+        limit !== null && bought !== null && bought < limit
+          ? ` You can buy ${limit - bought} more, not ${requested}.`
+          : '';
+      return {
+        ...base,
+        tone: 'warning',
+        title: 'Limit reached',
+        detail: `${holding}${more} Nothing was bought.`,
+      };
+    }
+    case 'auth-required':
+      return {
+        ...base,
+        tone: 'warning',
+        title: 'Sign in to buy',
+        detail: `${productName} is limited per buyer, so you need to sign in first. Nothing was bought.`,
+        signIn: true,
+      };
+    case 'unauthorized':
+      return {
+        ...base,
+        tone: 'warning',
+        title: 'Please sign in again',
+        detail: 'Your session has expired. Nothing was bought.',
+        signIn: true,
+      };
+    case 'rate-limited': {
+      const seconds = outcome.retryAfterSeconds;
+      return {
+        ...base,
+        tone: 'warning',
+        title: 'Too many attempts',
+        detail: `${seconds === null ? 'Please wait a moment' : `Please wait ${seconds} ${plural(seconds, 'second', 'seconds')}`} before trying again. Nothing was bought.`,
+      };
+    }
+    case 'idempotency-mismatch':
+      return {
+        ...base,
+        tone: 'error',
+        title: 'This retry did not match your order',
+        detail:
+          'The store did not process it, so nothing more was bought. Press Buy now to place a new order.',
+      };
+    case 'in-progress':
+      return {
+        ...base,
+        tone: 'warning',
+        title: 'Your order is still being processed',
+        detail: 'Nothing is bought twice: try again in a moment to see how it ended.',
+        retry: true,
+      };
+    case 'network':
+      return {
+        kind: outcome.kind,
+        tone: 'error',
+        title: 'Could not reach the store',
+        detail:
+          'Your order was not confirmed. Check your connection and try again: a retry cannot buy twice.',
+        retry: true,
+        signIn: false,
+      };
+    case 'server':
+      return {
+        kind: outcome.kind,
+        tone: 'error',
+        title: 'Something went wrong on our side',
+        detail: 'Your order was not confirmed. Please try again in a moment.',
+        retry: false,
+        signIn: false,
+      };
+    case 'unknown':
+      return {
+        kind: outcome.kind,
+        tone: 'error',
+        title: outcome.problem?.title ?? 'The order could not be completed',
+        detail:
+          outcome.problem?.detail ?? `The store answered with status ${outcome.status}. Nothing was bought.`,
+        retry: false,
+        signIn: false,
+      };
+  }
+}

@@ -1,0 +1,6 @@
+export * from './lib/countdown/countdown';
+export * from './lib/drop-state-badge/drop-state-badge';
+export * from './lib/instant/instant';
+export * from './lib/money/money';
+export * from './lib/not-found/not-found';
+export * from './lib/stock-meter/stock-meter';
