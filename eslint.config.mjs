@@ -52,12 +52,37 @@ export default [
   },
   {
     files: ['**/*.ts', '**/*.tsx', '**/*.js', '**/*.jsx'],
-    rules: { '@nx/enforce-module-boundaries': boundaries({ testCode: false }) },
+    rules: {
+      '@nx/enforce-module-boundaries': boundaries({ testCode: false }),
+      // A lib's `testing` entry point (fakes, fixtures) shares the lib's tags, so the tag rule cannot
+      // keep it out of production code; this does.
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['@gtd/*/testing', '@gtd/testing'],
+              message: 'Test scaffolding: only specs, e2e and the bench import it.',
+            },
+          ],
+        },
+      ],
+    },
   },
   {
     // Specs, test set-up, e2e projects and the bench may use the test scaffolding.
-    files: ['**/*.spec.ts', '**/test-setup.ts', 'apps/*-e2e/**', 'tools/**'],
-    rules: { '@nx/enforce-module-boundaries': boundaries({ testCode: true }) },
+    files: [
+      '**/*.spec.ts',
+      '**/test-setup.ts',
+      '**/src/testing.ts',
+      '**/src/testing/**',
+      'apps/*-e2e/**',
+      'tools/**',
+    ],
+    rules: {
+      '@nx/enforce-module-boundaries': boundaries({ testCode: true }),
+      'no-restricted-imports': 'off',
+    },
   },
   {
     files: ['**/*.ts', '**/*.tsx', '**/*.cts', '**/*.mts', '**/*.js', '**/*.jsx', '**/*.cjs', '**/*.mjs'],
