@@ -1,4 +1,5 @@
 import { DropRules, OrderRecord, ProductRecord } from '../../inventory-store';
+import { OrderColumns, orderFromRow, ProductColumns, productFromRow } from '../sql-rows';
 
 /** Column lists, rows as node-postgres returns them, and their mapping to the port's records. */
 
@@ -16,21 +17,9 @@ export interface RuleRow {
   ends_at_ms: number | null;
 }
 
-export interface ProductRow extends RuleRow {
-  id: number;
-  name: string;
-  description: string;
-  price: number;
-  currency: string;
-  stock: number;
-  available: number;
-}
+export interface ProductRow extends RuleRow, ProductColumns {}
 
-export interface OrderRow {
-  id: string;
-  product_id: number;
-  quantity: number;
-  buyer_id: string | null;
+export interface OrderRow extends OrderColumns {
   created_at: Date;
 }
 
@@ -41,24 +30,9 @@ export const toRules = (row: RuleRow): DropRules => ({
   perBuyerLimit: row.per_buyer_limit,
 });
 
-export const toProduct = (row: ProductRow): ProductRecord => ({
-  id: row.id,
-  name: row.name,
-  description: row.description,
-  price: row.price,
-  currency: row.currency,
-  stock: row.stock,
-  available: row.available,
-  ...toRules(row),
-});
+export const toProduct = (row: ProductRow): ProductRecord => productFromRow(row, toRules(row));
 
-export const toOrder = (row: OrderRow): OrderRecord => ({
-  orderId: row.id,
-  productId: row.product_id,
-  quantity: row.quantity,
-  buyerId: row.buyer_id,
-  createdAt: row.created_at.toISOString(),
-});
+export const toOrder = (row: OrderRow): OrderRecord => orderFromRow(row, row.created_at.toISOString());
 
 /** Orders as the four arrays `unnest($1::uuid[], $2::bigint[], $3::integer[], $4::uuid[])` takes. */
 export const orderColumns = (

@@ -1,0 +1,43 @@
+import { DropRules, OrderRecord, ProductRecord } from '../inventory-store';
+
+/**
+ * The columns the SQLite and PostgreSQL schemas share, and their mapping to the port's records;
+ * each adapter adds only what its driver returns differently (times, booleans).
+ */
+
+export interface ProductColumns {
+  id: number;
+  name: string;
+  description: string;
+  price: number;
+  currency: string;
+  stock: number;
+  available: number;
+}
+
+export interface OrderColumns {
+  id: string;
+  product_id: number;
+  quantity: number;
+  buyer_id: string | null;
+}
+
+export const productFromRow = (row: ProductColumns, rules: DropRules): ProductRecord => ({
+  id: row.id,
+  name: row.name,
+  description: row.description,
+  price: row.price,
+  currency: row.currency,
+  stock: row.stock,
+  available: row.available,
+  ...rules,
+});
+
+/** `createdAt` as ISO 8601: the driver's own type for the column is the adapter's to convert. */
+export const orderFromRow = (row: OrderColumns, createdAt: string): OrderRecord => ({
+  orderId: row.id,
+  productId: row.product_id,
+  quantity: row.quantity,
+  buyerId: row.buyer_id,
+  createdAt,
+});
