@@ -1,9 +1,13 @@
 import { Global, Module } from '@nestjs/common';
 import { CLOCK, systemClock } from './clock';
 import { openStore } from './create-store';
+import { CatalogueQueries } from './catalogue-queries';
+import { InventoryHealth } from './inventory-health';
 import { InventoryStore } from './inventory-store';
-import { InventoryService } from './inventory.service';
 import { ConfigurableInventoryModule, INVENTORY_OPTIONS, InventoryModuleOptions } from './inventory.options';
+import { ProductMapper } from './product-mapping';
+import { PurchaseService } from './purchase.service';
+import { RejectionTally } from './rejection-tally';
 
 /**
  * Registers the configured adapter once for the whole app (`forRoot` / `forRootAsync`). Global so
@@ -19,8 +23,20 @@ import { ConfigurableInventoryModule, INVENTORY_OPTIONS, InventoryModuleOptions 
       inject: [INVENTORY_OPTIONS],
       useFactory: (options: InventoryModuleOptions) => openStore(options),
     },
-    InventoryService,
+    ProductMapper,
+    CatalogueQueries,
+    RejectionTally,
+    PurchaseService,
+    InventoryHealth,
   ],
-  exports: [InventoryService, InventoryStore, CLOCK],
+  exports: [
+    CatalogueQueries,
+    PurchaseService,
+    RejectionTally,
+    ProductMapper,
+    InventoryHealth,
+    InventoryStore,
+    CLOCK,
+  ],
 })
 export class InventoryModule extends ConfigurableInventoryModule {}

@@ -21,7 +21,7 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Buyer, ErrorCode, Order, PurchaseResult } from '@gtd/shared-contracts';
-import { InventoryService } from '@gtd/api-inventory';
+import { CatalogueQueries, PurchaseService } from '@gtd/api-inventory';
 import { ApiOptionalBuyer, CurrentBuyer, OptionalBuyerGuard } from '@gtd/api-buyers';
 import { ApiProblems, validationFailed } from '@gtd/api-platform';
 import { BuyThrottlerGuard } from './buy-throttler.guard';
@@ -36,7 +36,8 @@ const parseOrderId = new ParseUUIDPipe({
 @Controller()
 export class PurchaseController {
   constructor(
-    private readonly inventory: InventoryService,
+    private readonly purchases: PurchaseService,
+    private readonly catalogue: CatalogueQueries,
     private readonly adapterHost: HttpAdapterHost,
   ) {}
 
@@ -96,7 +97,7 @@ export class PurchaseController {
     @IdempotencyKey() idempotencyKey: string | null,
     @Res({ passthrough: true }) response: unknown,
   ): Promise<PurchaseResult> {
-    const receipt = await this.inventory.purchase({
+    const receipt = await this.purchases.purchase({
       productId: request.productId,
       quantity: request.quantity,
       buyerId: buyer?.id ?? null,
@@ -119,6 +120,6 @@ export class PurchaseController {
   @ApiOkResponse({ type: OrderDto })
   @ApiProblems(ErrorCode.ValidationFailed, ErrorCode.OrderNotFound)
   order(@Param('orderId', parseOrderId) orderId: string): Promise<Order> {
-    return this.inventory.getOrder(orderId);
+    return this.catalogue.getOrder(orderId);
   }
 }
