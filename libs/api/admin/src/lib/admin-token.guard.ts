@@ -1,5 +1,4 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
 import { ErrorCode } from '@gtd/shared-contracts';
 import { DomainError, StaticBearerSecret } from '@gtd/api-platform';
 import { ADMIN_OPTIONS, AdminModuleOptions } from './admin.options';
@@ -15,11 +14,13 @@ export const ADMIN_SECURITY_SCHEME = 'admin';
 export class AdminTokenGuard implements CanActivate {
   private readonly secret: StaticBearerSecret | undefined;
 
-  constructor(
-    @Inject(ADMIN_OPTIONS) options: AdminModuleOptions,
-    private readonly adapterHost: HttpAdapterHost,
-  ) {
-    this.secret = options.adminToken ? new StaticBearerSecret(options.adminToken) : undefined;
+  constructor(@Inject(ADMIN_OPTIONS) options: AdminModuleOptions) {
+    this.secret = options.adminToken
+      ? new StaticBearerSecret(options.adminToken, {
+          missing: 'The operator API needs Authorization: Bearer <ADMIN_TOKEN>.',
+          wrong: 'The operator token is wrong.',
+        })
+      : undefined;
   }
 
   canActivate(context: ExecutionContext): boolean {
@@ -29,12 +30,6 @@ export class AdminTokenGuard implements CanActivate {
         'The operator API is disabled on this server: no ADMIN_TOKEN is configured.',
       );
     }
-    const http = context.switchToHttp();
-    const request = http.getRequest<{ headers: Record<string, string | string[] | undefined> }>();
-    this.secret.assert(request.headers['authorization'], http.getResponse(), this.adapterHost, {
-      missing: 'The operator API needs Authorization: Bearer <ADMIN_TOKEN>.',
-      wrong: 'The operator token is wrong.',
-    });
-    return true;
+    return this.secret.authorize(context);
   }
 }

@@ -1,9 +1,10 @@
 import { INestApplication } from '@nestjs/common';
 import { AdminProduct, AuditEntry, ErrorCode } from '@gtd/shared-contracts';
-import { CatalogEntry, InventoryService } from '@gtd/api-inventory';
+import { CatalogEntry, PurchaseService } from '@gtd/api-inventory';
 import { createFeatureTestApp, FakeClock } from '@gtd/api-inventory/testing';
 import request from 'supertest';
 import { AdminModule } from './admin.module';
+import { DropAdministration } from './drop-administration';
 
 const TOKEN = 'operator-token-0123456789';
 const NOW = '2026-11-20T12:00:00.000Z';
@@ -99,7 +100,7 @@ describe('operator API access', () => {
       await call(app, 'post', '/admin/products/1/pause')
         .set('Authorization', 'Bearer wrong-token-123456789')
         .expect(401);
-      const product = await app.get(InventoryService).getAdminProduct(1);
+      const product = await app.get(DropAdministration).getProduct(1);
       expect(product.paused).toBe(false);
       const audit = await call(app, 'get', '/admin/audit')
         .set('Authorization', `Bearer ${TOKEN}`)
@@ -123,7 +124,7 @@ describe('operator API access', () => {
         const res = await (header === undefined ? req : req.set('Authorization', header)).expect(403);
         expect(res.body).toMatchObject({ code: ErrorCode.AdminDisabled, status: 403 });
       }
-      expect((await app.get(InventoryService).getAdminProduct(1)).paused).toBe(false);
+      expect((await app.get(DropAdministration).getProduct(1)).paused).toBe(false);
     });
   });
 });
@@ -298,7 +299,7 @@ describe('operator API', () => {
 
   describe('POST /admin/products/:id/restock', () => {
     it('adds units or sets what is available, recording the stock before and after', async () => {
-      await app.get(InventoryService).purchase({ productId: 1, quantity: 4 });
+      await app.get(PurchaseService).purchase({ productId: 1, quantity: 4 });
       const added = await admin('post', '/admin/products/1/restock', { mode: 'add', quantity: 5 }).expect(
         200,
       );
@@ -346,7 +347,7 @@ describe('operator API', () => {
 
   describe('pause and resume', () => {
     it('stops and restarts sales, and audits both', async () => {
-      const inventory = app.get(InventoryService);
+      const inventory = app.get(PurchaseService);
       const paused = await admin('post', '/admin/products/1/pause').expect(200);
       expect(paused.body).toMatchObject({ paused: true, state: 'paused' });
       await expect(inventory.purchase({ productId: 1, quantity: 1 })).rejects.toMatchObject({
@@ -366,7 +367,7 @@ describe('operator API', () => {
 
   describe('orders and summary', () => {
     it('pages the orders oldest first with an opaque cursor', async () => {
-      const inventory = app.get(InventoryService);
+      const inventory = app.get(PurchaseService);
       const sold = [];
       for (let i = 0; i < 5; i++) {
         clock.advance(1000);
@@ -406,7 +407,7 @@ describe('operator API', () => {
     });
 
     it('sums up the sell-through with rejects by reason', async () => {
-      const inventory = app.get(InventoryService);
+      const inventory = app.get(PurchaseService);
       await inventory.purchase({ productId: 1, quantity: 6 });
       await inventory.purchase({
         productId: 1,

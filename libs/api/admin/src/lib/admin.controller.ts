@@ -1,4 +1,5 @@
 import {
+  applyDecorators,
   Body,
   Controller,
   createParamDecorator,
@@ -10,6 +11,7 @@ import {
   Patch,
   Post,
   Query,
+  Type,
   UseGuards,
 } from '@nestjs/common';
 import {
@@ -18,12 +20,12 @@ import {
   ApiCreatedResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiOperationOptions,
   ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
 import { AdminProduct, AuditEntry, DropSummary, ErrorCode, OrdersPage } from '@gtd/shared-contracts';
-import { InventoryService } from '@gtd/api-inventory';
-import { ApiProblems, BODY_PROBLEMS, ParsePositiveIntPipe, validationFailed } from '@gtd/api-platform';
+import { ApiProblems, BODY_PROBLEMS, ParsePositiveIntPipe } from '@gtd/api-platform';
 import { ADMIN_SECURITY_SCHEME, AdminTokenGuard } from './admin-token.guard';
 import { AdminQueryPipe } from './admin-query.pipe';
 import {
@@ -31,23 +33,36 @@ import {
   AuditEntryDto,
   AuditQueryDto,
   CreateDropDto,
-  DEFAULT_PAGE_SIZE,
   DropSummaryDto,
   OrdersPageDto,
   OrdersQueryDto,
   RestockDto,
   UpdateDropDto,
 } from './admin.dto';
-import { AuditAction, AuditLog, operatorActor, sentFields } from './audit-log';
+import { operatorActor } from './audit-log';
+import { DropAdministration } from './drop-administration';
 
 /** The audit log's actor for this request: the operator and the client address it called from. */
 const Actor = createParamDecorator((_data: unknown, context: ExecutionContext): string =>
   operatorActor(context.switchToHttp().getRequest<{ ip?: string }>().ip),
 );
 
-const idParam = () => ApiParam({ name: 'id', type: Number, example: 1 });
+/** The product a route is about: a plain positive integer, else 400 VALIDATION_FAILED. */
+const ProductId = (): ParameterDecorator => Param('id', ParsePositiveIntPipe);
 
-const stockOf = (product: AdminProduct) => ({ stock: product.stock, available: product.available });
+/**
+ * The documentation of a route on one product (`:id`): a bad id is 400, an unknown one 404, and a
+ * route with a `body` answers its problems too. Listed in the order Nest applies stacked decorators.
+ */
+function ProductRoute(operation: ApiOperationOptions, answer: Type, body?: Type): MethodDecorator {
+  return applyDecorators(
+    ApiProblems(...(body ? BODY_PROBLEMS : [ErrorCode.ValidationFailed]), ErrorCode.ProductNotFound),
+    ApiOkResponse({ type: answer }),
+    ...(body ? [ApiBody({ type: body })] : []),
+    ApiParam({ name: 'id', type: Number, example: 1 }),
+    ApiOperation(operation),
+  );
+}
 
 /**
  * The operator API. Every route needs `Authorization: Bearer <ADMIN_TOKEN>`; every change is
@@ -59,10 +74,7 @@ const stockOf = (product: AdminProduct) => ({ stock: product.stock, available: p
 @UseGuards(AdminTokenGuard)
 @Controller('admin')
 export class AdminController {
-  constructor(
-    private readonly inventory: InventoryService,
-    private readonly audit: AuditLog,
-  ) {}
+  constructor(private readonly drops: DropAdministration) {}
 
   @Post('products')
   @HttpCode(HttpStatus.CREATED)
@@ -70,121 +82,85 @@ export class AdminController {
   @ApiBody({ type: CreateDropDto })
   @ApiCreatedResponse({ type: AdminProductDto })
   @ApiProblems(...BODY_PROBLEMS)
-  async create(@Body() request: CreateDropDto, @Actor() actor: string): Promise<AdminProduct> {
-    const created = await this.inventory.createDrop(request);
-    await this.audit.record(actor, AuditAction.create, created.id, sentFields(request));
-    return created;
+  create(@Body() request: CreateDropDto, @Actor() actor: string): Promise<AdminProduct> {
+    return this.drops.create(request, actor);
   }
 
   @Get('products')
   @ApiOperation({ summary: 'Every product, with its pause flag and state' })
   @ApiOkResponse({ type: [AdminProductDto] })
   list(): Promise<AdminProduct[]> {
-    return this.inventory.listAdminProducts();
+    return this.drops.listProducts();
   }
 
   @Get('products/:id')
-  @ApiOperation({ summary: 'One product as the operator sees it' })
-  @idParam()
-  @ApiOkResponse({ type: AdminProductDto })
-  @ApiProblems(ErrorCode.ValidationFailed, ErrorCode.ProductNotFound)
-  get(@Param('id', ParsePositiveIntPipe) id: number): Promise<AdminProduct> {
-    return this.inventory.getAdminProduct(id);
+  @ProductRoute({ summary: 'One product as the operator sees it' }, AdminProductDto)
+  get(@ProductId() id: number): Promise<AdminProduct> {
+    return this.drops.getProduct(id);
   }
 
   @Patch('products/:id')
-  @ApiOperation({
-    summary: 'Change a drop: any subset of its fields',
-    description: 'Stock changes go through restock. `null` clears `startsAt`, `endsAt` or `perBuyerLimit`.',
-  })
-  @idParam()
-  @ApiBody({ type: UpdateDropDto })
-  @ApiOkResponse({ type: AdminProductDto })
-  @ApiProblems(...BODY_PROBLEMS, ErrorCode.ProductNotFound)
-  async update(
-    @Param('id', ParsePositiveIntPipe) id: number,
+  @ProductRoute(
+    {
+      summary: 'Change a drop: any subset of its fields',
+      description: 'Stock changes go through restock. `null` clears `startsAt`, `endsAt` or `perBuyerLimit`.',
+    },
+    AdminProductDto,
+    UpdateDropDto,
+  )
+  update(
+    @ProductId() id: number,
     @Body() request: UpdateDropDto,
     @Actor() actor: string,
   ): Promise<AdminProduct> {
-    const change = sentFields(request);
-    if (Object.keys(change).length === 0) {
-      throw validationFailed([{ field: '(body)', messages: ['send at least one field to change'] }]);
-    }
-    const updated = await this.inventory.updateDrop(id, request);
-    await this.audit.record(actor, AuditAction.update, id, change);
-    return updated;
+    return this.drops.update(id, request, actor);
   }
 
   @Post('products/:id/restock')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({
-    summary: 'Restock: add units, or set what is available',
-    description: 'Atomic with purchases. The audit entry records the stock before and after.',
-  })
-  @idParam()
-  @ApiBody({ type: RestockDto })
-  @ApiOkResponse({ type: AdminProductDto })
-  @ApiProblems(...BODY_PROBLEMS, ErrorCode.ProductNotFound)
-  async restock(
-    @Param('id', ParsePositiveIntPipe) id: number,
+  @ProductRoute(
+    {
+      summary: 'Restock: add units, or set what is available',
+      description: 'Atomic with purchases. The audit entry records the stock before and after.',
+    },
+    AdminProductDto,
+    RestockDto,
+  )
+  restock(
+    @ProductId() id: number,
     @Body() request: RestockDto,
     @Actor() actor: string,
   ): Promise<AdminProduct> {
-    // Read just before the atomic restock: a sale racing it may land in between, which is why the
-    // entry keeps both sides rather than a computed difference.
-    const before = await this.inventory.getAdminProduct(id);
-    const after = await this.inventory.restock(id, request);
-    await this.audit.record(actor, AuditAction.restock, id, {
-      ...sentFields(request),
-      before: stockOf(before),
-      after: stockOf(after),
-    });
-    return after;
+    return this.drops.restock(id, request, actor);
   }
 
   @Post('products/:id/pause')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Pause a drop: purchases get 409 PAUSED until it resumes' })
-  @idParam()
-  @ApiOkResponse({ type: AdminProductDto })
-  @ApiProblems(ErrorCode.ValidationFailed, ErrorCode.ProductNotFound)
-  async pause(@Param('id', ParsePositiveIntPipe) id: number, @Actor() actor: string): Promise<AdminProduct> {
-    const paused = await this.inventory.setPaused(id, true);
-    await this.audit.record(actor, AuditAction.pause, id, {});
-    return paused;
+  @ProductRoute({ summary: 'Pause a drop: purchases get 409 PAUSED until it resumes' }, AdminProductDto)
+  pause(@ProductId() id: number, @Actor() actor: string): Promise<AdminProduct> {
+    return this.drops.pause(id, actor);
   }
 
   @Post('products/:id/resume')
   @HttpCode(HttpStatus.OK)
-  @ApiOperation({ summary: 'Resume a paused drop' })
-  @idParam()
-  @ApiOkResponse({ type: AdminProductDto })
-  @ApiProblems(ErrorCode.ValidationFailed, ErrorCode.ProductNotFound)
-  async resume(@Param('id', ParsePositiveIntPipe) id: number, @Actor() actor: string): Promise<AdminProduct> {
-    const resumed = await this.inventory.setPaused(id, false);
-    await this.audit.record(actor, AuditAction.resume, id, {});
-    return resumed;
+  @ProductRoute({ summary: 'Resume a paused drop' }, AdminProductDto)
+  resume(@ProductId() id: number, @Actor() actor: string): Promise<AdminProduct> {
+    return this.drops.resume(id, actor);
   }
 
   @Get('products/:id/orders')
-  @ApiOperation({ summary: "A drop's orders, oldest first, a page at a time" })
-  @idParam()
-  @ApiOkResponse({ type: OrdersPageDto })
-  @ApiProblems(ErrorCode.ValidationFailed, ErrorCode.ProductNotFound)
-  orders(
-    @Param('id', ParsePositiveIntPipe) id: number,
-    @Query(AdminQueryPipe) query: OrdersQueryDto,
-  ): Promise<OrdersPage> {
-    return this.inventory.listOrders(id, query.limit ?? DEFAULT_PAGE_SIZE, query.after ?? null);
+  @ProductRoute({ summary: "A drop's orders, oldest first, a page at a time" }, OrdersPageDto)
+  orders(@ProductId() id: number, @Query(AdminQueryPipe) query: OrdersQueryDto): Promise<OrdersPage> {
+    return this.drops.orders(id, query);
   }
 
   @Get('products/:id/summary')
-  @ApiOperation({ summary: 'Sell-through: stock, sold, available, orders, buyers, rejects by reason' })
-  @idParam()
-  @ApiOkResponse({ type: DropSummaryDto })
-  @ApiProblems(ErrorCode.ValidationFailed, ErrorCode.ProductNotFound)
-  summary(@Param('id', ParsePositiveIntPipe) id: number): Promise<DropSummary> {
-    return this.inventory.summary(id);
+  @ProductRoute(
+    { summary: 'Sell-through: stock, sold, available, orders, buyers, rejects by reason' },
+    DropSummaryDto,
+  )
+  summary(@ProductId() id: number): Promise<DropSummary> {
+    return this.drops.summary(id);
   }
 
   @Get('audit')
@@ -192,6 +168,6 @@ export class AdminController {
   @ApiOkResponse({ type: [AuditEntryDto] })
   @ApiProblems(ErrorCode.ValidationFailed)
   auditLog(@Query(AdminQueryPipe) query: AuditQueryDto): Promise<AuditEntry[]> {
-    return this.audit.list(query.limit ?? DEFAULT_PAGE_SIZE, query.before ?? null);
+    return this.drops.auditEntries(query);
   }
 }

@@ -3,6 +3,7 @@ import { AdminTokenGuard } from './admin-token.guard';
 import { AdminController } from './admin.controller';
 import { ConfigurableAdminModule } from './admin.options';
 import { AuditLog } from './audit-log';
+import { DropAdministration } from './drop-administration';
 
 /**
  * The operator API under `/admin` (bearer ADMIN_TOKEN; disabled without one). Needs InventoryModule
@@ -10,6 +11,6 @@ import { AuditLog } from './audit-log';
  */
 @Module({
   controllers: [AdminController],
-  providers: [AdminTokenGuard, AuditLog],
+  providers: [AdminTokenGuard, AuditLog, DropAdministration],
 })
 export class AdminModule extends ConfigurableAdminModule {}

@@ -1,52 +1,54 @@
-import { Body, Controller, HttpCode, HttpStatus, Post, Res } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
-import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import { applyDecorators, Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
+import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { AuthSession, ErrorCode } from '@gtd/shared-contracts';
-import { ApiProblems, BODY_PROBLEMS, challengeBearer, DomainError } from '@gtd/api-platform';
+import { ApiProblems, BODY_PROBLEMS } from '@gtd/api-platform';
 import { AuthSessionDto, CredentialsDto } from './auth.dto';
 import { BuyersService } from './buyers.service';
+
+/** Both routes take email and password and answer a session; they differ in status, wording and refusal. */
+function CredentialsRoute(route: {
+  status: HttpStatus.CREATED | HttpStatus.OK;
+  summary: string;
+  description: string;
+  answered: string;
+  refusal: ErrorCode;
+}): MethodDecorator {
+  return applyDecorators(
+    HttpCode(route.status),
+    ApiOperation({ summary: route.summary, description: route.description }),
+    ApiBody({ type: CredentialsDto }),
+    ApiResponse({ status: route.status, type: AuthSessionDto, description: route.answered }),
+    ApiProblems(...BODY_PROBLEMS, route.refusal),
+  );
+}
 
 @ApiTags('buyers')
 @Controller('auth')
 export class AuthController {
-  constructor(
-    private readonly buyers: BuyersService,
-    private readonly adapterHost: HttpAdapterHost,
-  ) {}
+  constructor(private readonly buyers: BuyersService) {}
 
   @Post('register')
-  @HttpCode(HttpStatus.CREATED)
-  @ApiOperation({
+  @CredentialsRoute({
+    status: HttpStatus.CREATED,
     summary: 'Create a buyer account and sign in',
     description: 'The password is stored only as a scrypt hash. The answer carries a bearer token (JWT).',
+    answered: 'Registered and signed in.',
+    refusal: ErrorCode.EmailTaken,
   })
-  @ApiBody({ type: CredentialsDto })
-  @ApiCreatedResponse({ type: AuthSessionDto, description: 'Registered and signed in.' })
-  @ApiProblems(...BODY_PROBLEMS, ErrorCode.EmailTaken)
   register(@Body() credentials: CredentialsDto): Promise<AuthSession> {
     return this.buyers.register(credentials);
   }
 
+  // A refused sign-in is a 401: the problem filter adds its `WWW-Authenticate: Bearer`.
   @Post('sign-in')
-  @HttpCode(HttpStatus.OK)
-  @ApiOperation({
+  @CredentialsRoute({
+    status: HttpStatus.OK,
     summary: 'Sign in with email and password',
     description: 'An unknown email and a wrong password get the same answer, in the same time.',
+    answered: 'Signed in.',
+    refusal: ErrorCode.InvalidCredentials,
   })
-  @ApiBody({ type: CredentialsDto })
-  @ApiOkResponse({ type: AuthSessionDto, description: 'Signed in.' })
-  @ApiProblems(...BODY_PROBLEMS, ErrorCode.InvalidCredentials)
-  async signIn(
-    @Body() credentials: CredentialsDto,
-    @Res({ passthrough: true }) response: unknown,
-  ): Promise<AuthSession> {
-    try {
-      return await this.buyers.signIn(credentials);
-    } catch (error) {
-      if (error instanceof DomainError && error.code === ErrorCode.InvalidCredentials) {
-        challengeBearer(this.adapterHost, response, false);
-      }
-      throw error;
-    }
+  signIn(@Body() credentials: CredentialsDto): Promise<AuthSession> {
+    return this.buyers.signIn(credentials);
   }
 }

@@ -1,5 +1,4 @@
-import { ErrorCode } from '@gtd/shared-contracts';
-import { DomainError } from '@gtd/api-platform';
+import { DomainError, unauthorized } from '@gtd/api-platform';
 
 const BEARER = /^Bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
 
@@ -8,5 +7,6 @@ export function bearerToken(header: string | undefined): string | undefined {
   return header === undefined ? undefined : BEARER.exec(header)?.[1];
 }
 
+/** A token came and is no good: 401 with the `invalid_token` challenge. */
 export const invalidBuyerToken = (): DomainError =>
-  new DomainError(ErrorCode.Unauthorized, 'The bearer token is malformed, expired or not one of ours.');
+  unauthorized('The bearer token is malformed, expired or not one of ours.', true);

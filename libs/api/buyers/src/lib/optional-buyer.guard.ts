@@ -5,10 +5,8 @@ import {
   ExecutionContext,
   Injectable,
 } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
 import { ApiBearerAuth, ApiSecurity } from '@nestjs/swagger';
 import { Buyer } from '@gtd/shared-contracts';
-import { challengeBearer } from '@gtd/api-platform';
 import { bearerToken, invalidBuyerToken } from './bearer';
 import { BuyerTokens } from './buyer-tokens';
 
@@ -28,14 +26,10 @@ export const BUYER_SECURITY_SCHEME = 'buyer';
  */
 @Injectable()
 export class OptionalBuyerGuard implements CanActivate {
-  constructor(
-    private readonly tokens: BuyerTokens,
-    private readonly adapterHost: HttpAdapterHost,
-  ) {}
+  constructor(private readonly tokens: BuyerTokens) {}
 
   canActivate(context: ExecutionContext): boolean {
-    const http = context.switchToHttp();
-    const request = http.getRequest<BuyerAwareRequest>();
+    const request = context.switchToHttp().getRequest<BuyerAwareRequest>();
     const header = request.headers['authorization'];
     if (header === undefined) {
       request.buyer = null;
@@ -43,10 +37,7 @@ export class OptionalBuyerGuard implements CanActivate {
     }
     const token = bearerToken(Array.isArray(header) ? undefined : header);
     const buyer = token === undefined ? undefined : this.tokens.verify(token);
-    if (!buyer) {
-      challengeBearer(this.adapterHost, http.getResponse(), true);
-      throw invalidBuyerToken();
-    }
+    if (!buyer) throw invalidBuyerToken();
     request.buyer = buyer;
     return true;
   }

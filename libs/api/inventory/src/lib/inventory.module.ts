@@ -2,10 +2,13 @@ import { Global, Module } from '@nestjs/common';
 import { AuditStore } from './audit-store';
 import { BuyerStore } from './buyer-store';
 import { CLOCK, systemClock } from './clock';
+import { CatalogueQueries } from './catalogue-queries';
 import { openStores } from './create-store';
 import { InventoryStore } from './inventory-store';
-import { InventoryService } from './inventory.service';
 import { ConfigurableInventoryModule, INVENTORY_OPTIONS, InventoryModuleOptions } from './inventory.options';
+import { ProductMapper } from './product-mapping';
+import { PurchaseService } from './purchase.service';
+import { RejectionTally } from './rejection-tally';
 import { StoreHealth, Stores } from './stores';
 
 /** The opened store kind; Nest closes it at shutdown, after every `beforeApplicationShutdown`. */
@@ -32,8 +35,21 @@ const OPENED_STORES = Symbol('OpenedStores');
     { provide: AuditStore, inject: [OPENED_STORES], useFactory: (stores: Stores) => stores.audit },
     { provide: BuyerStore, inject: [OPENED_STORES], useFactory: (stores: Stores) => stores.buyers },
     { provide: StoreHealth, useExisting: OPENED_STORES },
-    InventoryService,
+    ProductMapper,
+    CatalogueQueries,
+    RejectionTally,
+    PurchaseService,
   ],
-  exports: [InventoryService, InventoryStore, AuditStore, BuyerStore, StoreHealth, CLOCK],
+  exports: [
+    CatalogueQueries,
+    PurchaseService,
+    RejectionTally,
+    ProductMapper,
+    InventoryStore,
+    AuditStore,
+    BuyerStore,
+    StoreHealth,
+    CLOCK,
+  ],
 })
 export class InventoryModule extends ConfigurableInventoryModule {}

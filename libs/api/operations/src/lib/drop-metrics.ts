@@ -1,6 +1,6 @@
-import { Injectable, OnModuleDestroy } from '@nestjs/common';
+import { Inject, Injectable, OnModuleDestroy } from '@nestjs/common';
 import { ErrorCode } from '@gtd/shared-contracts';
-import { InventoryService } from '@gtd/api-inventory';
+import { CatalogueQueries, PurchaseService, StoreHealth } from '@gtd/api-inventory';
 import { MetricsRegistry } from '@gtd/api-platform';
 import { Counter, Gauge } from 'prom-client';
 import { Subscription } from 'rxjs';
@@ -17,13 +17,18 @@ const EXPECTED_OUTCOMES = ['sold', 'replayed', ErrorCode.SoldOut, ErrorCode.Insu
 export class DropMetrics implements OnModuleDestroy {
   private readonly subscription: Subscription;
 
-  constructor(inventory: InventoryService, metrics: MetricsRegistry) {
+  constructor(
+    purchases: PurchaseService,
+    catalogue: CatalogueQueries,
+    @Inject(StoreHealth) storeHealth: StoreHealth,
+    metrics: MetricsRegistry,
+  ) {
     const registers = [metrics.registry];
     // Counted in plain Maps inside the purchase and handed to prom-client at scrape time:
     // prom-client's `inc` validates and hashes its labels on every call (~1 µs).
     const outcomes = new Map<string, number>(EXPECTED_OUTCOMES.map((outcome) => [outcome, 0]));
     const unitsByProduct = new Map<number, number>();
-    this.subscription = inventory.purchaseOutcomes$.subscribe(({ productId, outcome, quantity }) => {
+    this.subscription = purchases.purchaseOutcomes$.subscribe(({ productId, outcome, quantity }) => {
       outcomes.set(outcome, (outcomes.get(outcome) ?? 0) + 1);
       // By product only for sales: a sale names a product that exists, while rejections may carry
       // any id a client made up, and must not grow the series.
@@ -56,16 +61,16 @@ export class DropMetrics implements OnModuleDestroy {
       labelNames: ['product_id'],
       registers,
       async collect() {
-        const products = await inventory.listProducts();
+        const products = await catalogue.listProducts();
         this.reset();
         for (const product of products) this.set({ product_id: String(product.id) }, product.available);
       },
     });
 
     // One health check per scrape feeds both gauges below.
-    let health: ReturnType<InventoryService['checkHealth']> | undefined;
+    let health: ReturnType<StoreHealth['checkHealth']> | undefined;
     const checkOnce = () =>
-      (health ??= inventory.checkHealth().finally(() => setImmediate(() => (health = undefined))));
+      (health ??= storeHealth.checkHealth().finally(() => setImmediate(() => (health = undefined))));
     new Gauge({
       name: 'gtd_dependency_up',
       help: 'Whether each dependency of the store answered its health check (1) or not (0).',
@@ -87,7 +92,7 @@ export class DropMetrics implements OnModuleDestroy {
         const persister = (await checkOnce()).find((d) => d.name === 'persister');
         const backlog = persister?.details?.['backlog'];
         this.reset();
-        if (typeof backlog === 'number') this.set({ store: inventory.storeKind }, backlog);
+        if (typeof backlog === 'number') this.set({ store: storeHealth.kind }, backlog);
       },
     });
   }

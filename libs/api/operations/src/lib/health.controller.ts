@@ -1,4 +1,4 @@
-import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, ServiceUnavailableException, Inject } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import {
   HealthCheck,
@@ -8,7 +8,7 @@ import {
   HealthIndicatorService,
 } from '@nestjs/terminus';
 import { ErrorCode } from '@gtd/shared-contracts';
-import { DependencyHealth, InventoryService } from '@gtd/api-inventory';
+import { DependencyHealth, StoreHealth } from '@gtd/api-inventory';
 import { ApiProblems, DomainError } from '@gtd/api-platform';
 
 @ApiTags('operations')
@@ -17,7 +17,7 @@ export class HealthController {
   constructor(
     private readonly health: HealthCheckService,
     private readonly indicators: HealthIndicatorService,
-    private readonly inventory: InventoryService,
+    @Inject(StoreHealth) private readonly store: StoreHealth,
   ) {}
 
   @Get()
@@ -30,10 +30,10 @@ export class HealthController {
   @ApiOkResponse({ description: 'Every dependency answered.' })
   @ApiProblems(ErrorCode.ServiceUnavailable)
   async check(): Promise<HealthCheckResult> {
-    const dependencies = await this.inventory.checkHealth();
+    const dependencies = await this.store.checkHealth();
     try {
       return await this.health.check([
-        () => this.indicators.check('instance').up({ pid: process.pid, store: this.inventory.storeKind }),
+        () => this.indicators.check('instance').up({ pid: process.pid, store: this.store.kind }),
         ...dependencies.map((dependency) => () => this.toIndicator(dependency)),
       ]);
     } catch (error) {

@@ -1,5 +1,4 @@
 import { CanActivate, ExecutionContext, Inject, Injectable, Optional } from '@nestjs/common';
-import { HttpAdapterHost } from '@nestjs/core';
 import { StaticBearerSecret } from '@gtd/api-platform';
 import { OPERATIONS_OPTIONS, OperationsModuleOptions } from './operations.options';
 
@@ -8,21 +7,16 @@ import { OPERATIONS_OPTIONS, OperationsModuleOptions } from './operations.option
 export class MetricsTokenGuard implements CanActivate {
   private readonly secret: StaticBearerSecret | undefined;
 
-  constructor(
-    private readonly adapterHost: HttpAdapterHost,
-    @Optional() @Inject(OPERATIONS_OPTIONS) options?: OperationsModuleOptions,
-  ) {
-    this.secret = options?.metricsToken ? new StaticBearerSecret(options.metricsToken) : undefined;
+  constructor(@Optional() @Inject(OPERATIONS_OPTIONS) options?: OperationsModuleOptions) {
+    this.secret = options?.metricsToken
+      ? new StaticBearerSecret(options.metricsToken, {
+          missing: 'GET /metrics needs Authorization: Bearer <METRICS_TOKEN>.',
+          wrong: 'The metrics token is wrong.',
+        })
+      : undefined;
   }
 
   canActivate(context: ExecutionContext): boolean {
-    if (!this.secret) return true;
-    const http = context.switchToHttp();
-    const request = http.getRequest<{ headers: Record<string, string | string[] | undefined> }>();
-    this.secret.assert(request.headers['authorization'], http.getResponse(), this.adapterHost, {
-      missing: 'GET /metrics needs Authorization: Bearer <METRICS_TOKEN>.',
-      wrong: 'The metrics token is wrong.',
-    });
-    return true;
+    return this.secret?.authorize(context) ?? true;
   }
 }

@@ -1,6 +1,6 @@
 import { INestApplication } from '@nestjs/common';
 import { ErrorCode } from '@gtd/shared-contracts';
-import { InventoryService, StoreHealth } from '@gtd/api-inventory';
+import { PurchaseService, StoreHealth } from '@gtd/api-inventory';
 import { createFeatureTestApp } from '@gtd/api-inventory/testing';
 import { ObservabilityModule } from '@gtd/api-platform';
 import request from 'supertest';
@@ -21,7 +21,7 @@ describe('GET /metrics', () => {
   };
   const attempt = (productId: number, quantity: number) =>
     app
-      .get(InventoryService)
+      .get(PurchaseService)
       .purchase({ productId, quantity, buyerId: null, idempotencyKey: null })
       .catch(() => undefined);
 

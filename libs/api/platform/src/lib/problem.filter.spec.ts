@@ -1,6 +1,6 @@
 import { BadRequestException, NotFoundException, PayloadTooLargeException } from '@nestjs/common';
 import { ErrorCode } from '@gtd/shared-contracts';
-import { DomainError } from './domain-error';
+import { BearerChallenge, DomainError, unauthorized } from './domain-error';
 import { PROBLEM_CATALOGUE } from './problem';
 import { ProblemDetailsFilter } from './problem.filter';
 
@@ -51,5 +51,37 @@ describe('ProblemDetailsFilter', () => {
     expect(problem).toMatchObject({ status: 500, code: ErrorCode.InternalError });
     expect(JSON.stringify(problem)).not.toMatch(/SQLITE|secret|at /);
     expect(logged).toHaveBeenCalled();
+  });
+});
+
+describe('ProblemDetailsFilter answering', () => {
+  /** The status and headers the filter writes through the HTTP adapter (the same calls on both platforms). */
+  function answer(exception: unknown): { status: number; headers: Record<string, string> } {
+    const written = { status: 0, headers: {} as Record<string, string> };
+    const httpAdapter = {
+      getRequestUrl: () => '/x',
+      isHeadersSent: () => false,
+      setHeader: (_response: object, name: string, value: string) => (written.headers[name] = value),
+      reply: (_response: object, _body: string, status: number) => (written.status = status),
+    };
+    const host = { switchToHttp: () => ({ getResponse: () => ({}), getRequest: () => ({}) }) };
+    new ProblemDetailsFilter({ httpAdapter } as never).catch(exception, host as never);
+    return written;
+  }
+
+  it.each<[string, DomainError, string]>([
+    ['no credentials', unauthorized('x', false), 'Bearer'],
+    ['wrong credentials', unauthorized('x', true), 'Bearer error="invalid_token"'],
+    ['a sign-in required', new DomainError(ErrorCode.AuthRequired, 'x'), 'Bearer'],
+    ['a refused sign-in', new DomainError(ErrorCode.InvalidCredentials, 'x'), 'Bearer'],
+  ])('names the bearer scheme on a 401 for %s', (_case, error, challenge) => {
+    expect(answer(error)).toMatchObject({ status: 401, headers: { 'WWW-Authenticate': challenge } });
+  });
+
+  it('sends no challenge with any other status', () => {
+    const forbidden = answer(new DomainError(ErrorCode.AdminDisabled, 'x', {}, BearerChallenge.required));
+    expect(forbidden.status).toBe(403);
+    expect(forbidden.headers).not.toHaveProperty('WWW-Authenticate');
+    expect(answer(new DomainError(ErrorCode.SoldOut, 'x')).headers).not.toHaveProperty('WWW-Authenticate');
   });
 });

@@ -1,7 +1,7 @@
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { ErrorCode, ProblemDetails } from '@gtd/shared-contracts';
-import { DomainError } from './domain-error';
+import { BearerChallenge, DomainError } from './domain-error';
 import { BodyProblem } from './body-rules';
 import { buildProblem } from './problem';
 import { noteProblemCode } from './request-observer';
@@ -13,6 +13,12 @@ const STATUS_CODES: Record<number, ErrorCode> = {
   415: ErrorCode.UnsupportedMediaType,
   503: ErrorCode.ServiceUnavailable,
 };
+
+/** Every 401 names the scheme that would succeed (a bearer token), as the error says or bare. */
+function challengeOf(exception: unknown, status: number): BearerChallenge | undefined {
+  if (status !== 401) return undefined;
+  return (exception instanceof DomainError ? exception.challenge : undefined) ?? BearerChallenge.required;
+}
 
 /**
  * Turns every error into one RFC 9457 body with a stable `code`. Client mistakes keep their 4xx and
@@ -36,6 +42,8 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       return;
     }
     noteProblemCode(response, problem.code);
+    const challenge = challengeOf(exception, problem.status);
+    if (challenge) httpAdapter.setHeader(response, 'WWW-Authenticate', challenge);
     httpAdapter.setHeader(response, 'Content-Type', 'application/problem+json; charset=utf-8');
     httpAdapter.reply(response, JSON.stringify(problem), problem.status);
   }

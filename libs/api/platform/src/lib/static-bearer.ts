@@ -1,24 +1,13 @@
-import { HttpAdapterHost } from '@nestjs/core';
-import { ErrorCode } from '@gtd/shared-contracts';
+import { ExecutionContext } from '@nestjs/common';
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { DomainError } from './domain-error';
+import { unauthorized } from './domain-error';
 
 const digest = (token: string): Buffer => createHash('sha256').update(token, 'utf8').digest();
 
-/**
- * Every 401 names its scheme (RFC 9110 §11.6.1): `Bearer` when no credentials came, with
- * `error="invalid_token"` when the ones that came are no good (RFC 6750 §3).
- */
-export function challengeBearer(
-  adapterHost: HttpAdapterHost,
-  response: unknown,
-  invalidToken: boolean,
-): void {
-  adapterHost.httpAdapter.setHeader(
-    response,
-    'WWW-Authenticate',
-    invalidToken ? 'Bearer error="invalid_token"' : 'Bearer',
-  );
+/** The problem `detail` of each way a request can fail the check. */
+export interface BearerMessages {
+  missing: string;
+  wrong: string;
 }
 
 /**
@@ -30,24 +19,25 @@ export function challengeBearer(
 export class StaticBearerSecret {
   private readonly expected: Buffer;
 
-  constructor(secret: string) {
+  constructor(
+    secret: string,
+    private readonly messages: BearerMessages,
+  ) {
     this.expected = digest(secret);
   }
 
   /**
-   * Passes when the header carries the secret; otherwise sets the RFC 6750 §3 challenge (bare when
-   * no credentials came, `invalid_token` when wrong ones did) and throws 401 UNAUTHORIZED.
+   * A guard's answer: true when the request's `Authorization` carries the secret; otherwise 401
+   * UNAUTHORIZED, whose challenge says `invalid_token` when wrong credentials came.
    */
-  assert(
-    header: string | string[] | undefined,
-    response: unknown,
-    adapterHost: HttpAdapterHost,
-    messages: { missing: string; wrong: string },
-  ): void {
+  authorize(context: ExecutionContext): true {
+    const header = context
+      .switchToHttp()
+      .getRequest<{ headers: Record<string, string | string[] | undefined> }>().headers['authorization'];
     // Any characters after the scheme: the secret is whatever the configuration holds.
     const token = typeof header === 'string' ? /^Bearer +(\S.*)$/i.exec(header)?.[1] : undefined;
-    if (token !== undefined && timingSafeEqual(digest(token), this.expected)) return;
-    challengeBearer(adapterHost, response, header !== undefined);
-    throw new DomainError(ErrorCode.Unauthorized, header === undefined ? messages.missing : messages.wrong);
+    if (token !== undefined && timingSafeEqual(digest(token), this.expected)) return true;
+    const sent = header !== undefined;
+    throw unauthorized(sent ? this.messages.wrong : this.messages.missing, sent);
   }
 }

@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { InventoryService, LiveInventory } from '@gtd/api-inventory';
+import { CatalogueQueries, LiveInventory } from '@gtd/api-inventory';
 import { MessageEvent } from '@nestjs/common';
 import { Subject, Subscription } from 'rxjs';
 import { FEED_INTERVAL_MS, InventoryFeed } from './inventory-feed';
@@ -18,7 +18,7 @@ describe('InventoryFeed', () => {
       if (failing) throw new Error('store down');
       return { productId, available, state: available > 0 ? 'live' : 'sold_out', startsAt: null };
     },
-  } as unknown as InventoryService;
+  } as unknown as CatalogueQueries;
 
   const subscriber = () => {
     const seen: number[] = [];

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InventoryService, LiveInventory } from '@gtd/api-inventory';
+import { CatalogueQueries, LiveInventory } from '@gtd/api-inventory';
 import {
   catchError,
   distinctUntilChanged,
@@ -29,7 +29,7 @@ export class InventoryFeed {
   /** Only ids that exist get here (the controller checks first), so this stays as small as the catalogue. */
   private readonly feeds = new Map<number, Observable<LiveInventory>>();
 
-  constructor(private readonly inventory: InventoryService) {}
+  constructor(private readonly catalogue: CatalogueQueries) {}
 
   watch(productId: number): Observable<LiveInventory> {
     let feed = this.feeds.get(productId);
@@ -38,7 +38,7 @@ export class InventoryFeed {
       feed = timer(0, FEED_INTERVAL_MS).pipe(
         // A read still running when the next tick comes is not doubled up.
         exhaustMap(() =>
-          from(this.inventory.getLiveInventory(productId)).pipe(
+          from(this.catalogue.getLiveInventory(productId)).pipe(
             tap(() => (failing = false)),
             catchError((error: unknown) => {
               // A store that does not answer for a moment must not end anyone's stream; said once

@@ -2,7 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { ErrorCode, Inventory } from '@gtd/shared-contracts';
 import { writeTestCatalog } from '@gtd/api-inventory/testing';
-import { CatalogEntry, CLOCK, InventoryModule, InventoryService } from '@gtd/api-inventory';
+import { CatalogEntry, CLOCK, InventoryModule, PurchaseService } from '@gtd/api-inventory';
 import { HttpPlatformModule } from '@gtd/api-platform';
 import { get as httpGet, IncomingMessage } from 'node:http';
 import request from 'supertest';
@@ -41,7 +41,7 @@ describe('ProductsModule over HTTP', () => {
   let app: INestApplication;
   const http = () => request(app.getHttpServer());
   const buy = (productId: number) =>
-    app.get(InventoryService).purchase({ productId, quantity: 1, buyerId: null, idempotencyKey: null });
+    app.get(PurchaseService).purchase({ productId, quantity: 1, buyerId: null, idempotencyKey: null });
 
   beforeEach(async () => {
     const moduleRef = await Test.createTestingModule({

@@ -12,7 +12,7 @@ import {
   getSchemaPath,
 } from '@nestjs/swagger';
 import { ErrorCode, Inventory, Product } from '@gtd/shared-contracts';
-import { InventoryService, LiveInventory } from '@gtd/api-inventory';
+import { CatalogueQueries, LiveInventory } from '@gtd/api-inventory';
 import { ApiProblems, ParsePositiveIntPipe } from '@gtd/api-platform';
 import { interval, map, merge, Observable } from 'rxjs';
 import { InventoryFeed } from './inventory-feed';
@@ -49,7 +49,7 @@ export function inventoryEvents(
 @Controller('products')
 export class ProductsController {
   constructor(
-    private readonly inventory: InventoryService,
+    private readonly catalogue: CatalogueQueries,
     private readonly policy: PollPolicy,
     private readonly feed: InventoryFeed,
     private readonly adapterHost: HttpAdapterHost,
@@ -59,7 +59,7 @@ export class ProductsController {
   @ApiOperation({ summary: 'The catalogue, with live available counts and each drop’s state' })
   @ApiOkResponse({ type: [ProductDto] })
   list(): Promise<Product[]> {
-    return this.inventory.listProducts();
+    return this.catalogue.listProducts();
   }
 
   @Get(':id')
@@ -68,7 +68,7 @@ export class ProductsController {
   @ApiOkResponse({ type: ProductDto })
   @ApiProblems(ErrorCode.ValidationFailed, ErrorCode.ProductNotFound)
   get(@Param('id', ParsePositiveIntPipe) id: number): Promise<Product> {
-    return this.inventory.getProduct(id);
+    return this.catalogue.getProduct(id);
   }
 
   @Get(':id/inventory')
@@ -96,7 +96,7 @@ export class ProductsController {
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res() response: object,
   ): Promise<void> {
-    const answer = this.policy.inventoryAnswer(await this.inventory.getLiveInventory(id));
+    const answer = this.policy.inventoryAnswer(await this.catalogue.getLiveInventory(id));
     const etag = inventoryEtag(answer);
     const http = this.adapterHost.httpAdapter;
     http.setHeader(response, 'ETag', etag);
@@ -125,7 +125,7 @@ export class ProductsController {
   @ApiProblems(ErrorCode.ValidationFailed, ErrorCode.ProductNotFound)
   async stream(@Param('id', ParsePositiveIntPipe) id: number): Promise<Observable<MessageEvent>> {
     // Read once before the stream starts, so an unknown id is a 404 problem, not an empty stream.
-    await this.inventory.getLiveInventory(id);
+    await this.catalogue.getLiveInventory(id);
     return inventoryEvents(this.feed.watch(id), (live) => this.policy.inventoryAnswer(live));
   }
 }

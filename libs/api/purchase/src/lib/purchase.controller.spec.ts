@@ -1,7 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { ErrorCode } from '@gtd/shared-contracts';
-import { CatalogEntry, InventoryService } from '@gtd/api-inventory';
+import { CatalogEntry, CatalogueQueries, InventoryStore } from '@gtd/api-inventory';
 import { createFeatureTestApp, FakeClock } from '@gtd/api-inventory/testing';
 import { BuyersModule, BuyerTokens } from '@gtd/api-buyers';
 import request from 'supertest';
@@ -135,7 +135,7 @@ describe('POST /buy and GET /orders/:id', () => {
       .expect(401);
     expect(res.body.code).toBe(ErrorCode.Unauthorized);
     expect(res.headers['www-authenticate']).toBe('Bearer error="invalid_token"');
-    expect((await app.get(InventoryService).getLiveInventory(1)).available).toBe(5);
+    expect((await app.get(CatalogueQueries).getLiveInventory(1)).available).toBe(5);
   });
 });
 
@@ -184,7 +184,7 @@ describe('per-buyer limits', () => {
     expect(replies.filter((r) => r.status !== 201).every((r) => r.body.code === ErrorCode.LimitReached)).toBe(
       true,
     );
-    expect((await app.get(InventoryService).getLiveInventory(3)).available).toBe(998);
+    expect((await app.get(CatalogueQueries).getLiveInventory(3)).available).toBe(998);
   });
 
   it('lets anonymous buyers buy drops without a limit', async () => {
@@ -221,10 +221,11 @@ describe('schedule and pause', () => {
   });
 
   it('answers 409 PAUSED while paused and sells again once resumed', async () => {
-    const inventory = app.get(InventoryService);
-    await inventory.setPaused(4, true);
+    // The operator's pause is the admin lib's route; here the store is set directly.
+    const store = app.get<InventoryStore>(InventoryStore);
+    await store.updateProduct(4, { paused: true });
     expect((await buy().expect(409)).body.code).toBe(ErrorCode.Paused);
-    await inventory.setPaused(4, false);
+    await store.updateProduct(4, { paused: false });
     await buy().expect(201);
   });
 });
@@ -239,7 +240,7 @@ describe('Idempotency-Key', () => {
     if (authorization) req = req.set('Authorization', authorization);
     return req.send(body);
   };
-  const available = async () => (await app.get(InventoryService).getLiveInventory(5)).available;
+  const available = async () => (await app.get(CatalogueQueries).getLiveInventory(5)).available;
 
   beforeEach(async () => {
     clock = new FakeClock();
@@ -295,7 +296,7 @@ describe('Idempotency-Key', () => {
 
   it('does not remember rejections: a retry after a restock buys', async () => {
     await buy('sold-out', { productId: 2, quantity: 1 }).expect(409);
-    await app.get(InventoryService).restock(2, { mode: 'add', quantity: 1 });
+    await app.get<InventoryStore>(InventoryStore).restock(2, { mode: 'add', quantity: 1 });
     await buy('sold-out', { productId: 2, quantity: 1 }).expect(201);
   });
 
@@ -344,7 +345,7 @@ describe('rate limit', () => {
     expect(retryAfter).toBeGreaterThanOrEqual(1);
     expect(retryAfter).toBeLessThanOrEqual(60);
     expect(limited.body.retryAfterSeconds).toBe(retryAfter);
-    expect((await app.get(InventoryService).getLiveInventory(5)).available).toBe(997);
+    expect((await app.get(CatalogueQueries).getLiveInventory(5)).available).toBe(997);
   });
 
   it('counts each signed-in buyer apart from the address they share', async () => {

@@ -21,9 +21,9 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import { Buyer, ErrorCode, Order, PurchaseResult } from '@gtd/shared-contracts';
-import { InventoryService } from '@gtd/api-inventory';
+import { CatalogueQueries, PurchaseService } from '@gtd/api-inventory';
 import { ApiOptionalBuyer, CurrentBuyer, OptionalBuyerGuard } from '@gtd/api-buyers';
-import { ApiProblems, challengeBearer, DomainError, validationFailed } from '@gtd/api-platform';
+import { ApiProblems, validationFailed } from '@gtd/api-platform';
 import { BuyThrottlerGuard } from './buy-throttler.guard';
 import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER, IdempotencyKey } from './idempotency-key';
 import { BuyRequestDto, OrderDto, PurchaseResultDto } from './purchase.dto';
@@ -36,7 +36,8 @@ const parseOrderId = new ParseUUIDPipe({
 @Controller()
 export class PurchaseController {
   constructor(
-    private readonly inventory: InventoryService,
+    private readonly purchases: PurchaseService,
+    private readonly catalogue: CatalogueQueries,
     private readonly adapterHost: HttpAdapterHost,
   ) {}
 
@@ -96,29 +97,21 @@ export class PurchaseController {
     @IdempotencyKey() idempotencyKey: string | null,
     @Res({ passthrough: true }) response: unknown,
   ): Promise<PurchaseResult> {
-    try {
-      const receipt = await this.inventory.purchase({
-        productId: request.productId,
-        quantity: request.quantity,
-        buyerId: buyer?.id ?? null,
-        idempotencyKey,
-      });
-      if (receipt.replayed)
-        this.adapterHost.httpAdapter.setHeader(response, IDEMPOTENT_REPLAYED_HEADER, 'true');
-      // Built field by field: an object rest (`{ replayed, ...result }`) is a slow runtime copy.
-      return {
-        orderId: receipt.orderId,
-        productId: receipt.productId,
-        quantity: receipt.quantity,
-        remaining: receipt.remaining,
-      };
-    } catch (error) {
-      // A 401 names the scheme that would succeed (RFC 9110): here, a buyer's bearer token.
-      if (error instanceof DomainError && error.code === ErrorCode.AuthRequired) {
-        challengeBearer(this.adapterHost, response, false);
-      }
-      throw error;
-    }
+    const receipt = await this.purchases.purchase({
+      productId: request.productId,
+      quantity: request.quantity,
+      buyerId: buyer?.id ?? null,
+      idempotencyKey,
+    });
+    if (receipt.replayed)
+      this.adapterHost.httpAdapter.setHeader(response, IDEMPOTENT_REPLAYED_HEADER, 'true');
+    // Built field by field: an object rest (`{ replayed, ...result }`) is a slow runtime copy.
+    return {
+      orderId: receipt.orderId,
+      productId: receipt.productId,
+      quantity: receipt.quantity,
+      remaining: receipt.remaining,
+    };
   }
 
   @Get('orders/:orderId')
@@ -127,6 +120,6 @@ export class PurchaseController {
   @ApiOkResponse({ type: OrderDto })
   @ApiProblems(ErrorCode.ValidationFailed, ErrorCode.OrderNotFound)
   order(@Param('orderId', parseOrderId) orderId: string): Promise<Order> {
-    return this.inventory.getOrder(orderId);
+    return this.catalogue.getOrder(orderId);
   }
 }

@@ -1,0 +1,77 @@
+import { ErrorCode } from '@gtd/shared-contracts';
+import { DomainError } from '@gtd/api-platform';
+import { DropRules } from './inventory-store';
+import { purchaseRefused, quantityOverMaximum } from './purchase-errors';
+import { PurchaseRejection } from './purchase-rules';
+
+const OPENS = '2030-01-01T10:00:00.000Z';
+const CLOSES = '2030-01-01T12:00:00.000Z';
+const rules: DropRules = {
+  startsAtMs: Date.parse(OPENS),
+  endsAtMs: Date.parse(CLOSES),
+  paused: false,
+  perBuyerLimit: 2,
+};
+
+/** A refusal as the store answers it for product 1, asked for 3. */
+const refused = (code: PurchaseRejection['code'], more: Partial<PurchaseRejection> = {}) =>
+  ({ ok: false, code, available: 5, ...more }) as PurchaseRejection;
+
+/** Each `detail` is part of the HTTP contract: buyers read these sentences. */
+describe('purchaseRefused', () => {
+  it.each<[PurchaseRejection, string, DomainError['extensions']]>([
+    [refused(ErrorCode.ProductNotFound, { available: 0 }), 'No product 1.', { productId: 1 }],
+    [refused(ErrorCode.SoldOut, { available: 0 }), 'Product 1 is sold out.', { productId: 1, available: 0 }],
+    [
+      refused(ErrorCode.InsufficientStock, { available: 2 }),
+      'Only 2 of product 1 left; asked for 3. Nothing was sold.',
+      { productId: 1, available: 2 },
+    ],
+    [
+      refused(ErrorCode.NotStarted, { rules }),
+      `Product 1 goes on sale at ${OPENS}.`,
+      { productId: 1, startsAt: OPENS },
+    ],
+    [refused(ErrorCode.NotStarted), 'Product 1 is not on sale yet.', { productId: 1, startsAt: undefined }],
+    [
+      refused(ErrorCode.Ended, { rules }),
+      `The drop of product 1 ended at ${CLOSES}.`,
+      { productId: 1, endsAt: CLOSES },
+    ],
+    [refused(ErrorCode.Ended), 'The drop of product 1 ended.', { productId: 1, endsAt: undefined }],
+    [refused(ErrorCode.Paused), 'The drop of product 1 is paused; try again later.', { productId: 1 }],
+    [refused(ErrorCode.AuthRequired), 'Product 1 is limited per buyer: sign in to buy it.', { productId: 1 }],
+    [
+      refused(ErrorCode.LimitReached, { bought: 2, rules }),
+      'You already hold 2 of product 1 (limit 2 per buyer); 3 more would exceed the limit. Nothing was sold.',
+      { productId: 1, limit: 2, bought: 2 },
+    ],
+    [
+      refused(ErrorCode.LimitReached),
+      'You already hold the most of product 1; 3 more would exceed the limit. Nothing was sold.',
+      { productId: 1, limit: undefined, bought: undefined },
+    ],
+    [
+      refused(ErrorCode.IdempotencyKeyMismatch),
+      'This Idempotency-Key was first used with a different product or quantity; use a new key for a new purchase.',
+      { productId: 1 },
+    ],
+  ])('%j → its detail', (outcome, detail, extensions) => {
+    const error = purchaseRefused(outcome, 1, 3);
+    expect(error).toBeInstanceOf(DomainError);
+    expect({ code: error.code, detail: error.message, extensions: error.extensions }).toEqual({
+      code: outcome.code,
+      detail,
+      extensions,
+    });
+  });
+});
+
+describe('quantityOverMaximum', () => {
+  it('names the field and the configured maximum', () => {
+    expect(quantityOverMaximum(10)).toMatchObject({
+      code: ErrorCode.ValidationFailed,
+      extensions: { errors: [{ field: 'quantity', messages: ['quantity must not be greater than 10'] }] },
+    });
+  });
+});

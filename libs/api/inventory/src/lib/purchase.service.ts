@@ -1,0 +1,80 @@
+import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
+import { ErrorCode, PurchaseResult } from '@gtd/shared-contracts';
+import { Subject } from 'rxjs';
+import { Clock, CLOCK } from './clock';
+import { InventoryStore } from './inventory-store';
+import { INVENTORY_OPTIONS, InventoryModuleOptions } from './inventory.options';
+import { purchaseRefused, quantityOverMaximum } from './purchase-errors';
+import { RejectionTally } from './rejection-tally';
+
+/** One purchase attempt as the HTTP layer knows it; the service adds the clock's time. */
+export interface PurchaseAttempt {
+  productId: number;
+  quantity: number;
+  /** The signed-in buyer, if any. */
+  buyerId?: string | null;
+  /** The `Idempotency-Key` header, if any. */
+  idempotencyKey?: string | null;
+}
+
+/** A successful purchase; `replayed`: an earlier answer to the same idempotency key, nothing sold now. */
+export type PurchaseReceipt = PurchaseResult & { replayed: boolean };
+
+/** Every purchase the store decided: metrics count them by outcome. */
+export interface PurchaseOutcomeEvent {
+  productId: number;
+  outcome: 'sold' | 'replayed' | ErrorCode;
+  quantity: number;
+}
+
+/**
+ * The buyer's purchase: asks the store for its one atomic step (the atomicity lives in the
+ * adapters), answers a receipt or the refusal's DomainError, tallies refusals for the operator and
+ * tells `purchaseOutcomes$` about every decision.
+ */
+@Injectable()
+export class PurchaseService implements BeforeApplicationShutdown {
+  /** Hot: one event per decided purchase. Subscribers must be cheap and synchronous. */
+  readonly purchaseOutcomes$ = new Subject<PurchaseOutcomeEvent>();
+  private readonly maxQuantityPerPurchase: number;
+
+  constructor(
+    @Inject(InventoryStore) private readonly store: InventoryStore,
+    @Inject(INVENTORY_OPTIONS) options: InventoryModuleOptions,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly tally: RejectionTally,
+  ) {
+    this.maxQuantityPerPurchase = options.maxQuantityPerPurchase;
+  }
+
+  async purchase(attempt: PurchaseAttempt): Promise<PurchaseReceipt> {
+    const { productId, quantity } = attempt;
+    if (quantity > this.maxQuantityPerPurchase) throw quantityOverMaximum(this.maxQuantityPerPurchase);
+    const outcome = await this.store.purchase({
+      productId,
+      quantity,
+      buyerId: attempt.buyerId ?? null,
+      idempotencyKey: attempt.idempotencyKey ?? null,
+      nowMs: this.clock.now(),
+    });
+    if (outcome.ok) {
+      const { order, remaining, replayed } = outcome;
+      this.purchaseOutcomes$.next({ productId, outcome: replayed ? 'replayed' : 'sold', quantity });
+      return {
+        orderId: order.orderId,
+        productId: order.productId,
+        quantity: order.quantity,
+        remaining,
+        replayed,
+      };
+    }
+    this.purchaseOutcomes$.next({ productId, outcome: outcome.code, quantity });
+    this.tally.count(productId, outcome.code);
+    throw purchaseRefused(outcome, productId, quantity);
+  }
+
+  beforeApplicationShutdown(): void {
+    // HTTP has drained: no purchase will be decided any more.
+    this.purchaseOutcomes$.complete();
+  }
+}
