@@ -70,7 +70,10 @@ export default [
     },
   },
   {
-    // Specs, test set-up, e2e projects and the bench may use the test scaffolding.
+    // Specs, test set-up, a lib's `testing` entry point (imported by specs only), e2e projects and the
+    // bench may use the test scaffolding. The globs are relative to the workspace root, also when a
+    // project's own config spreads this one and is linted from the project's folder.
+    basePath: import.meta.dirname,
     files: [
       '**/*.spec.ts',
       '**/test-setup.ts',

@@ -1,14 +1,7 @@
-import { Browser, Page } from 'playwright-core';
-import { ApiServer, CatalogEntry, GOLDEN_TICKET } from './support/api-server';
-import {
-  horizontalOverflow,
-  launchChromium,
-  openPage,
-  screenshot,
-  seriousA11yViolations,
-  waitForText,
-  watchErrors,
-} from './support/browser';
+import { ApiRoutes } from '@gtd/shared-contracts';
+import { CatalogEntry, useStorefront } from '@gtd/testing';
+import { GOLDEN_TICKET } from './support/catalog';
+import { horizontalOverflow, screenshot, seriousA11yViolations, waitForText } from './support/page';
 
 const LIMITED: CatalogEntry = {
   id: 2,
@@ -24,37 +17,17 @@ const PASSWORD = 'correct horse battery staple';
 
 /** Signed-in buyers and a per-buyer limit, against the real API. */
 describe('buyers and per-buyer limits', () => {
-  let api: ApiServer;
-  let browser: Browser;
-  let page: Page;
-  let errors: string[];
-
-  beforeAll(async () => {
-    api = await ApiServer.launch([GOLDEN_TICKET, LIMITED]);
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await api?.dispose();
-  });
-
-  beforeEach(async () => {
-    page = await openPage(browser);
-    errors = watchErrors(page);
-  });
-
-  afterEach(async () => {
-    await page.close();
-  });
+  const web = useStorefront([GOLDEN_TICKET, LIMITED]);
 
   async function signInOnPage(email: string, password: string): Promise<void> {
+    const { page } = web;
     await page.getByTestId('email').fill(email);
     await page.getByTestId('password').fill(password);
     await page.getByTestId('auth-submit').click();
   }
 
   it('sign in → buy up to the limit → "limit reached"', async () => {
+    const { api, page, errors } = web;
     await api.register('ada@example.com', PASSWORD);
 
     await page.goto(`${api.baseUrl}/drops/2`);
@@ -116,6 +89,7 @@ describe('buyers and per-buyer limits', () => {
   });
 
   it('registers from the drop page and comes back to it', async () => {
+    const { api, page, errors } = web;
     await page.goto(`${api.baseUrl}/drops/2`);
     await waitForText(page.getByTestId('buy-button'), 'Sign in to buy');
     await page.getByTestId('buy-button').click();
@@ -141,13 +115,14 @@ describe('buyers and per-buyer limits', () => {
   });
 
   it('answers an anonymous purchase of a limited drop with AUTH_REQUIRED and a way to sign in', async () => {
+    const { api, page } = web;
     const anonymous = await api.buy(2, 1);
     expect(anonymous.status).toBe(401);
     expect(anonymous.body['code']).toBe('AUTH_REQUIRED');
 
     // The page normally sends the buyer to sign in first; a page that still thinks the drop is
     // open to anyone (here: a stale product answer) gets the server's AUTH_REQUIRED instead.
-    await page.route('**/products/2', async (route) => {
+    await page.route(`**${ApiRoutes.product(2)}`, async (route) => {
       const response = await route.fetch();
       route.fulfill({ response, json: { ...(await response.json()), perBuyerLimit: null } });
     });

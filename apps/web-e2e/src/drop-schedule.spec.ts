@@ -1,14 +1,7 @@
-import { Browser, Page } from 'playwright-core';
-import { ApiServer, GOLDEN_TICKET } from './support/api-server';
-import {
-  horizontalOverflow,
-  launchChromium,
-  openPage,
-  screenshot,
-  seriousA11yViolations,
-  waitForText,
-  watchErrors,
-} from './support/browser';
+import { ApiRoutes } from '@gtd/shared-contracts';
+import { useStorefront } from '@gtd/testing';
+import { GOLDEN_TICKET } from './support/catalog';
+import { horizontalOverflow, screenshot, seriousA11yViolations, waitForText } from './support/page';
 
 /** How far ahead the drop opens: long enough to load the page and look at the countdown first. */
 const LEAD_MS = 8_000;
@@ -18,33 +11,12 @@ const LEAD_MS = 8_000;
  * time without a reload and sells; the operator's pause and resume show up by themselves.
  */
 describe('scheduled drop', () => {
-  let api: ApiServer;
-  let browser: Browser;
-  let page: Page;
-  let errors: string[];
-
-  beforeAll(async () => {
-    api = await ApiServer.launch([GOLDEN_TICKET]);
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await api?.dispose();
-  });
-
-  beforeEach(async () => {
-    page = await openPage(browser);
-    errors = watchErrors(page);
-  });
-
-  afterEach(async () => {
-    await page.close();
-  });
+  const web = useStorefront([GOLDEN_TICKET]);
 
   async function createDrop(startsInMs: number): Promise<{ id: number; startsAt: string }> {
+    const { api } = web;
     const startsAt = new Date(Date.now() + startsInMs).toISOString();
-    const created = await api.admin('POST', '/admin/products', {
+    const created = await api.admin('POST', ApiRoutes.admin.products, {
       name: 'Midnight Release',
       description: 'Numbered vinyl pressing, opening on the second.',
       price: 3900,
@@ -58,6 +30,7 @@ describe('scheduled drop', () => {
   }
 
   it('counts down, switches to live on time without a reload, and sells', async () => {
+    const { api, page, errors } = web;
     const { id, startsAt } = await createDrop(LEAD_MS);
     const opensAtMs = Date.parse(startsAt);
 
@@ -100,23 +73,25 @@ describe('scheduled drop', () => {
   });
 
   it('shows the operator pausing and resuming the drop, without a reload', async () => {
+    const { api, page } = web;
     const { id } = await createDrop(0);
     await page.goto(`${api.baseUrl}/drops/${id}`);
     await waitForText(page.getByTestId('drop-state'), 'Live');
     expect(await page.getByTestId('buy-button').isDisabled()).toBe(false);
 
-    expect((await api.admin('POST', `/admin/products/${id}/pause`)).status).toBe(200);
+    expect((await api.admin('POST', ApiRoutes.admin.pause(id))).status).toBe(200);
     await waitForText(page.getByTestId('drop-state'), 'Paused');
     expect(await page.getByTestId('buy-button').isDisabled()).toBe(true);
     expect(await page.getByTestId('buy-reason').textContent()).toMatch(/paused this drop/);
     await screenshot(page, 'drop-paused');
 
-    expect((await api.admin('POST', `/admin/products/${id}/resume`)).status).toBe(200);
+    expect((await api.admin('POST', ApiRoutes.admin.resume(id))).status).toBe(200);
     await waitForText(page.getByTestId('drop-state'), 'Live');
     expect(await page.getByTestId('buy-button').isDisabled()).toBe(false);
   });
 
   it('shows state badges in the catalogue', async () => {
+    const { api, page } = web;
     const upcoming = await createDrop(3_600_000);
     await page.goto(`${api.baseUrl}/`);
     await page.getByTestId('featured-drop').waitFor();

@@ -1,27 +1,16 @@
-import { Browser, Page } from 'playwright-core';
-import { ApiServer, GOLDEN_TICKET } from './support/api-server';
-import { launchChromium, openPage, screenshot, waitForText, watchErrors } from './support/browser';
+import { useStorefront } from '@gtd/testing';
+import { GOLDEN_TICKET } from './support/catalog';
+import { screenshot, waitForText } from './support/page';
 
 /** The storefront served by the API on Fastify (HTTP_ADAPTER=fastify) behaves as on Express. */
 describe('storefront served on Fastify', () => {
-  let api: ApiServer;
-  let browser: Browser;
-  let page: Page;
-
-  beforeAll(async () => {
-    api = await ApiServer.launch([{ ...GOLDEN_TICKET, stock: 7 }], { HTTP_ADAPTER: 'fastify' });
-    browser = await launchChromium();
-    page = await openPage(browser);
-  });
-
-  afterAll(async () => {
-    await page?.close();
-    await browser?.close();
-    await api?.dispose();
+  const web = useStorefront([{ ...GOLDEN_TICKET, stock: 7 }], {
+    env: { HTTP_ADAPTER: 'fastify' },
+    page: 'shared',
   });
 
   it('opens a deep link, shows the live count, sells, and follows a sale made elsewhere', async () => {
-    const errors = watchErrors(page);
+    const { api, page, errors } = web;
     await page.goto(`${api.baseUrl}/drops/1`);
     await waitForText(page.getByTestId('stock-count'), '7 left');
 

@@ -1,25 +1,13 @@
-import { Browser, Page } from 'playwright-core';
-import { ApiServer, GOLDEN_TICKET } from './support/api-server';
-import { launchChromium, openPage, screenshot, waitForText } from './support/browser';
+import { useStorefront } from '@gtd/testing';
+import { GOLDEN_TICKET } from './support/catalog';
+import { screenshot, waitForText } from './support/page';
 
 /** BUY_RATE_LIMIT on: the page says how long to wait (from Retry-After) and rests Buy now. */
 describe('rate-limited purchases', () => {
-  let api: ApiServer;
-  let browser: Browser;
-  let page: Page;
-
-  beforeAll(async () => {
-    api = await ApiServer.launch([GOLDEN_TICKET], { BUY_RATE_LIMIT: '2' });
-    browser = await launchChromium();
-    page = await openPage(browser);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await api?.dispose();
-  });
+  const web = useStorefront([GOLDEN_TICKET], { env: { BUY_RATE_LIMIT: '2' }, page: 'shared' });
 
   it('answers the attempt over the limit with "Too many attempts" and the seconds to wait', async () => {
+    const { api, page } = web;
     await page.goto(`${api.baseUrl}/drops/1`);
     await waitForText(page.getByTestId('stock-count'), '100 left');
     const button = page.getByTestId('buy-button');

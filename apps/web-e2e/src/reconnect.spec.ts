@@ -1,24 +1,12 @@
-import { Browser, Page } from 'playwright-core';
-import { ApiServer, GOLDEN_TICKET } from './support/api-server';
-import { launchChromium, openPage, screenshot, waitForText } from './support/browser';
+import { useStorefront } from '@gtd/testing';
+import { GOLDEN_TICKET } from './support/catalog';
+import { screenshot, waitForText } from './support/page';
 
 describe('API outage', () => {
-  let api: ApiServer;
-  let browser: Browser;
-  let page: Page;
-
-  beforeAll(async () => {
-    api = await ApiServer.launch([GOLDEN_TICKET]);
-    browser = await launchChromium();
-    page = await openPage(browser);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await api?.dispose();
-  });
+  const web = useStorefront([GOLDEN_TICKET], { page: 'shared' });
 
   it('shows "Reconnecting…" while the API is down and recovers by itself when it is back', async () => {
+    const { api, page } = web;
     await page.goto(`${api.baseUrl}/drops/1`);
     const count = page.getByTestId('stock-count');
     expect((await api.buy(1, 3)).status).toBe(201);

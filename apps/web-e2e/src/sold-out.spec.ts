@@ -1,36 +1,18 @@
-import { Browser, Page } from 'playwright-core';
-import { ApiServer, GOLDEN_TICKET } from './support/api-server';
-import { launchChromium, openPage, screenshot, seriousA11yViolations, waitForText } from './support/browser';
+import { ApiRoutes } from '@gtd/shared-contracts';
+import { StorefrontApi, useStorefront } from '@gtd/testing';
+import { GOLDEN_TICKET } from './support/catalog';
+import { screenshot, seriousA11yViolations, waitForText } from './support/page';
 
 describe('sold out', () => {
-  let api: ApiServer;
-  let browser: Browser;
-  let page: Page;
-
-  beforeAll(async () => {
-    api = await ApiServer.launch([{ ...GOLDEN_TICKET, stock: 5 }]);
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await api?.dispose();
-  });
-
-  beforeEach(async () => {
-    page = await openPage(browser);
-  });
-
-  afterEach(async () => {
-    await page.close();
-  });
+  const web = useStorefront([{ ...GOLDEN_TICKET, stock: 5 }]);
 
   it('answers a buyer who lost the race with a sold-out message', async () => {
+    const { api, page } = web;
     await page.goto(`${api.baseUrl}/drops/1`);
     await waitForText(page.getByTestId('stock-count'), '5 left');
 
     // Freeze this page's view at "2 left" so it still offers Buy now, then sell out elsewhere.
-    await page.route('**/products/1/inventory', (route) =>
+    await page.route(`**${ApiRoutes.inventory(1)}`, (route) =>
       route.fulfill({ json: { productId: 1, available: 2, state: 'live', pollAfterMs: 1000 } }),
     );
     await waitForText(page.getByTestId('stock-count'), '2 left');
@@ -41,7 +23,7 @@ describe('sold out', () => {
     await message.waitFor();
     expect(await message.getAttribute('data-outcome')).toBe('sold-out');
     expect(await message.textContent()).toContain('Sold out');
-    await page.unroute('**/products/1/inventory');
+    await page.unroute(`**${ApiRoutes.inventory(1)}`);
 
     await waitForText(page.getByTestId('stock-count'), 'Sold out');
     expect(await page.getByTestId('buy-button').isDisabled()).toBe(true);
@@ -49,6 +31,7 @@ describe('sold out', () => {
   });
 
   it('says sold out and disables Buy now when the stock is gone', async () => {
+    const { api, page } = web;
     await page.goto(`${api.baseUrl}/drops/1`);
     await waitForText(page.getByTestId('stock-count'), 'Sold out');
     const button = page.getByTestId('buy-button');
@@ -60,7 +43,8 @@ describe('sold out', () => {
   });
 
   it('shows a sell-out that happens while the page is open', async () => {
-    const fresh = await ApiServer.launch([{ ...GOLDEN_TICKET, stock: 4 }]);
+    const { page } = web;
+    const fresh = await StorefrontApi.launch([{ ...GOLDEN_TICKET, stock: 4 }]);
     try {
       await page.goto(`${fresh.baseUrl}/drops/1`);
       await waitForText(page.getByTestId('stock-count'), '4 left');

@@ -1,14 +1,7 @@
-import { Browser, Page } from 'playwright-core';
-import { ApiServer, CatalogEntry, GOLDEN_TICKET } from './support/api-server';
-import {
-  horizontalOverflow,
-  launchChromium,
-  openPage,
-  screenshot,
-  seriousA11yViolations,
-  waitForText,
-  watchErrors,
-} from './support/browser';
+import { ApiRoutes } from '@gtd/shared-contracts';
+import { CatalogEntry, useStorefront } from '@gtd/testing';
+import { GOLDEN_TICKET } from './support/catalog';
+import { horizontalOverflow, screenshot, seriousA11yViolations, waitForText } from './support/page';
 
 const SNEAKERS: CatalogEntry = {
   id: 2,
@@ -29,31 +22,10 @@ const CONCERT: CatalogEntry = {
 };
 
 describe('storefront (production build served by the API)', () => {
-  let api: ApiServer;
-  let browser: Browser;
-  let page: Page;
-  let errors: string[];
-
-  beforeAll(async () => {
-    api = await ApiServer.launch([GOLDEN_TICKET, SNEAKERS, CONCERT]);
-    browser = await launchChromium();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await api?.dispose();
-  });
-
-  beforeEach(async () => {
-    page = await openPage(browser);
-    errors = watchErrors(page);
-  });
-
-  afterEach(async () => {
-    await page.close();
-  });
+  const web = useStorefront([GOLDEN_TICKET, SNEAKERS, CONCERT]);
 
   it('shows the catalogue with the Golden Ticket featured', async () => {
+    const { api, page, errors } = web;
     await page.goto(`${api.baseUrl}/`);
     const featured = page.getByTestId('featured-drop');
     await waitForText(featured.locator('h2'), 'Golden Ticket');
@@ -69,6 +41,7 @@ describe('storefront (production build served by the API)', () => {
   });
 
   it('shows the count the API reports, and a purchase made elsewhere without a reload', async () => {
+    const { api, page, errors } = web;
     await page.goto(`${api.baseUrl}/drops/1`);
     const count = page.getByTestId('stock-count');
     await waitForText(count, `${await api.available(1)} left`);
@@ -87,6 +60,7 @@ describe('storefront (production build served by the API)', () => {
   });
 
   it('Buy now: success message with the order id, and the count drops by the quantity', async () => {
+    const { api, page, errors } = web;
     await page.goto(`${api.baseUrl}/drops/1`);
     const count = page.getByTestId('stock-count');
     const before = await api.available(1);
@@ -114,6 +88,7 @@ describe('storefront (production build served by the API)', () => {
   });
 
   it('is keyboard operable with a visible focus', async () => {
+    const { api, page } = web;
     await page.goto(`${api.baseUrl}/drops/1`);
     const before = await api.available(1);
     await waitForText(page.getByTestId('stock-count'), `${before} left`);
@@ -138,10 +113,11 @@ describe('storefront (production build served by the API)', () => {
   });
 
   it('says how many are left when a buyer asks for more than that', async () => {
+    const { api, page } = web;
     await page.goto(`${api.baseUrl}/drops/3`);
     await waitForText(page.getByTestId('stock-count'), '3 left');
     // This page keeps showing 3 while another buyer takes 2.
-    await page.route('**/products/3/inventory', (route) =>
+    await page.route(`**${ApiRoutes.inventory(3)}`, (route) =>
       route.fulfill({ json: { productId: 3, available: 3, state: 'live', pollAfterMs: 1000 } }),
     );
     expect((await api.buy(3, 2)).status).toBe(201);
@@ -152,18 +128,19 @@ describe('storefront (production build served by the API)', () => {
     await message.waitFor();
     expect(await message.getAttribute('data-outcome')).toBe('insufficient-stock');
     expect(await message.textContent()).toContain('You asked for 3, but only 1 is left');
-    await page.unroute('**/products/3/inventory');
+    await page.unroute(`**${ApiRoutes.inventory(3)}`);
     await waitForText(page.getByTestId('stock-count'), '1 left');
     await screenshot(page, 'drop-insufficient-stock');
     expect(await api.available(3)).toBe(1);
   });
 
   it('offers a retry after a network failure, and the retry goes through', async () => {
+    const { api, page } = web;
     await page.goto(`${api.baseUrl}/drops/1`);
     const before = await api.available(1);
     await waitForText(page.getByTestId('stock-count'), `${before} left`);
 
-    await page.route('**/buy', (route) => route.abort('connectionrefused'));
+    await page.route(`**${ApiRoutes.buy}`, (route) => route.abort('connectionrefused'));
     await page.getByTestId('buy-button').click();
     const message = page.getByTestId('purchase-message');
     await message.waitFor();
@@ -171,20 +148,21 @@ describe('storefront (production build served by the API)', () => {
     await screenshot(page, 'drop-network-failure');
     expect(await api.available(1)).toBe(before);
 
-    await page.unroute('**/buy');
+    await page.unroute(`**${ApiRoutes.buy}`);
     await page.getByTestId('retry-button').click();
     await page.getByTestId('order-id').waitFor();
     await waitForText(page.getByTestId('stock-count'), `${before - 1} left`);
   });
 
   it('retries a purchase whose answer was lost with the same Idempotency-Key: one order, sold once', async () => {
+    const { api, page } = web;
     await page.goto(`${api.baseUrl}/drops/1`);
     const before = await api.available(1);
     await waitForText(page.getByTestId('stock-count'), `${before} left`);
 
     // The request reaches the API and sells, but the answer never reaches the page.
     const keys: string[] = [];
-    await page.route('**/buy', async (route) => {
+    await page.route(`**${ApiRoutes.buy}`, async (route) => {
       keys.push(route.request().headers()['idempotency-key']);
       await route.fetch();
       await route.abort('connectionreset');
@@ -194,14 +172,14 @@ describe('storefront (production build served by the API)', () => {
     await waitForText(message.locator('.message__title'), 'Could not reach the store');
     expect(await api.available(1)).toBe(before - 1);
 
-    await page.unroute('**/buy');
-    await page.route('**/buy', (route) => {
+    await page.unroute(`**${ApiRoutes.buy}`);
+    await page.route(`**${ApiRoutes.buy}`, (route) => {
       keys.push(route.request().headers()['idempotency-key']);
       return route.continue();
     });
     await page.getByTestId('retry-button').click();
     await page.getByTestId('order-id').waitFor();
-    await page.unroute('**/buy');
+    await page.unroute(`**${ApiRoutes.buy}`);
 
     expect(keys).toHaveLength(2);
     expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
@@ -213,21 +191,22 @@ describe('storefront (production build served by the API)', () => {
     await waitForText(page.getByTestId('stock-count'), `${before - 1} left`);
 
     // A new press of Buy now is a new attempt with a new key.
-    await page.route('**/buy', (route) => {
+    await page.route(`**${ApiRoutes.buy}`, (route) => {
       keys.push(route.request().headers()['idempotency-key']);
       return route.continue();
     });
     await page.getByTestId('buy-button').click();
     await waitForText(page.getByTestId('stock-count'), `${before - 2} left`);
-    await page.unroute('**/buy');
+    await page.unroute(`**${ApiRoutes.buy}`);
     expect(keys).toHaveLength(3);
     expect(keys[2]).not.toBe(keys[0]);
   });
 
   it('says when the server failed', async () => {
+    const { api, page } = web;
     await page.goto(`${api.baseUrl}/drops/1`);
     await page.getByTestId('stock-count').waitFor();
-    await page.route('**/buy', (route) =>
+    await page.route(`**${ApiRoutes.buy}`, (route) =>
       route.fulfill({
         status: 503,
         contentType: 'application/problem+json',
@@ -249,6 +228,7 @@ describe('storefront (production build served by the API)', () => {
   });
 
   it('shows a clear not-found page for an unknown drop', async () => {
+    const { api, page } = web;
     await page.goto(`${api.baseUrl}/drops/999`);
     const notFound = page.getByTestId('not-found');
     await notFound.waitFor();
@@ -262,6 +242,7 @@ describe('storefront (production build served by the API)', () => {
     ['not-found', '/drops/999', 'not-found'],
     ['sign-in', '/sign-in?returnUrl=%2Fdrops%2F1', 'auth-form'],
   ])('has no horizontal overflow at 360 px (%s)', async (name, path, ready) => {
+    const { api, page } = web;
     await page.setViewportSize({ width: 360, height: 780 });
     await page.goto(`${api.baseUrl}${path}`);
     await page.getByTestId(ready).waitFor();
@@ -270,6 +251,7 @@ describe('storefront (production build served by the API)', () => {
   });
 
   it('passes an axe-core scan without serious or critical violations', async () => {
+    const { api, page } = web;
     await page.goto(`${api.baseUrl}/`);
     await page.getByTestId('featured-drop').waitFor();
     expect(await seriousA11yViolations(page)).toEqual([]);
@@ -286,11 +268,12 @@ describe('storefront (production build served by the API)', () => {
   });
 
   it('keeps the API routes and deep links apart', async () => {
+    const { api, page } = web;
     const html = { accept: 'text/html,application/xhtml+xml' };
     const deepLink = await fetch(`${api.baseUrl}/drops/1`, { headers: html });
     expect(deepLink.status).toBe(200);
     expect(await deepLink.text()).toContain('<app-root');
-    const products = await fetch(`${api.baseUrl}/products`, { headers: html });
+    const products = await fetch(`${api.baseUrl}${ApiRoutes.products}`, { headers: html });
     expect(products.headers.get('content-type')).toContain('json');
 
     // A reload on a deep link lands on the same drop.

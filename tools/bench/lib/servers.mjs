@@ -1,10 +1,12 @@
-// Starting, watching and stopping the servers under test. Each runs in its own process group so a
-// Ctrl-C reaches the bench (which then stops them in order) and a stuck server can be killed with
-// its cluster workers without touching anything the bench did not start.
-import { spawn, spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
-import { request } from 'node:http';
-import { createServer } from 'node:net';
+// Starting, watching and stopping the servers under test, with the harness the e2e specs use
+// (@gtd/testing): the scrubbed environment, a free port, the wait for GET /health. Each server runs
+// in its own process group so a Ctrl-C reaches the bench (which then stops them in order) and a stuck
+// server can be killed with its cluster workers without touching anything the bench did not start.
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import testing from './testing.mjs';
+
+const { allProcesses, ApiStartError, processGroup, startApi, stopAllApis } = testing;
 
 const START_TIMEOUT_MS = 45_000;
 const STOP_TIMEOUT_MS = 15_000;
@@ -19,60 +21,6 @@ const CLK_TCK = (() => {
 
 /** @param {number} ms */
 export const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
-
-/** @returns {Promise<number>} a port nobody listens on right now */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.unref();
-    probe.on('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-/**
- * One request, no keep-alive; used for health checks and stock reads, never under load.
- * @param {string} url
- * @param {{ method?: string, body?: unknown, timeoutMs?: number }} [options]
- * @returns {Promise<{ status: number, body: any, text: string }>}
- */
-export function httpJson(url, { method = 'GET', body, timeoutMs = 5000 } = {}) {
-  return new Promise((resolve, reject) => {
-    const payload = body === undefined ? undefined : JSON.stringify(body);
-    const req = request(
-      url,
-      {
-        method,
-        agent: false,
-        timeout: timeoutMs,
-        headers: payload
-          ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) }
-          : {},
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk) => (text += chunk));
-        res.on('end', () => {
-          let parsed;
-          try {
-            parsed = text ? JSON.parse(text) : undefined;
-          } catch {
-            parsed = undefined;
-          }
-          resolve({ status: res.statusCode ?? 0, body: parsed, text });
-        });
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error(`${method} ${url} timed out after ${timeoutMs} ms`)));
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
 
 /** `taskset` on PATH, or undefined. */
 export function findTaskset() {
@@ -95,29 +43,9 @@ export function pinSelf(taskset, cpus) {
  * @param {number} pgid
  */
 export function groupCpuSeconds(pgid) {
-  let ticks = 0;
-  let found = false;
-  let entries;
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    return undefined;
-  }
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry)) continue;
-    let stat;
-    try {
-      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-    } catch {
-      continue; // gone meanwhile
-    }
-    // Fields after the command name, which is in parentheses and may hold spaces.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (Number(fields[2]) !== pgid) continue;
-    found = true;
-    ticks += Number(fields[11]) + Number(fields[12]);
-  }
-  return found ? ticks / CLK_TCK : undefined;
+  const members = allProcesses().filter((p) => p.pgrp === pgid);
+  if (members.length === 0) return undefined;
+  return members.reduce((ticks, p) => ticks + p.utime + p.stime, 0) / CLK_TCK;
 }
 
 /**
@@ -134,27 +62,8 @@ export function machineBusySeconds() {
   }
 }
 
-/** Number of live processes in a process group (server + workers), or undefined without /proc. */
-export function groupSize(/** @type {number} */ pgid) {
-  let entries;
-  try {
-    entries = readdirSync('/proc');
-  } catch {
-    return undefined;
-  }
-  let count = 0;
-  for (const entry of entries) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(fields[2]) === pgid && fields[0] !== 'Z') count++;
-    } catch {
-      // gone meanwhile
-    }
-  }
-  return count;
-}
+/** Number of live processes in a process group (server + workers). */
+export const groupSize = (/** @type {number} */ pgid) => processGroup(pgid).length;
 
 /**
  * @typedef {object} RunningServer
@@ -168,136 +77,66 @@ export function groupSize(/** @type {number} */ pgid) {
  * @property {() => Promise<void>} stop  SIGTERM, then SIGKILL to its group if it hangs
  */
 
-/** @type {Set<RunningServer>} */
-const live = new Set();
-
 /**
  * Starts a Node script as a server and waits until GET /health answers 200.
  * @param {object} spec
  * @param {string} spec.label
  * @param {string} spec.script
  * @param {string} spec.cwd
- * @param {Record<string, string>} spec.env  added to a copy of this process's environment
- * @param {string[]} spec.scrub  variables removed from that copy first
+ * @param {Record<string, string>} spec.env  added to the scrubbed copy of this process's environment
  * @param {{ taskset: string, cpus: string }} [spec.pin]
  * @returns {Promise<RunningServer>}
  */
-export async function startServer({ label, script, cwd, env, scrub, pin }) {
-  const port = await freePort();
-  /** @type {Record<string, string | undefined>} */
-  const childEnv = { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' };
-  for (const name of scrub) delete childEnv[name];
-  Object.assign(childEnv, env, { PORT: String(port), HOST: '127.0.0.1' });
-  const [command, args] = pin
-    ? [pin.taskset, ['-c', pin.cpus, process.execPath, script]]
-    : [process.execPath, [script]];
-  const child = spawn(command, args, {
-    cwd,
-    env: childEnv,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    detached: true,
-  });
-  let output = '';
-  const keep = (/** @type {string} */ chunk) => {
-    output = (output + chunk).slice(-OUTPUT_KEPT);
-  };
-  child.stdout.setEncoding('utf8').on('data', keep);
-  child.stderr.setEncoding('utf8').on('data', keep);
-  /** @type {{ code: number | null, signal: NodeJS.Signals | null } | undefined} */
-  let exitStatus;
-  const exited = new Promise((resolve) => {
-    child.once('exit', (code, signal) => {
-      exitStatus = { code, signal };
-      resolve(exitStatus);
+export async function startServer({ label, script, cwd, env, pin }) {
+  let api;
+  try {
+    api = await startApi({
+      label,
+      script,
+      cwd,
+      env,
+      wrapper: pin ? [pin.taskset, '-c', pin.cpus] : undefined,
+      detached: true,
+      outputLimit: OUTPUT_KEPT,
+      startTimeoutMs: START_TIMEOUT_MS,
+      exitTimeoutMs: STOP_TIMEOUT_MS,
     });
-    child.once('error', (error) => {
-      keep(`\n${error.message}\n`);
-      exitStatus = { code: -1, signal: null };
-      resolve(exitStatus);
-    });
-  });
-  const pid = /** @type {number} */ (child.pid);
-  const url = `http://127.0.0.1:${port}`;
-
-  /** @type {RunningServer} */
-  const server = {
+  } catch (error) {
+    throw error instanceof ApiStartError ? new StartError(error) : error;
+  }
+  const running = api;
+  return {
     label,
-    pid,
-    port,
-    url,
-    exited,
-    alive: () => exitStatus === undefined,
-    output: () => output,
+    pid: running.pid,
+    port: running.port,
+    url: running.baseUrl,
+    exited: running.exited,
+    alive: running.alive,
+    output: running.output,
     stop: async () => {
-      if (exitStatus === undefined) {
-        try {
-          process.kill(pid, 'SIGTERM');
-        } catch {
-          // already gone
-        }
-        const timer = sleep(STOP_TIMEOUT_MS).then(() => 'timeout');
-        if ((await Promise.race([exited, timer])) === 'timeout') killGroup(pid);
-        await exited;
-      }
-      // Cluster workers of a dead primary must not outlive the bench.
-      if ((groupSize(pid) ?? 0) > 0) {
-        await sleep(2000);
-        if ((groupSize(pid) ?? 0) > 0) killGroup(pid);
-      }
-      live.delete(server);
+      // A server that hangs on SIGTERM is killed with its group; say so, but carry on.
+      await running.stop().catch((/** @type {Error} */ error) => {
+        process.stdout.write(`  ${error.message.split('\n')[0]}\n`);
+      });
     },
   };
-  live.add(server);
-
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (exitStatus !== undefined) {
-      live.delete(server);
-      throw new StartError(label, exitStatus, output);
-    }
-    try {
-      const health = await httpJson(`${url}/health`, { timeoutMs: 2000 });
-      if (health.status === 200) return server;
-    } catch {
-      // not listening yet
-    }
-    await sleep(150);
-  }
-  await server.stop();
-  throw new StartError(label, undefined, output);
-}
-
-/** @param {number} pgid */
-function killGroup(pgid) {
-  try {
-    process.kill(-pgid, 'SIGKILL');
-  } catch {
-    // already gone
-  }
 }
 
 /** Stops every server still running (used on errors and Ctrl-C). */
 export async function stopAllServers() {
-  await Promise.all([...live].map((server) => server.stop()));
+  for (const failure of await stopAllApis()) process.stdout.write(`  ${failure}\n`);
 }
 
 /** A server that exited (or never answered /health) during start-up. */
 export class StartError extends Error {
-  /**
-   * @param {string} label
-   * @param {{ code: number | null, signal: NodeJS.Signals | null } | undefined} status
-   * @param {string} output
-   */
-  constructor(label, status, output) {
-    const how = status
-      ? `exited at start-up (${status.signal ?? `code ${status.code}`})`
-      : `did not answer GET /health within ${START_TIMEOUT_MS / 1000} s`;
-    super(`${label} ${how}`);
+  /** @param {InstanceType<typeof ApiStartError>} cause */
+  constructor(cause) {
+    super(cause.summary);
     this.name = 'StartError';
-    this.output = output;
-    this.moduleNotFound = /Cannot find module|MODULE_NOT_FOUND/.test(output);
+    this.output = cause.output;
+    this.moduleNotFound = /Cannot find module|MODULE_NOT_FOUND/.test(cause.output);
     /** The one line that says why, e.g. "Cannot start: Invalid configuration: …". */
-    this.reason = summarizeOutput(output);
+    this.reason = summarizeOutput(cause.output);
   }
 }
 

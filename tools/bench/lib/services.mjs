@@ -1,7 +1,10 @@
 // The local PostgreSQL and Redis the postgres/redis rows use: a fresh database per server config,
-// dropped afterwards, and a Redis key prefix per config, deleted afterwards.
+// dropped afterwards, and a Redis key prefix per config, deleted afterwards (both with the helpers
+// the e2e specs use, @gtd/testing).
 import { createRequire } from 'node:module';
+import testing from './testing.mjs';
 
+const { clearRedisPrefix, createTestDatabase, redactUrl } = testing;
 const require = createRequire(import.meta.url);
 
 export const PG_ADMIN_URL = process.env.BENCH_PG_ADMIN_URL || 'postgres://postgres@127.0.0.1:5432/test';
@@ -26,24 +29,17 @@ function withTimeout(promise, ms, what) {
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-/** @param {string} sql */
-async function adminQuery(sql) {
+/** @returns {Promise<string | undefined>} why PostgreSQL cannot be used, or undefined when it can */
+export async function postgresProblem() {
   const client = new (pg().Client)({ connectionString: PG_ADMIN_URL, connectionTimeoutMillis: 3000 });
   try {
     await withTimeout(client.connect(), 4000, 'PostgreSQL');
-    return await client.query(sql);
-  } finally {
-    await client.end().catch(() => undefined);
-  }
-}
-
-/** @returns {Promise<string | undefined>} why PostgreSQL cannot be used, or undefined when it can */
-export async function postgresProblem() {
-  try {
-    await adminQuery('SELECT 1');
+    await client.query('SELECT 1');
     return undefined;
   } catch (error) {
-    return `PostgreSQL not usable at ${redact(PG_ADMIN_URL)}: ${message(error)}`;
+    return `PostgreSQL not usable at ${redactUrl(PG_ADMIN_URL)}: ${message(error)}`;
+  } finally {
+    await client.end().catch(() => undefined);
   }
 }
 
@@ -60,38 +56,36 @@ export async function redisProblem() {
     await withTimeout(client.ping(), 3000, 'Redis');
     return undefined;
   } catch (error) {
-    return `Redis not usable at ${redact(REDIS_URL)}: ${message(error)}`;
+    return `Redis not usable at ${redactUrl(REDIS_URL)}: ${message(error)}`;
   } finally {
     client?.disconnect();
   }
 }
 
-/** @type {Set<string>} */
+/** @type {Set<import('../../../libs/testing/src/index.js').TestDatabase>} */
 const createdDatabases = new Set();
 
 /**
- * Creates an empty database and returns its connection string.
- * @param {string} name lowercase letters, digits and _ only
+ * Creates an empty database named after `label` (plus a part unique to this run) and returns its
+ * connection string.
+ * @param {string} label lowercase letters, digits and _ only
  */
-export async function createDatabase(name) {
-  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(name)) throw new Error(`bad database name ${name}`);
-  await adminQuery(`CREATE DATABASE ${name}`);
-  createdDatabases.add(name);
-  const url = new URL(PG_ADMIN_URL);
-  url.pathname = `/${name}`;
-  return url.toString();
+export async function createDatabase(label) {
+  const database = await createTestDatabase({ label, adminUrl: PG_ADMIN_URL });
+  createdDatabases.add(database);
+  return database.url;
 }
 
 /** Drops every database this run created (after the servers using them stopped). */
 export async function dropDatabases() {
   /** @type {string[]} */
   const failures = [];
-  for (const name of createdDatabases) {
+  for (const database of createdDatabases) {
     try {
-      await adminQuery(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      createdDatabases.delete(name);
+      await database.drop();
+      createdDatabases.delete(database);
     } catch (error) {
-      failures.push(`${name}: ${message(error)}`);
+      failures.push(`${database.name}: ${message(error)}`);
     }
   }
   return failures;
@@ -107,34 +101,12 @@ export function useRedisPrefix(/** @type {string} */ prefix) {
 
 /** Deletes every key under the prefixes this run used; returns how many keys went. */
 export async function deleteRedisKeys() {
-  if (usedPrefixes.size === 0) return 0;
-  const client = new (Redis())(REDIS_URL, { maxRetriesPerRequest: 1, retryStrategy: () => null });
   let deleted = 0;
-  try {
-    for (const prefix of usedPrefixes) {
-      let cursor = '0';
-      do {
-        const [next, keys] = await client.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
-        if (keys.length > 0) deleted += await client.del(...keys);
-        cursor = next;
-      } while (cursor !== '0');
-      usedPrefixes.delete(prefix);
-    }
-  } finally {
-    client.disconnect();
+  for (const prefix of usedPrefixes) {
+    deleted += await clearRedisPrefix(prefix, REDIS_URL);
+    usedPrefixes.delete(prefix);
   }
   return deleted;
-}
-
-/** @param {string} url */
-export function redact(url) {
-  try {
-    const parsed = new URL(url);
-    if (parsed.password) parsed.password = '***';
-    return parsed.toString();
-  } catch {
-    return url;
-  }
 }
 
 /** @param {unknown} error */

@@ -6,17 +6,18 @@ import {
   ErrorCode,
   OrdersPage,
 } from '@gtd/shared-contracts';
-import { BuyBody, buyRequest } from '../support/drop';
-import { RequestSpec, send, tally, volley } from '../support/http';
 import {
   catalogWithStocks,
   cleanup,
   HTTP_ADAPTERS,
-  makeTempDir,
-  RunningServer,
-  startServer,
-  writeCatalog,
-} from '../support/server';
+  RequestSpec,
+  send,
+  startWithCatalog,
+  tally,
+  useServer,
+  volley,
+} from '@gtd/testing';
+import { BuyBody, buyRequest } from '../support/drop';
 
 const TOKEN = 'e2e-operator-token-0123456789';
 
@@ -51,25 +52,12 @@ const named = ROUTES.map((spec) => [`${spec.method} ${spec.path}`, spec] as cons
 const withAuth = (spec: RequestSpec, authorization?: string): RequestSpec =>
   authorization === undefined ? spec : { ...spec, headers: { ...spec.headers, authorization } };
 
-async function startDrop(httpAdapter: string, env: Record<string, string>): Promise<RunningServer> {
-  const dir = makeTempDir();
-  return startServer({
-    catalogPath: writeCatalog(dir, catalogWithStocks(10)),
-    sqlitePath: `${dir}/drop.sqlite`,
-    env: { HTTP_ADAPTER: httpAdapter, ...env },
-  });
-}
-
 describe.each(HTTP_ADAPTERS)('operator API on %s', (httpAdapter) => {
   afterAll(cleanup);
 
   describe('with ADMIN_TOKEN', () => {
-    let server: RunningServer;
+    const server = useServer(catalogWithStocks(10), { HTTP_ADAPTER: httpAdapter, ADMIN_TOKEN: TOKEN });
     const admin = <T>(spec: RequestSpec) => send<T>(server.baseUrl, withAuth(spec, `Bearer ${TOKEN}`));
-
-    beforeAll(async () => {
-      server = await startDrop(httpAdapter, { ADMIN_TOKEN: TOKEN });
-    });
 
     it.each(named)('%s: no token → 401, wrong token → 401, right token → 2xx', async (_name, spec) => {
       const missing = await send(server.baseUrl, spec);
@@ -235,7 +223,7 @@ describe.each(HTTP_ADAPTERS)('operator API on %s', (httpAdapter) => {
   });
 
   it('documents every operator route in OpenAPI with the admin bearer scheme and its 401 and 403', async () => {
-    const server = await startDrop(httpAdapter, {});
+    const server = await startWithCatalog(catalogWithStocks(10), { HTTP_ADAPTER: httpAdapter });
     const doc = await send<OpenApiDocument>(server.baseUrl, { path: ApiRoutes.openApiJson });
     expect(doc.body.components.securitySchemes['admin']).toMatchObject({ type: 'http', scheme: 'bearer' });
     const documented = ROUTES.map((spec) => {
@@ -257,11 +245,7 @@ describe.each(HTTP_ADAPTERS)('operator API on %s', (httpAdapter) => {
   });
 
   describe('without ADMIN_TOKEN', () => {
-    let server: RunningServer;
-
-    beforeAll(async () => {
-      server = await startDrop(httpAdapter, {});
-    });
+    const server = useServer(catalogWithStocks(10), { HTTP_ADAPTER: httpAdapter });
 
     it.each(named)('%s → 403 ADMIN_DISABLED with or without a token', async (_name, spec) => {
       for (const authorization of [undefined, `Bearer ${TOKEN}`]) {

@@ -1,17 +1,8 @@
 import { ErrorCode, ProblemDetails, problemType } from '@gtd/shared-contracts';
 import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
+import { catalogWithStocks, HTTP_ADAPTERS, RequestSpec, send, useServer } from '@gtd/testing';
 import { stockSnapshot } from '../support/drop';
-import { RequestSpec, send } from '../support/http';
-import {
-  catalogWithStocks,
-  cleanup,
-  HTTP_ADAPTERS,
-  makeTempDir,
-  RunningServer,
-  startServer,
-  writeCatalog,
-} from '../support/server';
 
 interface BadRequestCase extends RequestSpec {
   name: string;
@@ -204,20 +195,12 @@ const LEAKS = [/\n\s*at\s/, /node_modules/, /\/work\//, /dist\/apps/, /\.[cm]?[j
 describe.each(HTTP_ADAPTERS)(
   'bad requests on %s: each refused with its 4xx, its code and no side effect',
   (httpAdapter) => {
-    let server: RunningServer;
+    const server = useServer(catalogWithStocks(10, 5, 3), { HTTP_ADAPTER: httpAdapter });
     let stockBefore: Record<number, number>;
 
     beforeAll(async () => {
-      const dir = makeTempDir();
-      server = await startServer({
-        catalogPath: writeCatalog(dir, catalogWithStocks(10, 5, 3)),
-        sqlitePath: `${dir}/drop.sqlite`,
-        env: { HTTP_ADAPTER: httpAdapter },
-      });
       stockBefore = await stockSnapshot(server.baseUrl);
     });
-
-    afterAll(cleanup);
 
     it('covers at least 30 distinct bad requests', () => {
       expect(CASES.length).toBeGreaterThanOrEqual(30);

@@ -1,23 +1,13 @@
 import { ApiRoutes, AuthSession, ErrorCode } from '@gtd/shared-contracts';
+import { CatalogEntry, catalogWithStocks, HTTP_ADAPTERS, send, tally, useServer, volley } from '@gtd/testing';
 import { asBuyer, availableOf, BuyBody, buyRequest, register } from '../support/drop';
-import { send, tally, volley } from '../support/http';
-import {
-  CatalogProduct,
-  catalogWithStocks,
-  cleanup,
-  HTTP_ADAPTERS,
-  RunningServer,
-  startWithCatalog,
-  trackPids,
-} from '../support/server';
-import { waitForWorkers } from '../support/services';
 
 // Sign-up and sign-in run scrypt at its production cost.
 jest.setTimeout(120_000);
 
 const LIMIT = 2;
 /** Product 1: limited per buyer; product 2: open to anonymous buyers. */
-const CATALOG: (CatalogProduct & { perBuyerLimit?: number })[] = [
+const CATALOG: CatalogEntry[] = [
   { ...catalogWithStocks(1000)[0], perBuyerLimit: LIMIT },
   { ...catalogWithStocks(1000, 1000)[1] },
 ];
@@ -26,13 +16,7 @@ const signIn = (baseUrl: string, email: string, password = 'correct horse batter
   send<AuthSession>(baseUrl, { method: 'POST', path: ApiRoutes.signIn, json: { email, password } });
 
 describe.each(HTTP_ADAPTERS)('buyers and per-buyer limits on %s', (httpAdapter) => {
-  let server: RunningServer;
-
-  beforeAll(async () => {
-    server = await startWithCatalog(CATALOG, { HTTP_ADAPTER: httpAdapter });
-  });
-
-  afterAll(cleanup);
+  const server = useServer(CATALOG, { HTTP_ADAPTER: httpAdapter });
 
   it('registers, refuses the email twice, signs in, and refuses wrong credentials alike', async () => {
     const registered = await register(server.baseUrl, 'Ada@Example.com');
@@ -106,14 +90,7 @@ describe.each(HTTP_ADAPTERS)('buyers and per-buyer limits on %s', (httpAdapter) 
 });
 
 describe('WORKERS=2 without JWT_SECRET', () => {
-  let server: RunningServer;
-
-  beforeAll(async () => {
-    server = await startWithCatalog(CATALOG, { WORKERS: '2' });
-    trackPids(await waitForWorkers(server.child.pid as number, server.baseUrl, 2));
-  });
-
-  afterAll(cleanup);
+  const server = useServer(CATALOG, {}, { workers: 2 });
 
   it('accepts a token issued by one worker on every worker', async () => {
     const session = (await register(server.baseUrl, 'workers@example.com')).body;

@@ -1,15 +1,17 @@
 import { Order, PurchaseResult } from '@gtd/shared-contracts';
-import { BuyBody, buyRequest, fetchOrders, stockSnapshot, successes, sum } from '../support/drop';
-import { send, tally, volley } from '../support/http';
 import {
-  CatalogProduct,
+  CatalogEntry,
   catalogWithStocks,
   cleanup,
-  makeTempDir,
-  startServer,
+  dropFiles,
+  send,
   StartOptions,
+  startServer,
+  tally,
+  volley,
   writeCatalog,
-} from '../support/server';
+} from '@gtd/testing';
+import { BuyBody, buyRequest, fetchOrders, stockSnapshot, successes, sum } from '../support/drop';
 
 /**
  * A confirmed order is on disk before the buyer hears "bought": `kill -9` right after the answers
@@ -19,12 +21,11 @@ describe('durability of the SQLite store across restarts', () => {
   const STOCKS = [200, 150];
   let dir: string;
   let options: StartOptions;
-  let catalog: CatalogProduct[];
+  let catalog: CatalogEntry[];
 
   beforeAll(() => {
-    dir = makeTempDir();
     catalog = catalogWithStocks(...STOCKS);
-    options = { catalogPath: writeCatalog(dir, catalog), sqlitePath: `${dir}/drop.sqlite` };
+    ({ dir, ...options } = dropFiles(catalog));
   });
 
   afterAll(cleanup);

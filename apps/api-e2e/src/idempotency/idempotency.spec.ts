@@ -1,13 +1,6 @@
 import { ErrorCode } from '@gtd/shared-contracts';
+import { catalogWithStocks, HTTP_ADAPTERS, RequestSpec, send, tally, useServer, volley } from '@gtd/testing';
 import { availableOf, BuyBody, buyRequest, fetchOrders } from '../support/drop';
-import { RequestSpec, send, tally, volley } from '../support/http';
-import {
-  catalogWithStocks,
-  cleanup,
-  HTTP_ADAPTERS,
-  RunningServer,
-  startWithCatalog,
-} from '../support/server';
 
 const withKey = (spec: RequestSpec, key: string): RequestSpec => ({
   ...spec,
@@ -15,13 +8,7 @@ const withKey = (spec: RequestSpec, key: string): RequestSpec => ({
 });
 
 describe.each(HTTP_ADAPTERS)('Idempotency-Key on POST /buy on %s', (httpAdapter) => {
-  let server: RunningServer;
-
-  beforeAll(async () => {
-    server = await startWithCatalog(catalogWithStocks(1000, 1), { HTTP_ADAPTER: httpAdapter });
-  });
-
-  afterAll(cleanup);
+  const server = useServer(catalogWithStocks(1000, 1), { HTTP_ADAPTER: httpAdapter });
 
   it('answers 100 concurrent retries of one key with one order, every answer identical', async () => {
     const before = await availableOf(server.baseUrl, 1);

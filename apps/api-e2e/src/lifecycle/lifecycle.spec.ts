@@ -2,17 +2,20 @@ import { ErrorCode, PurchaseResult } from '@gtd/shared-contracts';
 import { Agent } from 'node:http';
 import type { Socket } from 'node:net';
 import { join } from 'node:path';
-import { availableOf, BuyBody, buyRequest, fetchOrders, successes, sum } from '../support/drop';
-import { open, send, tally } from '../support/http';
 import {
   catalogWithStocks,
   cleanup,
+  dropFiles,
   HTTP_ADAPTERS,
   makeTempDir,
+  open,
   runUntilExit,
+  send,
   startServer,
+  tally,
   writeCatalog,
-} from '../support/server';
+} from '@gtd/testing';
+import { availableOf, BuyBody, buyRequest, fetchOrders, successes, sum } from '../support/drop';
 
 const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
 
@@ -35,10 +38,8 @@ describe('process lifecycle', () => {
     const IN_FLIGHT = 100;
 
     it('answers every in-flight purchase, exits 0, and the store holds exactly what was confirmed', async () => {
-      const dir = makeTempDir();
       const options = {
-        catalogPath: writeCatalog(dir, catalogWithStocks(STOCK)),
-        sqlitePath: join(dir, 'drop.sqlite'),
+        ...dropFiles(catalogWithStocks(STOCK)),
         env: { SHUTDOWN_TIMEOUT_MS: '30000', HTTP_ADAPTER: httpAdapter },
       };
       const server = await startServer(options);
@@ -153,12 +154,12 @@ describe('process lifecycle', () => {
     ];
 
     it.each(VARIANTS)('%s=%s', async (variable, value) => {
-      const dir = makeTempDir();
+      const { catalogPath, sqlitePath } = dropFiles(catalogWithStocks(1));
       const result = await runUntilExit({
         PORT: '0',
         STORE: 'sqlite',
-        SQLITE_PATH: join(dir, 'drop.sqlite'),
-        CATALOG: writeCatalog(dir, catalogWithStocks(1)),
+        SQLITE_PATH: sqlitePath,
+        CATALOG: catalogPath,
         [variable]: value,
       });
       expect({ code: result.code, stderr: result.stderr }).toEqual({ code: 1, stderr: expect.any(String) });

@@ -1,14 +1,5 @@
 import { ApiRoutes } from '@gtd/shared-contracts';
-import { send } from '../support/http';
-import {
-  catalogWithStocks,
-  cleanup,
-  HTTP_ADAPTERS,
-  makeTempDir,
-  RunningServer,
-  startServer,
-  writeCatalog,
-} from '../support/server';
+import { catalogWithStocks, HTTP_ADAPTERS, send, useServer } from '@gtd/testing';
 
 interface OpenApiResponse {
   description?: string;
@@ -35,23 +26,15 @@ const ROUTES: [method: string, path: string, statuses: string[]][] = [
 ];
 
 describe.each(HTTP_ADAPTERS)('OpenAPI document and Swagger UI on %s', (httpAdapter) => {
-  let server: RunningServer;
+  const server = useServer(catalogWithStocks(1), { HTTP_ADAPTER: httpAdapter });
   let doc: OpenApiDocument;
 
   beforeAll(async () => {
-    const dir = makeTempDir();
-    server = await startServer({
-      catalogPath: writeCatalog(dir, catalogWithStocks(1)),
-      sqlitePath: `${dir}/drop.sqlite`,
-      env: { HTTP_ADAPTER: httpAdapter },
-    });
     const reply = await send<OpenApiDocument>(server.baseUrl, { path: ApiRoutes.openApiJson });
     expect(reply.status).toBe(200);
     expect(reply.headers['content-type']).toMatch(/json/);
     doc = reply.body;
   });
-
-  afterAll(cleanup);
 
   it('is an OpenAPI 3 document', () => {
     expect(doc.openapi).toMatch(/^3\./);

@@ -1,21 +1,16 @@
 import { ApiRoutes, ErrorCode } from '@gtd/shared-contracts';
-import { asBuyer, BuyBody, buyRequest, register } from '../support/drop';
-import { send, tally, volley } from '../support/http';
-import {
-  catalogWithStocks,
-  cleanup,
-  HTTP_ADAPTERS,
-  RunningServer,
-  startWithCatalog,
-  trackPids,
-} from '../support/server';
 import {
   answeringPids,
+  catalogWithStocks,
   describeWithServices,
-  DropServices,
-  provisionServices,
-  waitForWorkers,
-} from '../support/services';
+  HTTP_ADAPTERS,
+  send,
+  tally,
+  useServer,
+  useServices,
+  volley,
+} from '@gtd/testing';
+import { asBuyer, BuyBody, buyRequest, register } from '../support/drop';
 
 // Registration runs scrypt at its production cost.
 jest.setTimeout(120_000);
@@ -25,14 +20,8 @@ const LIMIT = 5;
 const CATALOG = catalogWithStocks(10_000);
 
 describe.each(HTTP_ADAPTERS)('BUY_RATE_LIMIT on %s', (httpAdapter) => {
-  afterAll(cleanup);
-
   describe(`at ${LIMIT} a minute`, () => {
-    let server: RunningServer;
-
-    beforeAll(async () => {
-      server = await startWithCatalog(CATALOG, { HTTP_ADAPTER: httpAdapter, BUY_RATE_LIMIT: String(LIMIT) });
-    });
+    const server = useServer(CATALOG, { HTTP_ADAPTER: httpAdapter, BUY_RATE_LIMIT: String(LIMIT) });
 
     it('answers 429 RATE_LIMITED with Retry-After once one address is over the limit', async () => {
       const { replies } = await volley<BuyBody>(server.baseUrl, 20, () => buyRequest(1, 1));
@@ -60,11 +49,7 @@ describe.each(HTTP_ADAPTERS)('BUY_RATE_LIMIT on %s', (httpAdapter) => {
   });
 
   describe('at 0', () => {
-    let server: RunningServer;
-
-    beforeAll(async () => {
-      server = await startWithCatalog(CATALOG, { HTTP_ADAPTER: httpAdapter, BUY_RATE_LIMIT: '0' });
-    });
+    const server = useServer(CATALOG, { HTTP_ADAPTER: httpAdapter, BUY_RATE_LIMIT: '0' });
 
     it('limits nothing', async () => {
       const { replies } = await volley<BuyBody>(server.baseUrl, 200, () => buyRequest(1, 1));
@@ -74,22 +59,9 @@ describe.each(HTTP_ADAPTERS)('BUY_RATE_LIMIT on %s', (httpAdapter) => {
 });
 
 describeWithServices()('BUY_RATE_LIMIT with STORE=redis and WORKERS=2', () => {
-  let services: DropServices;
-  let server: RunningServer;
-
-  beforeAll(async () => {
-    services = await provisionServices('ratelimit', 14);
-    server = await startWithCatalog(CATALOG, {
-      ...services.env,
-      WORKERS: '2',
-      BUY_RATE_LIMIT: String(LIMIT),
-    });
-    trackPids(await waitForWorkers(server.child.pid as number, server.baseUrl, 2));
-  });
-
-  afterAll(async () => {
-    await cleanup();
-    await services?.dispose();
+  const services = useServices('ratelimit');
+  const server = useServer(CATALOG, () => ({ ...services.env, BUY_RATE_LIMIT: String(LIMIT) }), {
+    workers: 2,
   });
 
   it('holds the limit across workers: the count lives in Redis', async () => {

@@ -1,4 +1,5 @@
 import { ErrorCode, Order } from '@gtd/shared-contracts';
+import { catalogWithStocks, HTTP_ADAPTERS, Reply, send, tally, useServer, volley } from '@gtd/testing';
 import {
   availableOf,
   BuyBody,
@@ -8,16 +9,6 @@ import {
   successes,
   sum,
 } from '../support/drop';
-import { Reply, send, tally, volley } from '../support/http';
-import {
-  catalogWithStocks,
-  cleanup,
-  HTTP_ADAPTERS,
-  makeTempDir,
-  RunningServer,
-  startServer,
-  writeCatalog,
-} from '../support/server';
 
 /**
  * The drop itself: far more buyers than stock, all at the same moment, over hundreds of
@@ -26,18 +17,7 @@ import {
 describe.each(HTTP_ADAPTERS)('rush on %s: concurrent POST /buy against one server', (httpAdapter) => {
   const GOLDEN_STOCK = 500;
   const MIXED_STOCK = 300;
-  let server: RunningServer;
-
-  beforeAll(async () => {
-    const dir = makeTempDir();
-    server = await startServer({
-      catalogPath: writeCatalog(dir, catalogWithStocks(GOLDEN_STOCK, MIXED_STOCK, 2)),
-      sqlitePath: `${dir}/drop.sqlite`,
-      env: { HTTP_ADAPTER: httpAdapter },
-    });
-  });
-
-  afterAll(cleanup);
+  const server = useServer(catalogWithStocks(GOLDEN_STOCK, MIXED_STOCK, 2), { HTTP_ADAPTER: httpAdapter });
 
   it('2,000 buyers over 256 sockets for 500 tickets: exactly 500 sold, 1,500 SOLD_OUT, every order stored', async () => {
     const REQUESTS = 2000;

@@ -1,4 +1,4 @@
-import { cleanup, runUntilExit } from '../support/server';
+import { cleanup, runUntilExit } from '@gtd/testing';
 
 /**
  * Settings that cannot work refuse to start with exit 1 and a message naming the variable —

@@ -1,5 +1,16 @@
 import { ErrorCode } from '@gtd/shared-contracts';
 import {
+  catalogWithStocks,
+  describeWithServices,
+  dropFiles,
+  runApiCommand,
+  StartOptions,
+  startServer,
+  tally,
+  useServices,
+  volley,
+} from '@gtd/testing';
+import {
   availableOf,
   BuyBody,
   buyRequest,
@@ -7,23 +18,7 @@ import {
   stockSnapshot,
   successes,
 } from '../support/drop';
-import { tally, volley } from '../support/http';
-import {
-  catalogWithStocks,
-  cleanup,
-  makeTempDir,
-  runApiCommand,
-  startServer,
-  StartOptions,
-  writeCatalog,
-} from '../support/server';
-import {
-  describeWithServices,
-  DropServices,
-  provisionServices,
-  storedSales,
-  waitForEmptyBacklog,
-} from '../support/services';
+import { storedSales, waitForEmptyBacklog } from '../support/services';
 
 /**
  * Redis is a cache of PostgreSQL: wiped after a drop (FLUSHDB), the API rebuilds the counters from
@@ -32,22 +27,14 @@ import {
 describeWithServices()('Redis wiped (FLUSHDB) after a drop, then the API restarted', () => {
   const STOCKS = [500, 80];
   const FIRST_BUYS = 300;
-  let services: DropServices;
+  const services = useServices('wiped');
   let options: StartOptions;
 
-  beforeAll(async () => {
-    services = await provisionServices('wiped', 13);
-    const dir = makeTempDir();
+  beforeAll(() => {
     options = {
-      catalogPath: writeCatalog(dir, catalogWithStocks(...STOCKS)),
-      sqlitePath: `${dir}/unused.sqlite`,
+      ...dropFiles(catalogWithStocks(...STOCKS)),
       env: { ...services.env, WORKERS: '2', REDIS_CLAIM_IDLE_MS: '1000' },
     };
-  });
-
-  afterAll(async () => {
-    await cleanup();
-    await services?.dispose();
   });
 
   /** FLUSHDB on this spec's own Redis database index (no other spec uses it). */

@@ -1,25 +1,19 @@
 import { ErrorCode, PurchaseResult } from '@gtd/shared-contracts';
-import { availableOf, BuyBody, buyRequest, expectSerialHistory, successes } from '../support/drop';
-import { tally, volley } from '../support/http';
-import { isAlive, signalPid } from '../support/processes';
-import {
-  catalogWithStocks,
-  cleanup,
-  makeTempDir,
-  RunningServer,
-  startServer,
-  trackPids,
-  writeCatalog,
-} from '../support/server';
 import {
   answeringPids,
+  catalogWithStocks,
   describeWithServices,
-  DropServices,
-  provisionServices,
-  storedSales,
-  waitForEmptyBacklog,
+  isAlive,
+  signalPid,
+  tally,
+  trackPids,
+  useServer,
+  useServices,
+  volley,
   waitForWorkers,
-} from '../support/services';
+} from '@gtd/testing';
+import { availableOf, BuyBody, buyRequest, expectSerialHistory, successes } from '../support/drop';
+import { storedSales, waitForEmptyBacklog } from '../support/services';
 
 /**
  * A worker `kill -9`ed in the middle of a rush on Redis + PostgreSQL. Buyers on its connections
@@ -33,31 +27,16 @@ describeWithServices()('WORKERS=2 on Redis + PostgreSQL: a worker SIGKILLed mid-
   const REQUESTS = 4000;
   const KILL_AFTER_ANSWERS = 300;
   const RUSH_SOCKET_TIMEOUT_MS = 5000;
-  let services: DropServices;
-  let server: RunningServer;
-  let primaryPid: number;
-  let workers: number[];
-
-  beforeAll(async () => {
-    services = await provisionServices('crash', 12);
-    const dir = makeTempDir();
-    server = await startServer({
-      // Product 2 is only bought after the crash, to show the replacement worker selling.
-      catalogPath: writeCatalog(dir, catalogWithStocks(STOCK, AFTER_STOCK)),
-      sqlitePath: `${dir}/unused.sqlite`,
-      env: { ...services.env, WORKERS: '2', REDIS_CLAIM_IDLE_MS: '1000' },
-    });
-    primaryPid = server.child.pid as number;
-    workers = await waitForWorkers(primaryPid, server.baseUrl, 2);
-    trackPids(workers);
-  });
-
-  afterAll(async () => {
-    await cleanup();
-    await services?.dispose();
-  });
+  const services = useServices('crash');
+  // Product 2 is only bought after the crash, to show the replacement worker selling.
+  const server = useServer(
+    catalogWithStocks(STOCK, AFTER_STOCK),
+    () => ({ ...services.env, REDIS_CLAIM_IDLE_MS: '1000' }),
+    { workers: 2 },
+  );
 
   it('loses no confirmed order, never oversells, and the cluster keeps serving', async () => {
+    const { pid: primaryPid, workers } = server;
     const victim = workers[0];
     let killedAt: number | undefined;
     const rush = await volley<BuyBody>(

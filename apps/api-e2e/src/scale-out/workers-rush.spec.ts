@@ -1,25 +1,16 @@
 import { ErrorCode } from '@gtd/shared-contracts';
-import { availableOf, BuyBody, buyRequest, expectSerialHistory, successes } from '../support/drop';
-import { tally, volley } from '../support/http';
-import {
-  catalogWithStocks,
-  cleanup,
-  makeTempDir,
-  RunningServer,
-  runApiCommand,
-  startServer,
-  trackPids,
-  writeCatalog,
-} from '../support/server';
 import {
   answeringPids,
+  catalogWithStocks,
   describeWithServices,
-  DropServices,
-  provisionServices,
-  storedSales,
-  waitForEmptyBacklog,
-  waitForWorkers,
-} from '../support/services';
+  runApiCommand,
+  tally,
+  useServer,
+  useServices,
+  volley,
+} from '@gtd/testing';
+import { availableOf, BuyBody, buyRequest, expectSerialHistory, successes } from '../support/drop';
+import { storedSales, waitForEmptyBacklog } from '../support/services';
 
 /**
  * Two API workers (node:cluster, one port) on Redis + PostgreSQL: one Lua script per purchase
@@ -29,28 +20,15 @@ describeWithServices()('WORKERS=2 on Redis + PostgreSQL: a rush of 5,000 on stoc
   const STOCK = 1000;
   const REQUESTS = 5000;
   const SOCKETS = 256;
-  let services: DropServices;
-  let server: RunningServer;
-  let workers: number[];
-
-  beforeAll(async () => {
-    services = await provisionServices('rush', 11);
-    const dir = makeTempDir();
-    server = await startServer({
-      catalogPath: writeCatalog(dir, catalogWithStocks(STOCK)),
-      sqlitePath: `${dir}/unused.sqlite`,
-      env: { ...services.env, WORKERS: '2', REDIS_CLAIM_IDLE_MS: '1000' },
-    });
-    workers = await waitForWorkers(server.child.pid as number, server.baseUrl, 2);
-    trackPids(workers);
-  });
-
-  afterAll(async () => {
-    await cleanup();
-    await services?.dispose();
-  });
+  const services = useServices('rush');
+  const server = useServer(
+    catalogWithStocks(STOCK),
+    () => ({ ...services.env, REDIS_CLAIM_IDLE_MS: '1000' }),
+    { workers: 2 },
+  );
 
   it('sells exactly the stock, stores exactly those orders in PostgreSQL, and both workers serve', async () => {
+    const { workers } = server;
     const { replies, sockets } = await volley<BuyBody>(
       server.baseUrl,
       REQUESTS,

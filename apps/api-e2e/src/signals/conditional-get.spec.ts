@@ -1,31 +1,18 @@
 import { ApiRoutes, Inventory } from '@gtd/shared-contracts';
+import { catalogWithStocks, HTTP_ADAPTERS, Reply, send, useServer } from '@gtd/testing';
 import { buyRequest } from '../support/drop';
-import { Reply, send } from '../support/http';
-import {
-  catalogWithStocks,
-  cleanup,
-  HTTP_ADAPTERS,
-  RunningServer,
-  startWithCatalog,
-} from '../support/server';
 
 const CACHE_CONTROL = 'public, max-age=0, s-maxage=1, stale-while-revalidate=2';
 
 /** The cheap poll: strong ETag, bodiless 304 while nothing changed, cache headers a CDN can use. */
 describe.each(HTTP_ADAPTERS)('conditional polling of the inventory on %s', (httpAdapter) => {
   const STOCK = 5;
-  let server: RunningServer;
+  const server = useServer(catalogWithStocks(STOCK), { HTTP_ADAPTER: httpAdapter });
   const poll = (ifNoneMatch?: string) =>
     send<Inventory>(server.baseUrl, {
       path: ApiRoutes.inventory(1),
       headers: ifNoneMatch === undefined ? {} : { 'if-none-match': ifNoneMatch },
     });
-
-  beforeAll(async () => {
-    server = await startWithCatalog(catalogWithStocks(STOCK), { HTTP_ADAPTER: httpAdapter });
-  });
-
-  afterAll(cleanup);
 
   it('answers the count, the state and the suggested interval, with a strong ETag and CDN-friendly caching', async () => {
     const reply = await poll();

@@ -1,13 +1,6 @@
 import { ApiRoutes, ErrorCode } from '@gtd/shared-contracts';
+import { catalogWithStocks, HTTP_ADAPTERS, send, tally, useServer, volley } from '@gtd/testing';
 import { BuyBody, buyRequest } from '../support/drop';
-import { send, tally, volley } from '../support/http';
-import {
-  catalogWithStocks,
-  cleanup,
-  HTTP_ADAPTERS,
-  RunningServer,
-  startWithCatalog,
-} from '../support/server';
 
 /** The value of one sample line of a Prometheus text exposition, e.g. `x_total{a="b"}`. */
 function sample(text: string, series: string): number | undefined {
@@ -18,13 +11,7 @@ function sample(text: string, series: string): number | undefined {
 describe.each(HTTP_ADAPTERS)('GET /metrics after a rush on %s', (httpAdapter) => {
   const STOCK = 30;
   const BUYERS = 80;
-  let server: RunningServer;
-
-  beforeAll(async () => {
-    server = await startWithCatalog(catalogWithStocks(STOCK), { HTTP_ADAPTER: httpAdapter });
-  });
-
-  afterAll(cleanup);
+  const server = useServer(catalogWithStocks(STOCK), { HTTP_ADAPTER: httpAdapter });
 
   it('shows the purchases by outcome, exactly, the stock left and the latency histogram by route', async () => {
     const { replies } = await volley<BuyBody>(server.baseUrl, BUYERS, () => buyRequest(1, 1), 64);

@@ -1,15 +1,6 @@
 import { ApiRoutes, ErrorCode } from '@gtd/shared-contracts';
+import { catalogWithStocks, HTTP_ADAPTERS, send, useServer } from '@gtd/testing';
 import { buyRequest } from '../support/drop';
-import { send } from '../support/http';
-import {
-  catalogWithStocks,
-  cleanup,
-  HTTP_ADAPTERS,
-  makeTempDir,
-  RunningServer,
-  startServer,
-  writeCatalog,
-} from '../support/server';
 
 interface LogLine {
   level: string;
@@ -25,7 +16,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe.each(HTTP_ADAPTERS)('structured request logs on %s', (httpAdapter) => {
-  let server: RunningServer;
+  const server = useServer(catalogWithStocks(5), { HTTP_ADAPTER: httpAdapter, LOG_LEVEL: 'info' });
 
   /** Every line the server printed on stdout, parsed (each must be one JSON object). */
   const logLines = (): LogLine[] =>
@@ -43,17 +34,6 @@ describe.each(HTTP_ADAPTERS)('structured request logs on %s', (httpAdapter) => {
     }
     return logLines().filter((line) => line.reqId === reqId);
   };
-
-  beforeAll(async () => {
-    const dir = makeTempDir();
-    server = await startServer({
-      catalogPath: writeCatalog(dir, catalogWithStocks(5)),
-      sqlitePath: `${dir}/drop.sqlite`,
-      env: { HTTP_ADAPTER: httpAdapter, LOG_LEVEL: 'info' },
-    });
-  });
-
-  afterAll(cleanup);
 
   it('prints only JSON lines with a level, a time and a message', () => {
     const lines = logLines();

@@ -1,15 +1,16 @@
 import { ApiRoutes, ErrorCode, Inventory } from '@gtd/shared-contracts';
-import { BuyBody, buyRequest } from '../support/drop';
-import { send, tally, volley } from '../support/http';
 import {
   catalogWithStocks,
   cleanup,
+  dropFiles,
   HTTP_ADAPTERS,
-  makeTempDir,
-  RunningServer,
+  RunningApi,
+  send,
   startServer,
-  writeCatalog,
-} from '../support/server';
+  tally,
+  volley,
+} from '@gtd/testing';
+import { BuyBody, buyRequest } from '../support/drop';
 import { openEventStream } from './sse-client';
 
 /** What the server promises: at most about four updates a second (it reads every 250 ms). */
@@ -18,16 +19,11 @@ const MAX_UPDATES_PER_SECOND = 4;
 describe.each(HTTP_ADAPTERS)('inventory server-sent events on %s', (httpAdapter) => {
   const STOCK = 100;
   const RUSH = 50;
-  let server: RunningServer;
-  let other: RunningServer;
+  let server: RunningApi;
+  let other: RunningApi;
 
   beforeAll(async () => {
-    const dir = makeTempDir();
-    const options = {
-      catalogPath: writeCatalog(dir, catalogWithStocks(STOCK, 10)),
-      sqlitePath: `${dir}/drop.sqlite`,
-      env: { HTTP_ADAPTER: httpAdapter },
-    };
+    const options = { ...dropFiles(catalogWithStocks(STOCK, 10)), env: { HTTP_ADAPTER: httpAdapter } };
     // Two API processes on one SQLite file: a subscriber of one must see what the other sells.
     server = await startServer(options);
     other = await startServer(options);

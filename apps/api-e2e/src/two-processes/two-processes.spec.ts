@@ -1,4 +1,5 @@
 import { ErrorCode } from '@gtd/shared-contracts';
+import { catalogWithStocks, cleanup, dropFiles, RunningApi, startServer, tally, volley } from '@gtd/testing';
 import {
   availableOf,
   BuyBody,
@@ -8,15 +9,6 @@ import {
   listProducts,
   successes,
 } from '../support/drop';
-import { tally, volley } from '../support/http';
-import {
-  catalogWithStocks,
-  cleanup,
-  makeTempDir,
-  RunningServer,
-  startServer,
-  writeCatalog,
-} from '../support/server';
 
 /**
  * Two API processes on one SQLite file: the file, not either process, is the single source of
@@ -25,15 +17,11 @@ import {
 describe('two API processes on the same SQLite file', () => {
   const STOCK = 300;
   const REQUESTS_PER_SERVER = 600;
-  let first: RunningServer;
-  let second: RunningServer;
+  let first: RunningApi;
+  let second: RunningApi;
 
   beforeAll(async () => {
-    const dir = makeTempDir();
-    const options = {
-      catalogPath: writeCatalog(dir, catalogWithStocks(STOCK)),
-      sqlitePath: `${dir}/drop.sqlite`,
-    };
+    const options = dropFiles(catalogWithStocks(STOCK));
     // One after the other: the first creates and seeds the file, the second opens it as it is.
     first = await startServer(options);
     second = await startServer(options);
