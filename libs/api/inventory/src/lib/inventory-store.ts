@@ -1,4 +1,4 @@
-import { ErrorCode, PurchaseRejectionCode } from '@gtd/shared-contracts';
+import { ErrorCode, Product, PurchaseRejectionCode } from '@gtd/shared-contracts';
 import { CatalogEntry } from './catalog';
 
 /** The operator-set rules of a drop, as stored. Times are epoch milliseconds. */
@@ -12,17 +12,14 @@ export interface DropRules {
   perBuyerLimit: number | null;
 }
 
-export interface ProductRecord extends DropRules {
-  id: number;
-  name: string;
-  description: string;
-  /** Minor units of `currency`. */
-  price: number;
-  currency: string;
-  /** Stock the drop started with (plus restocks). */
-  stock: number;
-  available: number;
-}
+/** The descriptive fields and counts, as the contract's `Product` has them (price in minor units). */
+export type ProductFields = Pick<
+  Product,
+  'id' | 'name' | 'description' | 'price' | 'currency' | 'stock' | 'available'
+>;
+
+/** A product as stored: its fields and counts, and its drop's rules (times as epoch ms). */
+export interface ProductRecord extends DropRules, ProductFields {}
 
 /** What a poll needs: the count and the rules that decide the drop's state. */
 export type InventorySnapshot = DropRules & { available: number };

@@ -1,19 +1,12 @@
-import { DropRules, OrderRecord, ProductRecord } from '../inventory-store';
+import { DropRules, OrderRecord, ProductFields, ProductRecord } from '../inventory-store';
 
 /**
  * The columns the SQLite and PostgreSQL schemas share, and their mapping to the port's records;
  * each adapter adds only what its driver returns differently (times, booleans).
  */
 
-export interface ProductColumns {
-  id: number;
-  name: string;
-  description: string;
-  price: number;
-  currency: string;
-  stock: number;
-  available: number;
-}
+/** Same names in both schemas as in the record. */
+export type ProductColumns = ProductFields;
 
 export interface OrderColumns {
   id: string;
