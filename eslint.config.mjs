@@ -7,6 +7,8 @@ import nx from '@nx/eslint-plugin';
  */
 function dependencyRules({ testCode }) {
   const testing = testCode ? ['scope:testing'] : [];
+  // Specs of any layer may drive the real modules through the API's test scaffolding (`type:testing`).
+  const testingType = testCode ? ['type:testing'] : [];
   return [
     { sourceTag: 'scope:api', onlyDependOnLibsWithTags: ['scope:api', 'scope:shared', ...testing] },
     { sourceTag: 'scope:web', onlyDependOnLibsWithTags: ['scope:web', 'scope:shared', ...testing] },
@@ -18,19 +20,31 @@ function dependencyRules({ testCode }) {
       onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:ui', 'type:platform', 'type:util'],
     },
     { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:util'] },
+    // Test scaffolding that builds real Nest apps (`@gtd/api-testing`) stands on data access and the platform.
+    {
+      sourceTag: 'type:testing',
+      onlyDependOnLibsWithTags: ['type:testing', 'type:data-access', 'type:platform', 'type:util'],
+    },
     {
       sourceTag: 'type:feature',
-      onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:ui', 'type:platform', 'type:util'],
+      onlyDependOnLibsWithTags: [
+        'type:feature',
+        'type:data-access',
+        'type:ui',
+        'type:platform',
+        'type:util',
+        ...testingType,
+      ],
     },
     {
       sourceTag: 'type:data-access',
-      onlyDependOnLibsWithTags: ['type:data-access', 'type:platform', 'type:util'],
+      onlyDependOnLibsWithTags: ['type:data-access', 'type:platform', 'type:util', ...testingType],
     },
     // Presentational pieces: inputs in, events out; no data access, no features.
-    { sourceTag: 'type:ui', onlyDependOnLibsWithTags: ['type:ui', 'type:util'] },
+    { sourceTag: 'type:ui', onlyDependOnLibsWithTags: ['type:ui', 'type:util', ...testingType] },
     // The HTTP platform (Nest modules, the app factory, the cluster supervisor) builds on utilities only.
-    { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:platform', 'type:util'] },
-    { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
+    { sourceTag: 'type:platform', onlyDependOnLibsWithTags: ['type:platform', 'type:util', ...testingType] },
+    { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util', ...testingType] },
   ];
 }
 
@@ -79,6 +93,9 @@ export default [
       '**/test-setup.ts',
       '**/src/testing.ts',
       '**/src/testing/**',
+      // The scaffolding projects themselves (scope:testing).
+      'libs/testing/**',
+      'libs/api/testing/**',
       'apps/*-e2e/**',
       'tools/**',
     ],

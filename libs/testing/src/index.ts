@@ -5,6 +5,7 @@ export * from './lib/proc';
 export * from './lib/http';
 export * from './lib/temp';
 export * from './lib/catalog';
+export * from './lib/clock';
 export * from './lib/api-process';
 export * from './lib/drop-server';
 export * from './lib/late-bound';

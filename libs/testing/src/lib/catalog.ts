@@ -18,6 +18,11 @@ export function writeCatalog(
   return path;
 }
 
+/** Writes a catalogue to a fresh temp folder (removed by `removeTempDirs`) and returns its path. */
+export function writeTestCatalog(catalog: readonly CatalogEntry[]): string {
+  return writeCatalog(makeTempDir('gtd-catalog'), catalog);
+}
+
 /** A catalogue of products with the given stocks, ids 1, 2, … */
 export function catalogWithStocks(...stocks: number[]): CatalogEntry[] {
   return stocks.map((stock, index) => ({

@@ -1,7 +1,8 @@
 import { INestApplication } from '@nestjs/common';
 import { AdminProduct, AuditEntry, ErrorCode } from '@gtd/shared-contracts';
 import { CatalogEntry, PurchaseService } from '@gtd/api-inventory';
-import { createFeatureTestApp, FakeClock } from '@gtd/api-inventory/testing';
+import { createFeatureTestApp } from '@gtd/api-testing';
+import { FakeClock } from '@gtd/testing';
 import request from 'supertest';
 import { AdminModule } from './admin.module';
 import { DropAdministration } from './drop-administration';

@@ -1,7 +1,8 @@
 import { INestApplication } from '@nestjs/common';
 import { ErrorCode } from '@gtd/shared-contracts';
 import { CatalogEntry, PurchaseService } from '@gtd/api-inventory';
-import { createFeatureTestApp, FakeClock } from '@gtd/api-inventory/testing';
+import { createFeatureTestApp } from '@gtd/api-testing';
+import { FakeClock } from '@gtd/testing';
 import { DomainError } from '@gtd/api-platform';
 import { AdminModule } from './admin.module';
 import { AuditLog } from './audit-log';

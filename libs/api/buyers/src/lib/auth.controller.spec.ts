@@ -2,7 +2,7 @@ import { Controller, Get, INestApplication, Module, UseGuards } from '@nestjs/co
 import { JwtService } from '@nestjs/jwt';
 import { Buyer, ErrorCode } from '@gtd/shared-contracts';
 import { BuyerRecord, BuyerStore } from '@gtd/api-inventory';
-import { createFeatureTestApp } from '@gtd/api-inventory/testing';
+import { createFeatureTestApp } from '@gtd/api-testing';
 import request from 'supertest';
 import { BuyersModule } from './buyers.module';
 import { CurrentBuyer, OptionalBuyerGuard } from './optional-buyer.guard';

@@ -18,7 +18,7 @@ import {
 } from './inventory-store';
 import { PURCHASE_DECISION_ORDER, PurchaseCheck } from './purchase-rules';
 import { Stores } from './stores';
-import { clearRedisPrefix, createTestDatabase, describeWithService, TEST_REDIS_URL } from '../testing';
+import { clearRedisPrefix, createTestDatabase, describeWithService, TEST_REDIS_URL } from '@gtd/testing';
 
 /**
  * The one contract every store kind keeps, for each of its ports (inventory, audit log, buyer

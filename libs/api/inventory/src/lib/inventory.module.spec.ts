@@ -1,6 +1,6 @@
 import { Test } from '@nestjs/testing';
 import { ErrorCode } from '@gtd/shared-contracts';
-import { FakeClock, writeTestCatalog } from '../testing';
+import { FakeClock, writeTestCatalog } from '@gtd/testing';
 import { CatalogueQueries } from './catalogue-queries';
 import { CLOCK } from './clock';
 import { InventoryStore } from './inventory-store';

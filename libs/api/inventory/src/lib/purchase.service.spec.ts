@@ -1,6 +1,6 @@
 import { DomainError } from '@gtd/api-platform';
 import { ErrorCode } from '@gtd/shared-contracts';
-import { FakeClock } from '../testing';
+import { FakeClock } from '@gtd/testing';
 import { MemoryInventoryStore } from './adapters/memory/memory-inventory-store';
 import { CatalogEntry } from './catalog';
 import { PurchaseOutcomeEvent, PurchaseService } from './purchase.service';

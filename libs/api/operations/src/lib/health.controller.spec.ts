@@ -1,7 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { ErrorCode } from '@gtd/shared-contracts';
 import { StoreHealth } from '@gtd/api-inventory';
-import { createFeatureTestApp } from '@gtd/api-inventory/testing';
+import { createFeatureTestApp } from '@gtd/api-testing';
 import { ObservabilityModule } from '@gtd/api-platform';
 import request from 'supertest';
 import { OperationsModule } from './operations.module';

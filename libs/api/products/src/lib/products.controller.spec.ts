@@ -1,7 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { Test } from '@nestjs/testing';
 import { ErrorCode, Inventory } from '@gtd/shared-contracts';
-import { writeTestCatalog } from '@gtd/api-inventory/testing';
+import { writeTestCatalog } from '@gtd/testing';
 import { CatalogEntry, CLOCK, InventoryModule, PurchaseService } from '@gtd/api-inventory';
 import { HttpPlatformModule } from '@gtd/api-platform';
 import { get as httpGet, IncomingMessage } from 'node:http';

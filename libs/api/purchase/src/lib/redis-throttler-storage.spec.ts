@@ -1,12 +1,8 @@
 import { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { ErrorCode } from '@gtd/shared-contracts';
-import {
-  clearRedisPrefix,
-  createFeatureTestApp,
-  describeWithService,
-  TEST_REDIS_URL,
-} from '@gtd/api-inventory/testing';
+import { createFeatureTestApp } from '@gtd/api-testing';
+import { clearRedisPrefix, describeWithService, TEST_REDIS_URL } from '@gtd/testing';
 import { BuyersModule } from '@gtd/api-buyers';
 import request from 'supertest';
 import { PurchaseModule } from './purchase.module';

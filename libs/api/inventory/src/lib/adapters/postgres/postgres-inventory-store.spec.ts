@@ -1,6 +1,6 @@
 import { ErrorCode } from '@gtd/shared-contracts';
 import { Client } from 'pg';
-import { createTestDatabase, describeWithService } from '../../../testing';
+import { createTestDatabase, describeWithService } from '@gtd/testing';
 import { CatalogEntry } from '../../catalog';
 import { InventoryStore, OrderRecord, PurchaseCommand, PurchaseOutcome } from '../../inventory-store';
 import { PostgresDatabase } from './postgres-database';

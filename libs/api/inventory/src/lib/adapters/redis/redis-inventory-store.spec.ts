@@ -2,7 +2,7 @@ import { ErrorCode } from '@gtd/shared-contracts';
 import Redis from 'ioredis';
 import { Client } from 'pg';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { clearRedisPrefix, createTestDatabase, describeWithService, TEST_REDIS_URL } from '../../../testing';
+import { clearRedisPrefix, createTestDatabase, describeWithService, TEST_REDIS_URL } from '@gtd/testing';
 import { CatalogEntry } from '../../catalog';
 import { InventoryStore, PurchaseCommand, PurchaseOutcome } from '../../inventory-store';
 import { reconcileRedis } from '../../reconcile';
