@@ -4,7 +4,7 @@ import type { IncomingMessage } from 'node:http';
 import { PassThrough, Transform } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { DomainError } from './domain-error';
-import { BodyProblem, MAX_BODY_BYTES } from './body-rules';
+import { BodyProblem, MAX_BODY_BYTES, tooDeepError } from './body-rules';
 import { isJson, notJsonError } from './json-body';
 
 const DECODERS: Record<string, () => Transform> = {
@@ -17,8 +17,8 @@ const DECODERS: Record<string, () => Transform> = {
 /**
  * The Fastify twin of JsonBodyMiddleware, so both adapters refuse and accept the same bodies with
  * the same codes: JSON (or +json) only, UTF-8, at most MAX_BODY_BYTES once decompressed, gzip /
- * deflate / br decoded, `null` and other non-objects left to the validation pipe, `__proto__`
- * kept so the pipe can refuse it by name.
+ * deflate / br decoded, objects nested deeper than MAX_JSON_DEPTH refused, `null` and other
+ * non-objects left to the validation pipe, `__proto__` kept so the pipe can refuse it by name.
  */
 export function installFastifyJsonBody(fastify: FastifyInstance): void {
   // Callback style, not async: this runs for every request (polls included), and an async hook
@@ -59,11 +59,15 @@ export function installFastifyJsonBody(fastify: FastifyInstance): void {
         return done(new DomainError(ErrorCode.UnsupportedMediaType, BodyProblem.charset), undefined);
       }
       if (text === '') return done(null, undefined);
+      let body: unknown;
       try {
-        done(null, JSON.parse(text as string));
+        body = JSON.parse(text as string);
       } catch {
-        done(new DomainError(ErrorCode.MalformedJson, BodyProblem.malformed), undefined);
+        return done(new DomainError(ErrorCode.MalformedJson, BodyProblem.malformed), undefined);
       }
+      const tooDeep = tooDeepError(body);
+      if (tooDeep) return done(tooDeep, undefined);
+      done(null, body);
     },
   );
 }

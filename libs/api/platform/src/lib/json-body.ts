@@ -3,7 +3,7 @@ import { ErrorCode } from '@gtd/shared-contracts';
 import { json } from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import type { IncomingMessage } from 'node:http';
-import { BodyProblem, MAX_BODY_BYTES } from './body-rules';
+import { BodyProblem, MAX_BODY_BYTES, tooDeepError } from './body-rules';
 import { DomainError } from './domain-error';
 
 // strict: false — well-formed JSON that is not an object (`null`, `42`) reaches the validation
@@ -63,6 +63,8 @@ export class JsonBodyMiddleware implements NestMiddleware {
       next(notJsonError());
       return;
     }
-    parseJson(req, res, (error?: unknown) => next(error === undefined ? undefined : bodyError(error)));
+    parseJson(req, res, (error?: unknown) =>
+      next(error === undefined ? tooDeepError((req as { body?: unknown }).body) : bodyError(error)),
+    );
   }
 }
