@@ -94,6 +94,16 @@ describe('BuyersModule over HTTP', () => {
       expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(fields);
     });
 
+    it('refuses an email holding a lone UTF-16 surrogate as 400 VALIDATION_FAILED, not a 500', async () => {
+      for (const email of ['\ud800@example.com', 'a@exa\udc00mple.com']) {
+        const res = await register(email).expect(400);
+        expect(res.body).toMatchObject({
+          code: ErrorCode.ValidationFailed,
+          errors: [{ field: 'email', messages: ['email must be an email'] }],
+        });
+      }
+    });
+
     it('accepts passwords of exactly 8 and 128 characters', async () => {
       await register('eight@example.com', '12345678').expect(201);
       await register('long@example.com', 'p'.repeat(128)).expect(201);
@@ -125,6 +135,32 @@ describe('BuyersModule over HTTP', () => {
         expect(res.headers['www-authenticate']).toBe('Bearer');
       }
       expect(unknown.body.detail).toBe(wrong.body.detail);
+    });
+
+    it.each(['', 'x', 'short', '1234567'])(
+      'answers 401 INVALID_CREDENTIALS, not 400, for the too-short wrong password %j',
+      async (password) => {
+        for (const email of ['dana@example.com', 'nobody@example.com']) {
+          const res = await http().post('/auth/sign-in').send({ email, password }).expect(401);
+          expect(res.body).toMatchObject({ code: ErrorCode.InvalidCredentials, status: 401 });
+        }
+      },
+    );
+
+    it('still refuses a password over the maximum length, and a lone surrogate in the email, as 400', async () => {
+      const long = await http()
+        .post('/auth/sign-in')
+        .send({ email: 'dana@example.com', password: 'x'.repeat(129) })
+        .expect(400);
+      expect(long.body.errors).toEqual([{ field: 'password', messages: expect.any(Array) }]);
+      const surrogate = await http()
+        .post('/auth/sign-in')
+        .send({ email: '\ud800@example.com', password: 'dana password 1' })
+        .expect(400);
+      expect(surrogate.body).toMatchObject({
+        code: ErrorCode.ValidationFailed,
+        errors: [{ field: 'email' }],
+      });
     });
 
     it('validates the body like registration', async () => {

@@ -2,12 +2,13 @@ import { applyDecorators, Body, Controller, HttpCode, HttpStatus, Post } from '@
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { AuthSession, ErrorCode } from '@gtd/shared-contracts';
 import { ApiProblems, BODY_PROBLEMS } from '@gtd/api-platform';
-import { AuthSessionDto, CredentialsDto } from './auth.dto';
+import { AuthSessionDto, CredentialsDto, SignInDto } from './auth.dto';
 import { BuyersService } from './buyers.service';
 
 /** Both routes take email and password and answer a session; they differ in status, wording and refusal. */
 function CredentialsRoute(route: {
   status: HttpStatus.CREATED | HttpStatus.OK;
+  body: typeof CredentialsDto | typeof SignInDto;
   summary: string;
   description: string;
   answered: string;
@@ -16,7 +17,7 @@ function CredentialsRoute(route: {
   return applyDecorators(
     HttpCode(route.status),
     ApiOperation({ summary: route.summary, description: route.description }),
-    ApiBody({ type: CredentialsDto }),
+    ApiBody({ type: route.body }),
     ApiResponse({ status: route.status, type: AuthSessionDto, description: route.answered }),
     ApiProblems(...BODY_PROBLEMS, route.refusal),
   );
@@ -30,6 +31,7 @@ export class AuthController {
   @Post('register')
   @CredentialsRoute({
     status: HttpStatus.CREATED,
+    body: CredentialsDto,
     summary: 'Create a buyer account and sign in',
     description: 'The password is stored only as a scrypt hash. The answer carries a bearer token (JWT).',
     answered: 'Registered and signed in.',
@@ -43,12 +45,13 @@ export class AuthController {
   @Post('sign-in')
   @CredentialsRoute({
     status: HttpStatus.OK,
+    body: SignInDto,
     summary: 'Sign in with email and password',
     description: 'An unknown email and a wrong password get the same answer, in the same time.',
     answered: 'Signed in.',
     refusal: ErrorCode.InvalidCredentials,
   })
-  signIn(@Body() credentials: CredentialsDto): Promise<AuthSession> {
+  signIn(@Body() credentials: SignInDto): Promise<AuthSession> {
     return this.buyers.signIn(credentials);
   }
 }

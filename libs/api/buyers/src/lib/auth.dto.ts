@@ -1,11 +1,27 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { AuthSession, Buyer, Credentials } from '@gtd/shared-contracts';
-import { IsEmail, IsString, Length, MaxLength } from 'class-validator';
+import { buildMessage, isEmail, IsString, Length, MaxLength, ValidateBy } from 'class-validator';
 
 export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 128;
 
-export class CredentialsDto implements Credentials {
+/**
+ * class-validator's `isEmail` throws ("URI malformed") on a lone UTF-16 surrogate, which would be a
+ * 500; a string that is not well-formed Unicode is simply not an email, so it never reaches it.
+ * Same name and message as `@IsEmail()`, so the field error reads the same.
+ */
+function IsWellFormedEmail(): PropertyDecorator {
+  return ValidateBy({
+    name: 'isEmail',
+    validator: {
+      validate: (value) => typeof value === 'string' && !/\p{Cs}/u.test(value) && isEmail(value),
+      defaultMessage: buildMessage((prefix) => `${prefix}$property must be an email`),
+    },
+  });
+}
+
+/** The email both routes take; the password rules differ (registration's length rules are its own). */
+abstract class EmailCredentials {
   @ApiProperty({
     example: 'charlie@example.com',
     maxLength: 254,
@@ -13,9 +29,11 @@ export class CredentialsDto implements Credentials {
   })
   @IsString()
   @MaxLength(254)
-  @IsEmail()
+  @IsWellFormedEmail()
   email!: string;
+}
 
+export class CredentialsDto extends EmailCredentials implements Credentials {
   @ApiProperty({
     example: 'correct horse battery staple',
     minLength: PASSWORD_MIN_LENGTH,
@@ -24,6 +42,21 @@ export class CredentialsDto implements Credentials {
   })
   @IsString()
   @Length(PASSWORD_MIN_LENGTH, PASSWORD_MAX_LENGTH)
+  password!: string;
+}
+
+/**
+ * Sign-in checks a password only against its hash: a short one is simply wrong (401), never a 400
+ * that would say more than "wrong". The maximum stays, so nobody makes us scrypt a huge string.
+ */
+export class SignInDto extends EmailCredentials implements Credentials {
+  @ApiProperty({
+    example: 'correct horse battery staple',
+    maxLength: PASSWORD_MAX_LENGTH,
+    format: 'password',
+  })
+  @IsString()
+  @MaxLength(PASSWORD_MAX_LENGTH)
   password!: string;
 }
 
