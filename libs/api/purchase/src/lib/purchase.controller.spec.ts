@@ -119,6 +119,18 @@ describe('POST /buy and GET /orders/:id', () => {
     });
   });
 
+  it.each([1001, 5000, 1e20])(
+    'names the configured maximum, not a fixed ceiling, for quantity %d',
+    async (quantity) => {
+      const res = await http().post('/buy').send({ productId: 1, quantity }).expect(400);
+      expect(res.body).toMatchObject({
+        code: ErrorCode.ValidationFailed,
+        detail: 'quantity: quantity must not be greater than 3',
+        errors: [{ field: 'quantity', messages: ['quantity must not be greater than 3'] }],
+      });
+    },
+  );
+
   it('lists every offending field', async () => {
     const res = await http().post('/buy').send({ productId: '1', quantity: 0, extra: true }).expect(400);
     expect(res.body.errors.map((e: { field: string }) => e.field).sort()).toEqual([

@@ -2,9 +2,6 @@ import { ApiProperty } from '@nestjs/swagger';
 import { Order, PurchaseRequest, PurchaseResult } from '@gtd/shared-contracts';
 import { IsInt, Max, Min } from 'class-validator';
 
-/** Absolute ceiling; the configured per-purchase maximum (default 10) is checked by the service. */
-export const QUANTITY_CEILING = 1000;
-
 export class BuyRequestDto implements PurchaseRequest {
   @ApiProperty({
     example: 1,
@@ -21,9 +18,11 @@ export class BuyRequestDto implements PurchaseRequest {
     minimum: 1,
     description: 'How many to buy: 1 to the per-purchase maximum (`maxQuantityPerPurchase`, default 10).',
   })
+  // No @Max here: the one upper bound is the configured MAX_QUANTITY_PER_PURCHASE, checked by
+  // PurchaseService, so every quantity over it is told that limit. A fixed ceiling here would
+  // answer "must not be greater than 1000" to a quantity over 1000 while the limit is 10.
   @IsInt()
   @Min(1)
-  @Max(QUANTITY_CEILING)
   quantity!: number;
 }
 
