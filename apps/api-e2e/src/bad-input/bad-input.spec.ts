@@ -25,6 +25,15 @@ const buy = (rawBody: string | Buffer, headers: Record<string, string> = JSON_TY
 
 const get = (path: string): RequestSpec => ({ method: 'GET', path });
 
+/** A POST of this exact JSON text to another body route. */
+const post = (path: string, rawBody: string): RequestSpec => ({ ...buy(rawBody), path });
+
+/** `{"x":{"x":…{}…}}`, `levels` objects deep: past the body readers' nesting cap. */
+const nestedObjects = (levels: number): string => '{"x":'.repeat(levels - 1) + '{}' + '}'.repeat(levels - 1);
+
+/** Credentials as JSON text, the email's lone surrogate written as the escape a client would send. */
+const LONE_SURROGATE_CREDENTIALS = '{"email":"\\ud800@example.com","password":"correct horse battery"}';
+
 const invalid = (name: string, spec: RequestSpec, field?: string): BadRequestCase => ({
   name,
   ...spec,
@@ -56,6 +65,36 @@ const CASES: BadRequestCase[] = [
   invalid('empty body with content-type json', buy('')),
   invalid('an array holding a valid purchase', buy(`[${VALID}]`), '(body)'),
   invalid('5,000 nested arrays', buy('['.repeat(5000) + ']'.repeat(5000)), '(body)'),
+  // Nested past the cap: once a stack overflow (500) in the validation pipe, on every body route.
+  {
+    name: 'objects nested 2,000 deep',
+    ...buy(nestedObjects(2000)),
+    status: 400,
+    code: ErrorCode.MalformedJson,
+  },
+  {
+    name: 'arrays nested 8,000 deep inside an object',
+    ...buy('{"productId":' + '['.repeat(8000) + ']'.repeat(8000) + '}'),
+    status: 400,
+    code: ErrorCode.MalformedJson,
+  },
+  {
+    name: 'objects nested 2,000 deep on /auth/register',
+    ...post('/auth/register', nestedObjects(2000)),
+    status: 400,
+    code: ErrorCode.MalformedJson,
+  },
+  // A lone UTF-16 surrogate in an email: class-validator's isEmail threw on it (500).
+  invalid(
+    'a lone surrogate in the email on /auth/register',
+    post('/auth/register', LONE_SURROGATE_CREDENTIALS),
+    'email',
+  ),
+  invalid(
+    'a lone surrogate in the email on /auth/sign-in',
+    post('/auth/sign-in', LONE_SURROGATE_CREDENTIALS),
+    'email',
+  ),
   // Wrong media types and sizes.
   {
     name: 'text/plain with valid JSON text',
