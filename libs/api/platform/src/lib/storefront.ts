@@ -6,8 +6,8 @@ import accepts from 'accepts';
 import { static as serveFiles } from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import type { IncomingMessage } from 'node:http';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync } from 'node:fs';
+import { join, relative, sep } from 'node:path';
 
 /** Angular's production build names files by content hash, so they never change under one name. */
 const HASHED_ASSET = /-[A-Z0-9]{8,}\.(js|css|woff2?)$/;
@@ -39,20 +39,37 @@ function storefrontIndex(root: string): string | undefined {
   return undefined;
 }
 
+/** Every file of the build as a URL path (`/main-…js`, `/media/…`): a build never changes while it is served. */
+function buildFiles(root: string): ReadonlySet<string> {
+  return new Set(
+    readdirSync(root, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => `/${relative(root, join(entry.parentPath, entry.name)).split(sep).join('/')}`),
+  );
+}
+
 /**
  * Serves the storefront's production build from the API's origin: its files as they are, and
  * index.html for page navigations so deep links like /drops/1 survive a reload. Registered on
- * Express before Nest's router, so a static file costs no Nest pipeline.
+ * Express before Nest's router, so a static file costs no Nest pipeline. Only paths of files the
+ * build holds (listed once at start) reach the file server: a poll or a purchase never waits for
+ * an `fs.stat` in libuv's thread pool, which password hashing may be filling.
  */
 export function serveStorefront(app: NestExpressApplication, root: string): boolean {
   const indexFile = storefrontIndex(root);
   if (!indexFile) return false;
-  app.use(
-    serveFiles(root, {
-      index: false,
-      setHeaders: (res, path) => res.setHeader('Cache-Control', cacheControl(path)),
-    }),
-  );
+  const files = buildFiles(root);
+  const serveFile = serveFiles(root, {
+    index: false,
+    setHeaders: (res, path) => res.setHeader('Cache-Control', cacheControl(path)),
+  });
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    if ((req.method === 'GET' || req.method === 'HEAD') && files.has(decodedPath(req.path))) {
+      serveFile(req, res, next);
+      return;
+    }
+    next();
+  });
   app.use((req: Request, res: Response, next: NextFunction) => {
     if (!wantsPage(req, req.path)) {
       next();
@@ -62,6 +79,15 @@ export function serveStorefront(app: NestExpressApplication, root: string): bool
     res.sendFile(indexFile);
   });
   return true;
+}
+
+/** A malformed escape is no file of ours: the API answers it. */
+function decodedPath(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return '';
+  }
 }
 
 /** The same for Fastify: files through @fastify/static, the page for navigations that found no route. */
