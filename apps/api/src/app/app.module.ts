@@ -38,7 +38,12 @@ export class AppModule {
         ObservabilityModule.forRoot(env),
         InventoryModule.forRoot(inventoryOptions(env)),
         ProductsModule,
-        BuyersModule.forRoot({ jwtSecret: env.JWT_SECRET, tokenTtlSeconds: env.JWT_TTL_SECONDS }),
+        BuyersModule.forRoot({
+          jwtSecret: env.JWT_SECRET,
+          tokenTtlSeconds: env.JWT_TTL_SECONDS,
+          hashConcurrency: env.PASSWORD_HASH_CONCURRENCY,
+          hashQueue: env.PASSWORD_HASH_QUEUE,
+        }),
         PurchaseModule.forRoot(purchaseOptions(env)),
         AdminModule.forRoot({ adminToken: env.ADMIN_TOKEN }),
         OperationsModule.forRoot({ metricsToken: env.METRICS_TOKEN }),

@@ -170,6 +170,45 @@ describe('BuyersModule over HTTP', () => {
   });
 });
 
+describe('a sign-in flood', () => {
+  let app: INestApplication;
+
+  beforeAll(async () => {
+    app = await createFeatureTestApp(
+      [
+        BuyersModule.forRoot({
+          jwtSecret: SECRET,
+          tokenTtlSeconds: TTL_SECONDS,
+          hashConcurrency: 1,
+          hashQueue: 1,
+        }),
+      ],
+      CATALOG,
+    );
+  });
+
+  afterAll(() => app.close());
+
+  it('past the hash queue answers 503 SERVICE_UNAVAILABLE with Retry-After, never a 5xx of another kind', async () => {
+    const attempts = await Promise.all(
+      Array.from({ length: 16 }, (_, i) =>
+        request(app.getHttpServer())
+          .post('/auth/sign-in')
+          .send({ email: `nobody${i}@example.com`, password: 'wrong but long enough' }),
+      ),
+    );
+    const statuses = attempts.map((res) => res.status);
+    expect(statuses.every((status) => status === 401 || status === 503)).toBe(true);
+    // One hashing and one waiting: the burst arrives long before a 0.3 s hash ends, so most are refused.
+    const refused = attempts.filter((res) => res.status === 503);
+    expect(refused.length).toBeGreaterThan(0);
+    for (const res of refused) {
+      expect(res.headers['retry-after']).toBe('1');
+      expect(res.body).toMatchObject({ code: ErrorCode.ServiceUnavailable, retryAfterSeconds: 1 });
+    }
+  });
+});
+
 describe('OptionalBuyerGuard', () => {
   let app: INestApplication;
   let session: { accessToken: string; buyer: Buyer };

@@ -5,6 +5,7 @@ import { BuyerTokens, createBuyerJwtService } from './buyer-tokens';
 import { BUYERS_OPTIONS, ConfigurableBuyersModule } from './buyers.options';
 import { BuyersService } from './buyers.service';
 import { OptionalBuyerGuard } from './optional-buyer.guard';
+import { PasswordHashGate } from './password-hash-gate';
 
 /**
  * Buyer accounts: register, sign in, bearer tokens (JWT) for purchases with a per-buyer limit.
@@ -18,6 +19,7 @@ import { OptionalBuyerGuard } from './optional-buyer.guard';
     { provide: JwtService, inject: [BUYERS_OPTIONS], useFactory: createBuyerJwtService },
     BuyerTokens,
     BuyersService,
+    PasswordHashGate,
     OptionalBuyerGuard,
   ],
   exports: [BuyerTokens, OptionalBuyerGuard],

@@ -8,6 +8,10 @@ export interface BuyersModuleOptions {
   jwtSecret?: string;
   /** Lifetime of a token, in seconds. */
   tokenTtlSeconds: number;
+  /** Password hashes (scrypt) running at once in this process (default 2). */
+  hashConcurrency?: number;
+  /** Sign-ins and registrations waiting for a hash slot before further ones get 503 (default 32). */
+  hashQueue?: number;
 }
 
 export const { ConfigurableModuleClass: ConfigurableBuyersModule, MODULE_OPTIONS_TOKEN: BUYERS_OPTIONS } =

@@ -5,6 +5,7 @@ import { BuyerStore, normalizeEmail } from '@gtd/api-inventory';
 import { DomainError } from '@gtd/api-platform';
 import { BuyerTokens } from './buyer-tokens';
 import { DECOY_HASH, hashPassword, verifyPassword } from './password-hash';
+import { PasswordHashGate } from './password-hash-gate';
 
 /** Register and sign in: accounts live in the store, sessions are stateless bearer tokens. */
 @Injectable()
@@ -12,6 +13,7 @@ export class BuyersService {
   constructor(
     @Inject(BuyerStore) private readonly store: BuyerStore,
     private readonly tokens: BuyerTokens,
+    private readonly hashes: PasswordHashGate,
   ) {}
 
   async register(credentials: Credentials): Promise<AuthSession> {
@@ -19,7 +21,7 @@ export class BuyersService {
     const buyer = {
       id: randomUUID(),
       email,
-      passwordHash: await hashPassword(credentials.password),
+      passwordHash: await this.hashes.run(() => hashPassword(credentials.password)),
       createdAt: new Date().toISOString(),
     };
     // The store's unique email decides, so two registrations racing for one address cannot both win.
@@ -32,7 +34,9 @@ export class BuyersService {
   async signIn(credentials: Credentials): Promise<AuthSession> {
     const buyer = await this.store.findByEmail(credentials.email);
     // An unknown email still costs one full scrypt run, so response times do not reveal accounts.
-    const matches = await verifyPassword(credentials.password, buyer?.passwordHash ?? DECOY_HASH);
+    const matches = await this.hashes.run(() =>
+      verifyPassword(credentials.password, buyer?.passwordHash ?? DECOY_HASH),
+    );
     if (!buyer || !matches) {
       throw new DomainError(ErrorCode.InvalidCredentials, 'The email or the password is wrong.');
     }

@@ -152,6 +152,20 @@ export class ApiEnvironment {
   @Max(30 * 24 * 3600)
   JWT_TTL_SECONDS = 3600;
 
+  /** Password hashes (scrypt, on libuv's 4-thread pool) running at once per process. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(64)
+  PASSWORD_HASH_CONCURRENCY = 2;
+
+  /** Sign-ins and registrations that may wait for a hash; past them, 503 with Retry-After. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  PASSWORD_HASH_QUEUE = 32;
+
   /** `POST /buy` attempts per minute per buyer (per client address when anonymous); 0 turns it off. */
   @Transform(toInt)
   @IsInt()

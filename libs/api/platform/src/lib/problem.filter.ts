@@ -44,6 +44,10 @@ export class ProblemDetailsFilter implements ExceptionFilter {
     noteProblemCode(response, problem.code);
     const challenge = challengeOf(exception, problem.status);
     if (challenge) httpAdapter.setHeader(response, 'WWW-Authenticate', challenge);
+    // A rate limit or an overload says when to come back, in the body and where HTTP clients look.
+    if (problem.retryAfterSeconds !== undefined) {
+      httpAdapter.setHeader(response, 'Retry-After', String(problem.retryAfterSeconds));
+    }
     httpAdapter.setHeader(response, 'Content-Type', 'application/problem+json; charset=utf-8');
     httpAdapter.reply(response, JSON.stringify(problem), problem.status);
   }

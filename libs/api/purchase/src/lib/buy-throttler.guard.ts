@@ -1,5 +1,5 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
-import { HttpAdapterHost, Reflector } from '@nestjs/core';
+import { Reflector } from '@nestjs/core';
 import {
   InjectThrottlerOptions,
   InjectThrottlerStorage,
@@ -37,7 +37,6 @@ export class BuyThrottler extends ThrottlerGuard {
     @InjectThrottlerOptions() options: ThrottlerModuleOptions,
     @InjectThrottlerStorage() storage: ThrottlerStorage,
     reflector: Reflector,
-    private readonly adapterHost: HttpAdapterHost,
   ) {
     super(options, storage, reflector);
   }
@@ -47,15 +46,11 @@ export class BuyThrottler extends ThrottlerGuard {
   }
 
   protected override async throwThrottlingException(
-    context: ExecutionContext,
+    _context: ExecutionContext,
     detail: ThrottlerLimitDetail,
   ): Promise<void> {
+    // The problem filter writes `Retry-After` from `retryAfterSeconds`.
     const retryAfterSeconds = Math.max(1, Math.ceil(detail.timeToBlockExpire));
-    this.adapterHost.httpAdapter.setHeader(
-      context.switchToHttp().getResponse(),
-      'Retry-After',
-      String(retryAfterSeconds),
-    );
     throw new DomainError(
       ErrorCode.RateLimited,
       `More than ${detail.limit} purchase attempts a minute; try again in ${retryAfterSeconds} s.`,
