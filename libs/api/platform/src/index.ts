@@ -18,3 +18,4 @@ export * from './lib/storefront';
 export * from './lib/workers';
 export * from './lib/http-app';
 export * from './lib/static-bearer';
+export * from './lib/redis-throttler-storage';

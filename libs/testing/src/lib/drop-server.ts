@@ -22,7 +22,8 @@ export interface StartOptions {
 
 /**
  * Starts the built API on a free port with its own SQLite file and catalogue, no storefront and
- * no buy rate limit (specs rush `POST /buy` from one address; the rate-limit specs turn it on),
+ * no buy or /auth rate limit (specs rush `POST /buy` and register buyers from one address; the
+ * rate-limit specs turn them on),
  * and resolves once `GET /health` answers 200.
  */
 export function startServer(options: StartOptions): Promise<RunningApi> {
@@ -34,6 +35,8 @@ export function startServer(options: StartOptions): Promise<RunningApi> {
       CATALOG: options.catalogPath,
       WEB_ROOT: NO_STOREFRONT,
       BUY_RATE_LIMIT: '0',
+      AUTH_RATE_LIMIT: '0',
+      AUTH_EMAIL_RATE_LIMIT: '0',
       ...options.env,
     },
   });

@@ -209,6 +209,54 @@ describe('a sign-in flood', () => {
   });
 });
 
+describe('/auth rate limits', () => {
+  let app: INestApplication;
+  const signIn = (email: string) =>
+    request(app.getHttpServer()).post('/auth/sign-in').send({ email, password: 'a wrong but long password' });
+
+  beforeEach(async () => {
+    app = await createFeatureTestApp(
+      [
+        BuyersModule.forRoot({
+          jwtSecret: SECRET,
+          tokenTtlSeconds: TTL_SECONDS,
+          authRateLimitPerMinute: 4,
+          authEmailRateLimitPerMinute: 2,
+        }),
+      ],
+      CATALOG,
+    );
+  });
+
+  afterEach(() => app.close());
+
+  it('per email: the third attempt on one account within a minute is 429 RATE_LIMITED with Retry-After', async () => {
+    expect((await signIn('Target@example.com')).status).toBe(401);
+    expect((await signIn('target@EXAMPLE.com')).status).toBe(401);
+    const limited = await signIn('target@example.com');
+    expect(limited.status).toBe(429);
+    expect(Number(limited.headers['retry-after'])).toBeGreaterThan(0);
+    expect(limited.body).toMatchObject({
+      code: ErrorCode.RateLimited,
+      retryAfterSeconds: expect.any(Number),
+    });
+    expect(limited.body.detail).toContain('for this email');
+    // Another account from the same address is still within the address's budget.
+    expect((await signIn('other@example.com')).status).toBe(401);
+  });
+
+  it('per address: the fifth attempt from one client within a minute is 429, whatever the email', async () => {
+    for (let i = 0; i < 4; i++) expect((await signIn(`guess${i}@example.com`)).status).toBe(401);
+    const limited = await signIn('guess4@example.com');
+    expect(limited.status).toBe(429);
+    expect(limited.body.detail).toContain('from this address');
+    const register = await request(app.getHttpServer())
+      .post('/auth/register')
+      .send({ email: 'new@example.com', password: 'correct horse battery' });
+    expect(register.status).toBe(429);
+  });
+});
+
 describe('OptionalBuyerGuard', () => {
   let app: INestApplication;
   let session: { accessToken: string; buyer: Buyer };

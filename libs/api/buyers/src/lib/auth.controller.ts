@@ -1,8 +1,9 @@
-import { applyDecorators, Body, Controller, HttpCode, HttpStatus, Post } from '@nestjs/common';
+import { applyDecorators, Body, Controller, HttpCode, HttpStatus, Post, UseGuards } from '@nestjs/common';
 import { ApiBody, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { AuthSession, ErrorCode } from '@gtd/shared-contracts';
 import { ApiProblems, BODY_PROBLEMS } from '@gtd/api-platform';
 import { AuthSessionDto, CredentialsDto, SignInDto } from './auth.dto';
+import { AuthThrottlerGuard } from './auth-throttler.guard';
 import { BuyersService } from './buyers.service';
 
 /** Both routes take email and password and answer a session; they differ in status, wording and refusal. */
@@ -16,10 +17,12 @@ function CredentialsRoute(route: {
 }): MethodDecorator {
   return applyDecorators(
     HttpCode(route.status),
+    // Before validation and before any hash: a flood is turned away at its cheapest.
+    UseGuards(AuthThrottlerGuard),
     ApiOperation({ summary: route.summary, description: route.description }),
     ApiBody({ type: route.body }),
     ApiResponse({ status: route.status, type: AuthSessionDto, description: route.answered }),
-    ApiProblems(...BODY_PROBLEMS, route.refusal),
+    ApiProblems(...BODY_PROBLEMS, route.refusal, ErrorCode.RateLimited, ErrorCode.ServiceUnavailable),
   );
 }
 

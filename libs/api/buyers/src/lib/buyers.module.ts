@@ -1,8 +1,11 @@
 import { Global, Module } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
+import { getOptionsToken, getStorageToken } from '@nestjs/throttler';
+import { createThrottlerStorage } from '@gtd/api-platform';
+import { AuthThrottlerGuard, authThrottlerOptions } from './auth-throttler.guard';
 import { AuthController } from './auth.controller';
 import { BuyerTokens, createBuyerJwtService } from './buyer-tokens';
-import { BUYERS_OPTIONS, ConfigurableBuyersModule } from './buyers.options';
+import { BUYERS_OPTIONS, BuyersModuleOptions, ConfigurableBuyersModule } from './buyers.options';
 import { BuyersService } from './buyers.service';
 import { OptionalBuyerGuard } from './optional-buyer.guard';
 import { PasswordHashGate } from './password-hash-gate';
@@ -17,6 +20,18 @@ import { PasswordHashGate } from './password-hash-gate';
   controllers: [AuthController],
   providers: [
     { provide: JwtService, inject: [BUYERS_OPTIONS], useFactory: createBuyerJwtService },
+    // The /auth limiter's own options and storage, scoped to this module (not exported).
+    { provide: getOptionsToken(), inject: [BUYERS_OPTIONS], useFactory: authThrottlerOptions },
+    {
+      provide: getStorageToken(),
+      inject: [BUYERS_OPTIONS],
+      useFactory: (options: BuyersModuleOptions) =>
+        createThrottlerStorage(
+          options.rateLimitRedis,
+          Boolean(options.authRateLimitPerMinute || options.authEmailRateLimitPerMinute),
+        ),
+    },
+    AuthThrottlerGuard,
     BuyerTokens,
     BuyersService,
     PasswordHashGate,

@@ -12,6 +12,12 @@ export interface BuyersModuleOptions {
   hashConcurrency?: number;
   /** Sign-ins and registrations waiting for a hash slot before further ones get 503 (default 32). */
   hashQueue?: number;
+  /** `/auth` attempts per minute per client address; 0 or unset: no limit. */
+  authRateLimitPerMinute?: number;
+  /** `/auth` attempts per minute per email; 0 or unset: no limit. */
+  authEmailRateLimitPerMinute?: number;
+  /** Count the /auth attempts in Redis (shared by every instance) instead of this process's memory. */
+  rateLimitRedis?: { url: string; keyPrefix: string };
 }
 
 export const { ConfigurableModuleClass: ConfigurableBuyersModule, MODULE_OPTIONS_TOKEN: BUYERS_OPTIONS } =

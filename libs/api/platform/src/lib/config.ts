@@ -166,6 +166,20 @@ export class ApiEnvironment {
   @Max(10_000)
   PASSWORD_HASH_QUEUE = 32;
 
+  /** `/auth` attempts (register, sign-in) per minute per client address; 0 turns it off. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  AUTH_RATE_LIMIT = 60;
+
+  /** `/auth` attempts per minute per email (one account guessed from many addresses); 0 turns it off. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  AUTH_EMAIL_RATE_LIMIT = 10;
+
   /** `POST /buy` attempts per minute per buyer (per client address when anonymous); 0 turns it off. */
   @Transform(toInt)
   @IsInt()

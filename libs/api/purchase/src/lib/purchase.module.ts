@@ -1,23 +1,9 @@
 import { Module } from '@nestjs/common';
-import {
-  getOptionsToken,
-  getStorageToken,
-  ThrottlerStorage,
-  ThrottlerStorageService,
-} from '@nestjs/throttler';
+import { getOptionsToken, getStorageToken } from '@nestjs/throttler';
+import { createThrottlerStorage } from '@gtd/api-platform';
 import { BuyThrottler, BuyThrottlerGuard, buyThrottlerOptions } from './buy-throttler.guard';
 import { PurchaseController } from './purchase.controller';
 import { ConfigurablePurchaseModule, PURCHASE_OPTIONS, PurchaseModuleOptions } from './purchase.options';
-import { RedisThrottlerStorage } from './redis-throttler-storage';
-
-async function throttlerStorage(options: PurchaseModuleOptions): Promise<ThrottlerStorage> {
-  const redis = options.rateLimitRedis;
-  // No Redis connection for a limiter that is switched off.
-  if (!redis || options.buyRateLimitPerMinute === 0) return new ThrottlerStorageService();
-  const storage = new RedisThrottlerStorage(redis.url, redis.keyPrefix);
-  await storage.connect();
-  return storage;
-}
 
 /**
  * POST /buy (optional buyer, Idempotency-Key, rate limit) and order look-up. Needs InventoryModule
@@ -28,7 +14,12 @@ async function throttlerStorage(options: PurchaseModuleOptions): Promise<Throttl
   controllers: [PurchaseController],
   providers: [
     { provide: getOptionsToken(), inject: [PURCHASE_OPTIONS], useFactory: buyThrottlerOptions },
-    { provide: getStorageToken(), inject: [PURCHASE_OPTIONS], useFactory: throttlerStorage },
+    {
+      provide: getStorageToken(),
+      inject: [PURCHASE_OPTIONS],
+      useFactory: (options: PurchaseModuleOptions) =>
+        createThrottlerStorage(options.rateLimitRedis, options.buyRateLimitPerMinute > 0),
+    },
     BuyThrottler,
     BuyThrottlerGuard,
   ],

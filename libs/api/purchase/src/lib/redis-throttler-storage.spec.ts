@@ -6,7 +6,7 @@ import { clearRedisPrefix, describeWithService, TEST_REDIS_URL } from '@gtd/test
 import { BuyersModule } from '@gtd/api-buyers';
 import request from 'supertest';
 import { PurchaseModule } from './purchase.module';
-import { RedisThrottlerStorage } from './redis-throttler-storage';
+import { RedisThrottlerStorage } from '@gtd/api-platform';
 
 const redis = new URL(TEST_REDIS_URL);
 

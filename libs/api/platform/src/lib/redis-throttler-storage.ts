@@ -1,5 +1,5 @@
 import { Logger, OnApplicationShutdown } from '@nestjs/common';
-import { ThrottlerStorage } from '@nestjs/throttler';
+import { ThrottlerStorage, ThrottlerStorageService } from '@nestjs/throttler';
 import Redis from 'ioredis';
 
 /**
@@ -84,4 +84,18 @@ export class RedisThrottlerStorage implements ThrottlerStorage, OnApplicationShu
     this.lastWarnedAt = now;
     this.logger.warn(message);
   }
+}
+
+/**
+ * Where a rate limiter counts: in Redis when one is configured (shared by every API instance, so
+ * the limit holds across them), else in this process's memory. No connection for a limiter that is off.
+ */
+export async function createThrottlerStorage(
+  redis: { url: string; keyPrefix: string } | undefined,
+  enabled: boolean,
+): Promise<ThrottlerStorage> {
+  if (!redis || !enabled) return new ThrottlerStorageService();
+  const storage = new RedisThrottlerStorage(redis.url, redis.keyPrefix);
+  await storage.connect();
+  return storage;
 }

@@ -1,0 +1,98 @@
+import { ExecutionContext, Injectable } from '@nestjs/common';
+import { createHash } from 'node:crypto';
+import {
+  InjectThrottlerOptions,
+  InjectThrottlerStorage,
+  normalizeIp,
+  ThrottlerGuard,
+  ThrottlerLimitDetail,
+  ThrottlerModuleOptions,
+  ThrottlerOptions,
+  ThrottlerStorage,
+} from '@nestjs/throttler';
+import { Reflector } from '@nestjs/core';
+import { ErrorCode } from '@gtd/shared-contracts';
+import { normalizeEmail } from '@gtd/api-inventory';
+import { DomainError } from '@gtd/api-platform';
+import { BuyersModuleOptions } from './buyers.options';
+
+/** The one window the /auth limits count in. */
+export const AUTH_RATE_WINDOW_MS = 60_000;
+
+type AuthRequest = { ip?: string; body?: { email?: unknown } };
+
+/** The account an attempt names, as accounts are stored; none when the body names none. */
+const emailOf = (request: AuthRequest): string | undefined =>
+  typeof request.body?.email === 'string' ? normalizeEmail(request.body.email) : undefined;
+
+/** Counted by a digest, so no address book of attempted emails sits in the limiter's storage. */
+const emailTracker = (email: string | undefined) =>
+  `email:${createHash('sha256')
+    .update(email ?? '')
+    .digest('base64url')}`;
+
+/** One count for register and sign-in together (the default key is per route). */
+const sharedKey = (_context: ExecutionContext, tracker: string, throttler: string) =>
+  `${throttler}:${tracker}`;
+
+/**
+ * `@nestjs/throttler` settings for /auth: per client address (guessing from one place) and per
+ * email (guessing one account from many places); a limit of 0 leaves that throttler out.
+ */
+export function authThrottlerOptions(options: BuyersModuleOptions): ThrottlerModuleOptions {
+  const throttlers: ThrottlerOptions[] = [];
+  if (options.authRateLimitPerMinute) {
+    throttlers.push({
+      name: 'auth-address',
+      ttl: AUTH_RATE_WINDOW_MS,
+      limit: options.authRateLimitPerMinute,
+      getTracker: (request: AuthRequest) => `address:${normalizeIp(request.ip ?? '')}`,
+      generateKey: sharedKey,
+    });
+  }
+  if (options.authEmailRateLimitPerMinute) {
+    throttlers.push({
+      name: 'auth-email',
+      ttl: AUTH_RATE_WINDOW_MS,
+      limit: options.authEmailRateLimitPerMinute,
+      getTracker: (request: AuthRequest) => emailTracker(emailOf(request)),
+      generateKey: sharedKey,
+      // A body without an email is refused by validation anyway; it names no account to protect.
+      skipIf: (context) => emailOf(context.switchToHttp().getRequest<AuthRequest>()) === undefined,
+    });
+  }
+  return { throttlers, setHeaders: false };
+}
+
+/**
+ * Rate limits of `POST /auth/register` and `POST /auth/sign-in`, before any password is hashed:
+ * over either limit, 429 RATE_LIMITED with `Retry-After` (written by the problem filter). With no
+ * limit configured it lets every request through without touching the storage.
+ */
+@Injectable()
+export class AuthThrottlerGuard extends ThrottlerGuard {
+  constructor(
+    @InjectThrottlerOptions() options: ThrottlerModuleOptions,
+    @InjectThrottlerStorage() storage: ThrottlerStorage,
+    reflector: Reflector,
+  ) {
+    super(options, storage, reflector);
+  }
+
+  override canActivate(context: ExecutionContext): Promise<boolean> {
+    return this.throttlers.length === 0 ? Promise.resolve(true) : super.canActivate(context);
+  }
+
+  protected override async throwThrottlingException(
+    _context: ExecutionContext,
+    detail: ThrottlerLimitDetail,
+  ): Promise<void> {
+    const retryAfterSeconds = Math.max(1, Math.ceil(detail.timeToBlockExpire));
+    const what = detail.tracker.startsWith('email:') ? 'for this email' : 'from this address';
+    throw new DomainError(
+      ErrorCode.RateLimited,
+      `More than ${detail.limit} sign-in or registration attempts a minute ${what}; try again in ${retryAfterSeconds} s.`,
+      { retryAfterSeconds },
+    );
+  }
+}
