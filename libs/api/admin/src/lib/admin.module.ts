@@ -1,6 +1,8 @@
 import { Module } from '@nestjs/common';
+import { HealthReportModule } from '@gtd/api-operations';
 import { AdminTokenGuard } from './admin-token.guard';
 import { AdminController } from './admin.controller';
+import { AdminHealthController } from './admin-health.controller';
 import { ConfigurableAdminModule } from './admin.options';
 import { AuditLog } from './audit-log';
 import { DropAdministration } from './drop-administration';
@@ -10,7 +12,8 @@ import { DropAdministration } from './drop-administration';
  * registered at the root: drops, orders and the audit log live in the store.
  */
 @Module({
-  controllers: [AdminController],
+  imports: [HealthReportModule],
+  controllers: [AdminController, AdminHealthController],
   providers: [AdminTokenGuard, AuditLog, DropAdministration],
 })
 export class AdminModule extends ConfigurableAdminModule {}
