@@ -6,6 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import { HttpAdapterKind, TrustProxy } from './config';
 import { ErrorCode } from '@gtd/shared-contracts';
+import { checkClientAddressOnExpress, checkClientAddressOnFastify } from './client-address';
 import { installFastifyJsonBody } from './fastify-body';
 import { buildProblem } from './problem';
 import { acceptRequestId, REQUEST_ID_HEADER } from './request-id';
@@ -55,6 +56,7 @@ export async function createHttpApp(
       },
     });
     const app = await NestFactory.create<NestFastifyApplication>(module, adapter, STARTUP);
+    if (trustProxy !== false) checkClientAddressOnFastify(app);
     installFastifyJsonBody(app.getHttpAdapter().getInstance());
     await serveStorefrontOnFastify(app, webRoot);
     return app;
@@ -62,6 +64,7 @@ export async function createHttpApp(
   const app = await NestFactory.create<NestExpressApplication>(module, STARTUP);
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxy);
+  if (trustProxy !== false) checkClientAddressOnExpress(app);
   // Express would hash every JSON body for a weak ETag no client of ours uses.
   app.set('etag', false);
   serveStorefront(app, webRoot);
