@@ -21,8 +21,10 @@ import {
   ApiOperationOptions,
   ApiParam,
 } from '@nestjs/swagger';
+import { HealthCheckResult } from '@nestjs/terminus';
 import { AdminProduct, AuditEntry, DropSummary, ErrorCode, OrdersPage } from '@gtd/shared-contracts';
 import { ApiProblems, BODY_PROBLEMS, ParsePositiveIntPipe } from '@gtd/api-platform';
+import { HealthReport, HealthRoute } from '@gtd/api-operations';
 import { OperatorApi } from './admin-token.guard';
 import { AdminQueryPipe } from './admin-query.pipe';
 import {
@@ -68,7 +70,16 @@ function ProductRoute(operation: ApiOperationOptions, answer: Type, body?: Type)
 @OperatorApi()
 @Controller('admin')
 export class AdminController {
-  constructor(private readonly drops: DropAdministration) {}
+  constructor(
+    private readonly drops: DropAdministration,
+    private readonly health: HealthReport,
+  ) {}
+
+  /** The detailed readiness answer (pid, file, pool, backlog, errors); the public GET /health says only up or down. */
+  @HealthRoute('operator', 'health')
+  checkHealth(): Promise<HealthCheckResult> {
+    return this.health.check('operator');
+  }
 
   @Post('products')
   @HttpCode(HttpStatus.CREATED)

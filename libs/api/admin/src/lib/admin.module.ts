@@ -2,7 +2,6 @@ import { Module } from '@nestjs/common';
 import { HealthReportModule } from '@gtd/api-operations';
 import { AdminTokenGuard } from './admin-token.guard';
 import { AdminController } from './admin.controller';
-import { AdminHealthController } from './admin-health.controller';
 import { ConfigurableAdminModule } from './admin.options';
 import { AuditLog } from './audit-log';
 import { DropAdministration } from './drop-administration';
@@ -13,7 +12,7 @@ import { DropAdministration } from './drop-administration';
  */
 @Module({
   imports: [HealthReportModule],
-  controllers: [AdminController, AdminHealthController],
+  controllers: [AdminController],
   providers: [AdminTokenGuard, AuditLog, DropAdministration],
 })
 export class AdminModule extends ConfigurableAdminModule {}

@@ -1,5 +1,14 @@
-import { Inject, Injectable, Module, ServiceUnavailableException } from '@nestjs/common';
 import {
+  applyDecorators,
+  Get,
+  Inject,
+  Injectable,
+  Module,
+  ServiceUnavailableException,
+} from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiOperationOptions } from '@nestjs/swagger';
+import {
+  HealthCheck,
   HealthCheckResult,
   HealthCheckService,
   HealthIndicatorResult,
@@ -8,7 +17,7 @@ import {
 } from '@nestjs/terminus';
 import { ErrorCode } from '@gtd/shared-contracts';
 import { DependencyHealth, StoreHealth } from '@gtd/api-inventory';
-import { DomainError } from '@gtd/api-platform';
+import { ApiProblems, DomainError } from '@gtd/api-platform';
 
 /**
  * Who reads the answer. The public one (load balancers, anyone) gets up/down per dependency; the
@@ -62,3 +71,32 @@ export class HealthReport {
   exports: [HealthReport],
 })
 export class HealthReportModule {}
+
+/** What each audience's route says in the OpenAPI document. */
+const HEALTH_OPERATIONS: Record<HealthAudience, ApiOperationOptions> = {
+  public: {
+    summary: 'Ready when every dependency of the store answers',
+    description:
+      'Public: only up or down per dependency (sqlite, postgres, redis and, with STORE=redis, the persister) and the overall status. ' +
+      'The details (pid, file path, pool, backlog, errors) are for operators: GET /admin/health.',
+  },
+  operator: {
+    summary: 'Readiness with the details: pid, store kind, each dependency’s figures and errors',
+    description:
+      'instance (pid, store), then one entry per dependency: sqlite (path, queued purchases), postgres (pool), redis, ' +
+      'and with STORE=redis the persister and its backlog of orders not yet in PostgreSQL. 503 names each failure with its error.',
+  },
+};
+
+/**
+ * A route answering HealthReport for `audience`: GET `path` (under its controller's), 200 when
+ * every dependency answers, else 503 problem+json.
+ */
+export const HealthRoute = (audience: HealthAudience, path = ''): MethodDecorator =>
+  applyDecorators(
+    Get(path),
+    HealthCheck({ swaggerDocumentation: false }),
+    ApiOperation(HEALTH_OPERATIONS[audience]),
+    ApiOkResponse({ description: 'Every dependency answered.' }),
+    ApiProblems(ErrorCode.ServiceUnavailable),
+  );
