@@ -11,6 +11,7 @@ import { installFastifyJsonBody } from './fastify-body';
 import { buildProblem } from './problem';
 import { acceptRequestId, REQUEST_ID_HEADER } from './request-id';
 import { MAX_BODY_BYTES } from './body-rules';
+import { sendSecurityHeadersOnExpress, sendSecurityHeadersOnFastify } from './security-headers';
 import { serveStorefront, serveStorefrontOnFastify } from './storefront';
 
 // abortOnError: false — a bad catalogue or store must exit with its message, not abort().
@@ -56,6 +57,7 @@ export async function createHttpApp(
       },
     });
     const app = await NestFactory.create<NestFastifyApplication>(module, adapter, STARTUP);
+    sendSecurityHeadersOnFastify(app);
     if (trustProxy !== false) checkClientAddressOnFastify(app);
     installFastifyJsonBody(app.getHttpAdapter().getInstance());
     await serveStorefrontOnFastify(app, webRoot);
@@ -63,6 +65,7 @@ export async function createHttpApp(
   }
   const app = await NestFactory.create<NestExpressApplication>(module, STARTUP);
   app.disable('x-powered-by');
+  sendSecurityHeadersOnExpress(app);
   app.set('trust proxy', trustProxy);
   if (trustProxy !== false) checkClientAddressOnExpress(app);
   // Express would hash every JSON body for a weak ETag no client of ours uses.
