@@ -12,16 +12,18 @@ import {
   setupOpenApi,
   superviseWorkers,
   trustProxySetting,
+  trustProxyWarning,
   validateEnvironment,
 } from '@gtd/api-platform';
 import { AppModule, inventoryOptions } from './app/app.module';
 
 async function serve(env: ApiEnvironment): Promise<void> {
+  const trustProxy = trustProxySetting(env.TRUST_PROXY);
   const app = await createHttpApp(
     AppModule.forRoot(env),
     env.HTTP_ADAPTER,
     env.WEB_ROOT ?? join(__dirname, '..', 'web', 'browser'),
-    trustProxySetting(env.TRUST_PROXY),
+    trustProxy,
   );
   // JSON lines through nestjs-pino from here on, including what the modules logged while starting.
   app.useLogger(app.get(PinoNestLogger));
@@ -39,6 +41,8 @@ async function serve(env: ApiEnvironment): Promise<void> {
       `Golden Ticket Drop on ${url} (store: ${env.STORE}, ${env.HTTP_ADAPTER}); API docs at ${url}/docs`,
       'Bootstrap',
     );
+    const warning = trustProxyWarning(trustProxy);
+    if (warning) Logger.warn(warning, 'Bootstrap');
   }
 }
 

@@ -45,6 +45,7 @@ const ROUTES: RequestSpec[] = [
   { method: 'GET', path: `${ApiRoutes.admin.orders(1)}?limit=5` },
   { method: 'GET', path: ApiRoutes.admin.summary(1) },
   { method: 'GET', path: `${ApiRoutes.admin.audit}?limit=5` },
+  { method: 'GET', path: ApiRoutes.admin.health },
 ];
 
 const named = ROUTES.map((spec) => [`${spec.method} ${spec.path}`, spec] as const);

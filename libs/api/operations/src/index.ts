@@ -1,1 +1,2 @@
 export * from './lib/operations.module';
+export * from './lib/health-report';

@@ -4,7 +4,13 @@ import { StartOptions, startServer } from './drop-server';
 import { Reply, send } from './http';
 import { childPids, isAlive } from './proc';
 
-/** `GET /health` as the API answers it (terminus: one entry per dependency under `details`). */
+/**
+ * The operator token the e2e servers that need the detailed health (clusters, the Redis
+ * persister's backlog) run with: the pid and the backlog are only in `GET /admin/health`.
+ */
+export const OPERATOR_TOKEN = 'e2e-health-operator-token-0123456789';
+
+/** `GET /admin/health` as the API answers it (terminus: one entry per dependency under `details`). */
 export interface Health {
   status: string;
   details: {
@@ -14,9 +20,16 @@ export interface Health {
   };
 }
 
-/** One `GET /health` on a connection of its own (so the cluster may hand it to any worker). */
+/**
+ * One `GET /admin/health` with OPERATOR_TOKEN on a connection of its own (so the cluster may hand
+ * it to any worker); the server must run with `ADMIN_TOKEN: OPERATOR_TOKEN`.
+ */
 export const health = (baseUrl: string): Promise<Reply<Health>> =>
-  send<Health>(baseUrl, { path: ApiRoutes.health, timeoutMs: 5000 });
+  send<Health>(baseUrl, {
+    path: ApiRoutes.admin.health,
+    headers: { authorization: `Bearer ${OPERATOR_TOKEN}` },
+    timeoutMs: 5000,
+  });
 
 const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
 
@@ -70,11 +83,13 @@ export interface RunningCluster extends RunningApi {
 }
 
 /**
- * `startServer` with `WORKERS=workers`: resolves once every worker answers `/health`. The
+ * `startServer` with `WORKERS=workers` (and OPERATOR_TOKEN, unless `env` names another
+ * ADMIN_TOKEN): resolves once every worker answers `/admin/health`. The
  * workers are tracked, so `cleanup()` ends them even when a spec killed their primary.
  */
 export async function startCluster(options: StartOptions, workers: number): Promise<RunningCluster> {
-  const server = await startServer({ ...options, env: { ...options.env, WORKERS: String(workers) } });
+  const env = { ADMIN_TOKEN: OPERATOR_TOKEN, ...options.env, WORKERS: String(workers) };
+  const server = await startServer({ ...options, env });
   const pids = await waitForWorkers(server.pid, server.baseUrl, workers);
   trackPids(pids);
   return { ...server, workers: pids };

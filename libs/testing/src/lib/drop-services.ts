@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Pool } from 'pg';
 import { cleanup } from './api-process';
+import { OPERATOR_TOKEN } from './cluster';
 import { lateBound } from './late-bound';
 import { createTestDatabase, TestDatabase } from './postgres';
 import {
@@ -84,6 +85,8 @@ export async function provisionServices(label: string): Promise<DropServices> {
       REDIS_URL: lease.url,
       REDIS_PREFIX: redisPrefix,
       HOST: '127.0.0.1',
+      // The persister's backlog and the workers' pids are in GET /admin/health only.
+      ADMIN_TOKEN: OPERATOR_TOKEN,
       // An empty folder: no storefront build, the API answers every path itself.
       WEB_ROOT: makeTempDir('gtd-e2e-web-root'),
     },

@@ -1,6 +1,14 @@
-import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
+import {
+  applyDecorators,
+  CanActivate,
+  ExecutionContext,
+  Inject,
+  Injectable,
+  UseGuards,
+} from '@nestjs/common';
+import { ApiBearerAuth, ApiTags } from '@nestjs/swagger';
 import { ErrorCode } from '@gtd/shared-contracts';
-import { DomainError, StaticBearerSecret } from '@gtd/api-platform';
+import { ApiProblems, DomainError, StaticBearerSecret } from '@gtd/api-platform';
 import { ADMIN_OPTIONS, AdminModuleOptions } from './admin.options';
 
 /** Name of the operator's bearer scheme in the OpenAPI document. */
@@ -33,3 +41,15 @@ export class AdminTokenGuard implements CanActivate {
     return this.secret.authorize(context);
   }
 }
+
+/**
+ * A controller of the operator API: behind AdminTokenGuard, and documented so (the admin bearer
+ * scheme, its 401 and 403) in the OpenAPI document.
+ */
+export const OperatorApi = (): ClassDecorator =>
+  applyDecorators(
+    ApiTags('admin'),
+    ApiBearerAuth(ADMIN_SECURITY_SCHEME),
+    ApiProblems(ErrorCode.Unauthorized, ErrorCode.AdminDisabled),
+    UseGuards(AdminTokenGuard),
+  );

@@ -40,6 +40,7 @@ const ROUTES: [method: 'get' | 'post' | 'patch', path: string, body: object | un
   ['get', '/admin/products/1/orders?limit=10', undefined],
   ['get', '/admin/products/1/summary', undefined],
   ['get', '/admin/audit?limit=10', undefined],
+  ['get', '/admin/health', undefined],
 ];
 
 function adminApp(adminToken: string | undefined, clock = new FakeClock(NOW)): Promise<INestApplication> {

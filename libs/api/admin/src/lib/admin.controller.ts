@@ -12,21 +12,20 @@ import {
   Post,
   Query,
   Type,
-  UseGuards,
 } from '@nestjs/common';
 import {
-  ApiBearerAuth,
   ApiBody,
   ApiCreatedResponse,
   ApiOkResponse,
   ApiOperation,
   ApiOperationOptions,
   ApiParam,
-  ApiTags,
 } from '@nestjs/swagger';
+import { HealthCheckResult } from '@nestjs/terminus';
 import { AdminProduct, AuditEntry, DropSummary, ErrorCode, OrdersPage } from '@gtd/shared-contracts';
 import { ApiProblems, BODY_PROBLEMS, ParsePositiveIntPipe } from '@gtd/api-platform';
-import { ADMIN_SECURITY_SCHEME, AdminTokenGuard } from './admin-token.guard';
+import { HealthReport, HealthRoute } from '@gtd/api-operations';
+import { OperatorApi } from './admin-token.guard';
 import { AdminQueryPipe } from './admin-query.pipe';
 import {
   AdminProductDto,
@@ -68,13 +67,19 @@ function ProductRoute(operation: ApiOperationOptions, answer: Type, body?: Type)
  * The operator API. Every route needs `Authorization: Bearer <ADMIN_TOKEN>`; every change is
  * validated like the public API and, once it succeeded, written to the audit log.
  */
-@ApiTags('admin')
-@ApiBearerAuth(ADMIN_SECURITY_SCHEME)
-@ApiProblems(ErrorCode.Unauthorized, ErrorCode.AdminDisabled)
-@UseGuards(AdminTokenGuard)
+@OperatorApi()
 @Controller('admin')
 export class AdminController {
-  constructor(private readonly drops: DropAdministration) {}
+  constructor(
+    private readonly drops: DropAdministration,
+    private readonly health: HealthReport,
+  ) {}
+
+  /** The detailed readiness answer (pid, file, pool, backlog, errors); the public GET /health says only up or down. */
+  @HealthRoute('operator', 'health')
+  checkHealth(): Promise<HealthCheckResult> {
+    return this.health.check('operator');
+  }
 
   @Post('products')
   @HttpCode(HttpStatus.CREATED)

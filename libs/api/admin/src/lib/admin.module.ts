@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { HealthReportModule } from '@gtd/api-operations';
 import { AdminTokenGuard } from './admin-token.guard';
 import { AdminController } from './admin.controller';
 import { ConfigurableAdminModule } from './admin.options';
@@ -10,6 +11,7 @@ import { DropAdministration } from './drop-administration';
  * registered at the root: drops, orders and the audit log live in the store.
  */
 @Module({
+  imports: [HealthReportModule],
   controllers: [AdminController],
   providers: [AdminTokenGuard, AuditLog, DropAdministration],
 })

@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
-import { TerminusModule } from '@nestjs/terminus';
 import { DropMetrics } from './drop-metrics';
 import { HealthController } from './health.controller';
+import { HealthReportModule } from './health-report';
 import { MetricsController } from './metrics.controller';
 import { ConfigurableOperationsModule } from './operations.options';
 
@@ -10,7 +10,7 @@ import { ConfigurableOperationsModule } from './operations.options';
  * ObservabilityModule (the metrics registry) and InventoryModule.
  */
 @Module({
-  imports: [TerminusModule.forRoot({ logger: false })],
+  imports: [HealthReportModule],
   controllers: [HealthController, MetricsController],
   providers: [DropMetrics],
 })

@@ -241,3 +241,15 @@ export function trustProxySetting(raw: string | undefined): TrustProxy {
   if (raw === 'true') return true;
   return /^\d+$/.test(raw) ? Number(raw) : raw.replace(/ /g, '');
 }
+
+/**
+ * The start-up warning for an unbounded trust: with `true` every hop is a proxy, so the leftmost
+ * X-Forwarded-For entry — whatever address the client chose to write there — is the client, for
+ * the buy rate limit and the audit log alike. A hop count or an address list bounds it.
+ */
+export function trustProxyWarning(setting: TrustProxy): string | undefined {
+  return setting === true
+    ? 'TRUST_PROXY=true trusts every hop: any client can pick its own address in X-Forwarded-For and so ' +
+        'escape the buy rate limit. Name your proxies instead (TRUST_PROXY=loopback,10.0.0.0/8) or give a hop count.'
+    : undefined;
+}

@@ -6,10 +6,12 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import { HttpAdapterKind, TrustProxy } from './config';
 import { ErrorCode } from '@gtd/shared-contracts';
+import { checkClientAddressOnExpress, checkClientAddressOnFastify } from './client-address';
 import { installFastifyJsonBody } from './fastify-body';
 import { buildProblem } from './problem';
 import { acceptRequestId, REQUEST_ID_HEADER } from './request-id';
 import { MAX_BODY_BYTES } from './body-rules';
+import { sendSecurityHeadersOnExpress, sendSecurityHeadersOnFastify } from './security-headers';
 import { serveStorefront, serveStorefrontOnFastify } from './storefront';
 
 // abortOnError: false — a bad catalogue or store must exit with its message, not abort().
@@ -55,13 +57,17 @@ export async function createHttpApp(
       },
     });
     const app = await NestFactory.create<NestFastifyApplication>(module, adapter, STARTUP);
+    sendSecurityHeadersOnFastify(app);
+    if (trustProxy !== false) checkClientAddressOnFastify(app);
     installFastifyJsonBody(app.getHttpAdapter().getInstance());
     await serveStorefrontOnFastify(app, webRoot);
     return app;
   }
   const app = await NestFactory.create<NestExpressApplication>(module, STARTUP);
   app.disable('x-powered-by');
+  sendSecurityHeadersOnExpress(app);
   app.set('trust proxy', trustProxy);
+  if (trustProxy !== false) checkClientAddressOnExpress(app);
   // Express would hash every JSON body for a weak ETag no client of ours uses.
   app.set('etag', false);
   serveStorefront(app, webRoot);

@@ -46,5 +46,8 @@ export function setupOpenApi(app: INestApplication, version: string): void {
   SwaggerModule.setup(ApiRoutes.docs.slice(1), app, document, {
     jsonDocumentUrl: ApiRoutes.openApiJson.slice(1),
     customSiteTitle: 'Golden Ticket Drop API',
+    // Swagger UI's default badge is an image from validator.swagger.io: the CSP (img-src 'self')
+    // refuses it, and it would send the document's address to a third party.
+    swaggerOptions: { validatorUrl: null },
   });
 }

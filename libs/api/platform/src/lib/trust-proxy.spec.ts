@@ -1,6 +1,12 @@
 import { Controller, Get, INestApplication, Module, Req } from '@nestjs/common';
 import request from 'supertest';
-import { HTTP_ADAPTERS, TrustProxy, trustProxySetting, validateEnvironment } from './config';
+import {
+  HTTP_ADAPTERS,
+  TrustProxy,
+  trustProxySetting,
+  trustProxyWarning,
+  validateEnvironment,
+} from './config';
 import { createHttpApp } from './http-app';
 import { HttpPlatformModule } from './http-platform.module';
 
@@ -26,12 +32,18 @@ describe('TRUST_PROXY', () => {
     expect(trustProxySetting(raw)).toEqual(expected);
   });
 
+  it('warns when every hop is trusted (any client can name its own address), and only then', () => {
+    expect(trustProxyWarning(true)).toMatch(/TRUST_PROXY=true.*X-Forwarded-For/);
+    for (const bounded of [false, 1, 'loopback,10.0.0.0/8'])
+      expect(trustProxyWarning(bounded)).toBeUndefined();
+  });
+
   it('refuses a value that is no address list', () => {
     expect(() => validateEnvironment({ TRUST_PROXY: 'yes please!' })).toThrow(/TRUST_PROXY/);
   });
 
   describe.each(HTTP_ADAPTERS)('on %s', (adapter) => {
-    const clientAddress = async (trustProxy: TrustProxy): Promise<string> => {
+    const clientAddress = async (trustProxy: TrustProxy, forwardedFor = '203.0.113.7'): Promise<string> => {
       const app: INestApplication = await createHttpApp(
         { module: class TestApp {}, imports: [HttpPlatformModule, WhoAmIModule] },
         adapter,
@@ -43,7 +55,7 @@ describe('TRUST_PROXY', () => {
         if (adapter === 'fastify') await app.getHttpAdapter().getInstance().ready();
         const res = await request(app.getHttpServer())
           .get('/whoami')
-          .set('X-Forwarded-For', '203.0.113.7')
+          .set('X-Forwarded-For', forwardedFor)
           .expect(200);
         return res.body.ip;
       } finally {
@@ -57,6 +69,25 @@ describe('TRUST_PROXY', () => {
 
     it('takes the client from X-Forwarded-For when the proxy is trusted', async () => {
       expect(await clientAddress('loopback')).toBe('203.0.113.7');
+    });
+
+    it.each<[TrustProxy, string]>([
+      [true, 'admin'],
+      [true, '<script>alert(1)</script>'],
+      [true, '203.0.113.7x'],
+      [true, 'not-an-ip, 198.51.100.1'],
+      [1, 'unknown'],
+      [2, 'spoofed, 10.0.0.1'],
+      ['loopback', '999.1.1.1'],
+    ])(
+      'with TRUST_PROXY=%p never takes a value that is no IP (%p): the socket is the client',
+      async (trust, xff) => {
+        expect(await clientAddress(trust, xff)).toMatch(/^(127\.0\.0\.1|::1|::ffff:127\.0\.0\.1)$/);
+      },
+    );
+
+    it('still takes a valid IPv6 client from a trusted proxy', async () => {
+      expect(await clientAddress(true, '2001:db8::7')).toBe('2001:db8::7');
     });
   });
 });

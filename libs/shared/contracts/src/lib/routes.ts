@@ -20,6 +20,7 @@ export const ApiRoutes = {
     orders: (id: number) => `/admin/products/${id}/orders`,
     summary: (id: number) => `/admin/products/${id}/summary`,
     audit: '/admin/audit',
+    health: '/admin/health',
   },
   health: '/health',
   metrics: '/metrics',
