@@ -19,3 +19,4 @@ export * from './lib/workers';
 export * from './lib/http-app';
 export * from './lib/static-bearer';
 export * from './lib/redis-throttler-storage';
+export * from './lib/rate-limited';

@@ -1,19 +1,14 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import {
-  InjectThrottlerOptions,
-  InjectThrottlerStorage,
   normalizeIp,
   ThrottlerGuard,
   ThrottlerLimitDetail,
   ThrottlerModuleOptions,
   ThrottlerOptions,
-  ThrottlerStorage,
 } from '@nestjs/throttler';
-import { Reflector } from '@nestjs/core';
-import { ErrorCode } from '@gtd/shared-contracts';
 import { normalizeEmail } from '@gtd/api-inventory';
-import { DomainError } from '@gtd/api-platform';
+import { rateLimited } from '@gtd/api-platform';
 import { BuyersModuleOptions } from './buyers.options';
 
 /** The one window the /auth limits count in. */
@@ -71,14 +66,6 @@ export function authThrottlerOptions(options: BuyersModuleOptions): ThrottlerMod
  */
 @Injectable()
 export class AuthThrottlerGuard extends ThrottlerGuard {
-  constructor(
-    @InjectThrottlerOptions() options: ThrottlerModuleOptions,
-    @InjectThrottlerStorage() storage: ThrottlerStorage,
-    reflector: Reflector,
-  ) {
-    super(options, storage, reflector);
-  }
-
   override canActivate(context: ExecutionContext): Promise<boolean> {
     return this.throttlers.length === 0 ? Promise.resolve(true) : super.canActivate(context);
   }
@@ -87,12 +74,7 @@ export class AuthThrottlerGuard extends ThrottlerGuard {
     _context: ExecutionContext,
     detail: ThrottlerLimitDetail,
   ): Promise<void> {
-    const retryAfterSeconds = Math.max(1, Math.ceil(detail.timeToBlockExpire));
-    const what = detail.tracker.startsWith('email:') ? 'for this email' : 'from this address';
-    throw new DomainError(
-      ErrorCode.RateLimited,
-      `More than ${detail.limit} sign-in or registration attempts a minute ${what}; try again in ${retryAfterSeconds} s.`,
-      { retryAfterSeconds },
-    );
+    const scope = detail.tracker.startsWith('email:') ? ' for this email' : ' from this address';
+    throw rateLimited(detail, 'sign-in or registration attempts', scope);
   }
 }

@@ -73,6 +73,9 @@ export const PRODUCT_NOT_FOUND: PurchaseRejection = Object.freeze({
   available: 0,
 });
 
+/** The most common answer of a drop's last minutes, shared rather than built per attempt. */
+const SOLD_OUT: PurchaseRejection = Object.freeze({ ok: false, code: ErrorCode.SoldOut, available: 0 });
+
 /** Rejections whose answer carries the product's rules (the service words them with times and limits). */
 const ANSWERED_WITH_RULES: ReadonlySet<string> = new Set([
   ErrorCode.Paused,
@@ -81,21 +84,35 @@ const ANSWERED_WITH_RULES: ReadonlySet<string> = new Set([
   ErrorCode.LimitReached,
 ]);
 
+/** Whether `rejectionOf` needs the rules for this code: adapters decode them only then. */
+export const answersWithRules = (code: string): boolean => ANSWERED_WITH_RULES.has(code);
+
+/** Just the four rule fields of a product or snapshot (never its name, price or counts). */
+export const rulesOf = ({ startsAtMs, endsAtMs, paused, perBuyerLimit }: DropRules): DropRules => ({
+  startsAtMs,
+  endsAtMs,
+  paused,
+  perBuyerLimit,
+});
+
 /**
  * A rejection as every adapter answers it, from the code a script or function decided (SQL, Lua)
- * or `purchaseRejection` found: the rules only where the answer needs them, `bought` only for a
- * limit.
+ * or `purchaseRejection` found: `rules` (required where `answersWithRules`) only where the answer
+ * needs them, `bought` only for a limit.
  */
 export function rejectionOf(
   code: PurchaseRejectionCode,
   available: number,
-  rules: DropRules,
+  rules: DropRules | undefined,
   bought: number,
 ): PurchaseRejection {
   if (code === ErrorCode.ProductNotFound) return PRODUCT_NOT_FOUND;
-  if (code === ErrorCode.LimitReached) return { ok: false, code, available, bought, rules: { ...rules } };
-  if (ANSWERED_WITH_RULES.has(code)) return { ok: false, code, available, rules: { ...rules } };
-  return { ok: false, code, available };
+  if (code === ErrorCode.SoldOut && available === 0) return SOLD_OUT;
+  if (!answersWithRules(code)) return { ok: false, code, available };
+  if (!rules) throw new Error(`A ${code} answer needs the product's rules`);
+  return code === ErrorCode.LimitReached
+    ? { ok: false, code, available, bought, rules }
+    : { ok: false, code, available, rules };
 }
 
 /**
@@ -111,16 +128,16 @@ export function purchaseRejection(
 ): PurchaseRejection | undefined {
   const { available } = product;
   const scheduleCode = scheduleRejectionCode(product, command.nowMs);
-  if (scheduleCode) return rejectionOf(scheduleCode, available, product, 0);
+  if (scheduleCode) return rejectionOf(scheduleCode, available, rulesOf(product), 0);
   if (product.perBuyerLimit !== null) {
-    if (command.buyerId === null) return rejectionOf(ErrorCode.AuthRequired, available, product, 0);
+    if (command.buyerId === null) return rejectionOf(ErrorCode.AuthRequired, available, undefined, 0);
     const held = bought(command.productId, command.buyerId);
     if (held + command.quantity > product.perBuyerLimit) {
-      return rejectionOf(ErrorCode.LimitReached, available, product, held);
+      return rejectionOf(ErrorCode.LimitReached, available, rulesOf(product), held);
     }
   }
-  if (available === 0) return rejectionOf(ErrorCode.SoldOut, available, product, 0);
-  if (available < command.quantity) return rejectionOf(ErrorCode.InsufficientStock, available, product, 0);
+  if (available === 0) return SOLD_OUT;
+  if (available < command.quantity) return rejectionOf(ErrorCode.InsufficientStock, available, undefined, 0);
   return undefined;
 }
 

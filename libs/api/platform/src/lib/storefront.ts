@@ -81,8 +81,9 @@ export function serveStorefront(app: NestExpressApplication, root: string): bool
   return true;
 }
 
-/** A malformed escape is no file of ours: the API answers it. */
+/** A malformed escape is no file of ours: the API answers it. Most paths have no escape at all. */
 function decodedPath(path: string): string {
+  if (!path.includes('%')) return path;
   try {
     return decodeURIComponent(path);
   } catch {

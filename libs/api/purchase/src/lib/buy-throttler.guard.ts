@@ -1,17 +1,7 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
-import {
-  InjectThrottlerOptions,
-  InjectThrottlerStorage,
-  normalizeIp,
-  ThrottlerGuard,
-  ThrottlerLimitDetail,
-  ThrottlerModuleOptions,
-  ThrottlerStorage,
-} from '@nestjs/throttler';
-import { ErrorCode } from '@gtd/shared-contracts';
+import { normalizeIp, ThrottlerGuard, ThrottlerLimitDetail, ThrottlerModuleOptions } from '@nestjs/throttler';
 import { BuyerAwareRequest } from '@gtd/api-buyers';
-import { DomainError } from '@gtd/api-platform';
+import { rateLimited } from '@gtd/api-platform';
 import { PURCHASE_OPTIONS, PurchaseModuleOptions } from './purchase.options';
 
 /** The one window BUY_RATE_LIMIT counts in. */
@@ -33,14 +23,6 @@ type ThrottledRequest = BuyerAwareRequest & { ip?: string };
  */
 @Injectable()
 export class BuyThrottler extends ThrottlerGuard {
-  constructor(
-    @InjectThrottlerOptions() options: ThrottlerModuleOptions,
-    @InjectThrottlerStorage() storage: ThrottlerStorage,
-    reflector: Reflector,
-  ) {
-    super(options, storage, reflector);
-  }
-
   protected override async getTracker(request: ThrottledRequest): Promise<string> {
     return request.buyer ? `buyer:${request.buyer.id}` : `address:${normalizeIp(request.ip ?? '')}`;
   }
@@ -49,13 +31,7 @@ export class BuyThrottler extends ThrottlerGuard {
     _context: ExecutionContext,
     detail: ThrottlerLimitDetail,
   ): Promise<void> {
-    // The problem filter writes `Retry-After` from `retryAfterSeconds`.
-    const retryAfterSeconds = Math.max(1, Math.ceil(detail.timeToBlockExpire));
-    throw new DomainError(
-      ErrorCode.RateLimited,
-      `More than ${detail.limit} purchase attempts a minute; try again in ${retryAfterSeconds} s.`,
-      { retryAfterSeconds },
-    );
+    throw rateLimited(detail, 'purchase attempts');
   }
 }
 

@@ -3,9 +3,10 @@ import { Client } from 'pg';
 import { createTestDatabase, describeWithService } from '@gtd/testing';
 import { CatalogEntry } from '../../catalog';
 import { InventoryStore, OrderRecord, PurchaseCommand, PurchaseOutcome } from '../../inventory-store';
+import { DEFAULT_IDEMPOTENCY_TTL_MS } from '../../purchase-rules';
 import { PostgresDatabase } from './postgres-database';
 import { PersistedOrder, PostgresOrderLedger } from './postgres-ledger';
-import { postgresParts } from './postgres-stores';
+import { postgresInventory } from './postgres-stores';
 import { POSTGRES_MIGRATIONS } from './postgres-schema';
 
 /**
@@ -59,7 +60,8 @@ describeWithService({ name: 'PostgreSQL', host: '127.0.0.1', port: 5432 })('Post
   async function openStore(idempotencyTtlMs?: number): Promise<InventoryStore> {
     pool = new PostgresDatabase({ connectionString: database.url, poolSize: 20 });
     await pool.migrate();
-    ({ inventory: store, ledger } = postgresParts(pool, idempotencyTtlMs));
+    store = postgresInventory(pool, idempotencyTtlMs);
+    ledger = new PostgresOrderLedger(pool, idempotencyTtlMs ?? DEFAULT_IDEMPOTENCY_TTL_MS);
     return store;
   }
 

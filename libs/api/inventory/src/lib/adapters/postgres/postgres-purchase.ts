@@ -5,6 +5,7 @@ import {
   idempotencyFingerprint,
   idempotencyScope,
   KEY_SWEEP_INTERVAL_MS,
+  answersWithRules,
   rejectionOf,
 } from '../../purchase-rules';
 import { PostgresDatabase, timestamp } from './postgres-database';
@@ -73,7 +74,12 @@ export class PostgresPurchases {
       case ErrorCode.IdempotencyKeyMismatch:
         return { ok: false, code: row.outcome, available: row.available };
       default:
-        return rejectionOf(row.outcome, row.available, toRules(row), row.bought ?? 0);
+        return rejectionOf(
+          row.outcome,
+          row.available,
+          answersWithRules(row.outcome) ? toRules(row) : undefined,
+          row.bought ?? 0,
+        );
     }
   }
 

@@ -16,7 +16,12 @@ import {
   SalesSummary,
 } from '../../inventory-store';
 import { compareOrders, nextCursorOf, orderCursorAfter } from '../../order-cursor';
-import { idempotencyFingerprint, idempotencyScope, rejectionOf } from '../../purchase-rules';
+import {
+  answersWithRules,
+  idempotencyFingerprint,
+  idempotencyScope,
+  rejectionOf,
+} from '../../purchase-rules';
 import { PostgresCatalogue } from '../postgres/postgres-catalogue';
 import { PostgresSales } from '../postgres/postgres-sales';
 import { RedisConnection } from './redis-connection';
@@ -154,7 +159,7 @@ export class RedisInventoryStore implements InventoryStore {
         return { ok: false, code: ErrorCode.IdempotencyKeyMismatch, available: Number(reply[1]) };
       case 'rejected': {
         const [, code, available, bought, paused, starts, ends, limit] = reply.map(String);
-        const rules = decodeRules(paused, starts, ends, limit);
+        const rules = answersWithRules(code) ? decodeRules(paused, starts, ends, limit) : undefined;
         return rejectionOf(code as PurchaseRejectionCode, Number(available), rules, Number(bought));
       }
       default:

@@ -5,7 +5,6 @@ import { PostgresDatabase } from '../postgres/postgres-database';
 import { PostgresOrderLedger } from '../postgres/postgres-ledger';
 import { PostgresSales } from '../postgres/postgres-sales';
 import { PostgresAuditStore, PostgresBuyerStore } from '../postgres/postgres-side-stores';
-import { postgresParts } from '../postgres/postgres-stores';
 import { RedisConnection, RedisStoreOptions } from './redis-connection';
 import { RedisGate } from './redis-gate';
 import { RedisInventoryStore } from './redis-inventory-store';
@@ -19,6 +18,8 @@ export interface RedisParts {
   sales: PostgresSales;
   ledger: PostgresOrderLedger;
   gate: RedisGate;
+  /** How long an idempotency key is remembered (the option, or the contract's 24 h). */
+  ttlMs: number;
 }
 
 /** Connects to Redis and PostgreSQL and migrates PostgreSQL; writes nothing to Redis (reconcile relies on that). */
@@ -30,10 +31,18 @@ export async function connectRedisParts(options: RedisStoreOptions): Promise<Red
     poolSize: options.databasePoolSize,
   });
   // Only the pieces Redis needs: PostgreSQL's own purchase path is never used here.
-  const { catalogue, sales, ledger } = postgresParts(database, ttlMs);
+  const ledger = new PostgresOrderLedger(database, ttlMs);
   await connection.connect();
   await database.migrate();
-  return { connection, database, catalogue, sales, ledger, gate: new RedisGate(connection, ledger, ttlMs) };
+  return {
+    connection,
+    database,
+    catalogue: new PostgresCatalogue(database),
+    sales: new PostgresSales(database),
+    ledger,
+    gate: new RedisGate(connection, ledger, ttlMs),
+    ttlMs,
+  };
 }
 
 /**
@@ -41,15 +50,9 @@ export async function connectRedisParts(options: RedisStoreOptions): Promise<Red
  * orders, audit log and buyer accounts live there, and the persister moves Redis's sales in.
  */
 export async function openRedisStores(options: RedisStoreOptions): Promise<Stores> {
-  const { connection, database, catalogue, sales, ledger, gate } = await connectRedisParts(options);
+  const { connection, database, catalogue, sales, ledger, gate, ttlMs } = await connectRedisParts(options);
   const persister = new RedisPersister(connection, ledger, gate, options);
-  const inventory = new RedisInventoryStore(
-    connection,
-    { catalogue, sales },
-    gate,
-    persister,
-    options.idempotencyTtlMs ?? DEFAULT_IDEMPOTENCY_TTL_MS,
-  );
+  const inventory = new RedisInventoryStore(connection, { catalogue, sales }, gate, persister, ttlMs);
   let closed = false;
   return {
     kind: 'redis',
