@@ -20,3 +20,4 @@ export * from './lib/http-app';
 export * from './lib/static-bearer';
 export * from './lib/redis-throttler-storage';
 export * from './lib/rate-limited';
+export * from './lib/dependency-unavailable';

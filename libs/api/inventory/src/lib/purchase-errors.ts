@@ -1,5 +1,10 @@
-import { ErrorCode } from '@gtd/shared-contracts';
-import { DomainError, validationFailed } from '@gtd/api-platform';
+import { ErrorCode, PurchaseFaultOutcome } from '@gtd/shared-contracts';
+import {
+  DEPENDENCY_RETRY_AFTER_SECONDS,
+  DependencyUnavailable,
+  DomainError,
+  validationFailed,
+} from '@gtd/api-platform';
 import { isoOrNull } from './product-mapping';
 import { PurchaseRejection } from './purchase-rules';
 
@@ -91,4 +96,30 @@ export function purchaseRefused(
         { productId },
       );
   }
+}
+
+/**
+ * The 503 for a purchase the store could not decide. Only a fault the adapter knows happened before
+ * the store was reached says NOT_MADE; every other failure may hide a sale and says UNKNOWN, with
+ * the way to find out that this request allows.
+ */
+export function purchaseUnavailable(fault: unknown, idempotencyKeySent: boolean): DomainError {
+  const notMade = fault instanceof DependencyUnavailable && !fault.reached;
+  const retryAfterSeconds = DEPENDENCY_RETRY_AFTER_SECONDS;
+  if (notMade) {
+    return new DomainError(
+      ErrorCode.ServiceUnavailable,
+      `The ${fault.dependency} store could not be reached; nothing was sold. Try again shortly.`,
+      { purchase: PurchaseFaultOutcome.NotMade, retryAfterSeconds },
+    );
+  }
+  return new DomainError(
+    ErrorCode.ServiceUnavailable,
+    idempotencyKeySent
+      ? 'The store did not confirm this purchase; it may have been made. Retry with the same Idempotency-Key: ' +
+        'you get its answer, never a second sale.'
+      : 'The store did not confirm this purchase; it may have been made. A retry without an Idempotency-Key ' +
+        'may buy again: check your orders first.',
+    { purchase: PurchaseFaultOutcome.Unknown, retryAfterSeconds },
+  );
 }

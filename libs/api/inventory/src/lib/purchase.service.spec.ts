@@ -1,5 +1,5 @@
-import { DomainError } from '@gtd/api-platform';
-import { ErrorCode } from '@gtd/shared-contracts';
+import { DependencyUnavailable, DomainError } from '@gtd/api-platform';
+import { ErrorCode, PurchaseFaultOutcome } from '@gtd/shared-contracts';
 import { FakeClock } from '@gtd/testing';
 import { MemoryInventoryStore } from './adapters/memory/memory-inventory-store';
 import { CatalogEntry } from './catalog';
@@ -155,5 +155,39 @@ describe('PurchaseService', () => {
       [2, ErrorCode.NotStarted],
       [9, ErrorCode.ProductNotFound],
     ]);
+  });
+
+  describe('when the store fails', () => {
+    const failWith = (fault: unknown) => jest.spyOn(store, 'purchase').mockRejectedValue(fault);
+
+    it('answers 503 NOT_MADE only for a fault the adapter knows never reached the store', async () => {
+      failWith(new DependencyUnavailable('redis', false));
+      const error = await refusal({ productId: 1, quantity: 1 });
+      expect(error.code).toBe(ErrorCode.ServiceUnavailable);
+      expect(error.extensions).toEqual({ purchase: PurchaseFaultOutcome.NotMade, retryAfterSeconds: 2 });
+      expect(error.message).toMatch(/nothing was sold/);
+    });
+
+    it.each([
+      ['a reached dependency', new DependencyUnavailable('postgres', true)],
+      ['any other error', new Error('connection reset')],
+    ])('answers 503 UNKNOWN for %s, telling how to find out', async (_, fault) => {
+      failWith(fault);
+      const keyed = await refusal({ productId: 1, quantity: 1, idempotencyKey: 'k' });
+      expect(keyed.extensions).toEqual({ purchase: PurchaseFaultOutcome.Unknown, retryAfterSeconds: 2 });
+      expect(keyed.message).toMatch(/same Idempotency-Key/);
+      const unkeyed = await refusal({ productId: 1, quantity: 1 });
+      expect(unkeyed.message).toMatch(/check your orders/);
+      expect(events.map((e) => e.outcome)).toEqual([
+        ErrorCode.ServiceUnavailable,
+        ErrorCode.ServiceUnavailable,
+      ]);
+    });
+
+    it('passes a refusal the store threw through unchanged', async () => {
+      const refused = new DomainError(ErrorCode.IdempotencyKeyMismatch, 'other body');
+      failWith(refused);
+      expect(await refusal({ productId: 1, quantity: 1 })).toBe(refused);
+    });
   });
 });

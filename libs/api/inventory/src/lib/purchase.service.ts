@@ -1,10 +1,11 @@
-import { BeforeApplicationShutdown, Inject, Injectable } from '@nestjs/common';
+import { BeforeApplicationShutdown, Inject, Injectable, Logger } from '@nestjs/common';
+import { DomainError } from '@gtd/api-platform';
 import { ErrorCode, PurchaseResult } from '@gtd/shared-contracts';
 import { Subject } from 'rxjs';
 import { Clock, CLOCK } from './clock';
 import { InventoryStore } from './inventory-store';
 import { INVENTORY_OPTIONS, InventoryModuleOptions } from './inventory.options';
-import { purchaseRefused, quantityOverMaximum } from './purchase-errors';
+import { purchaseRefused, purchaseUnavailable, quantityOverMaximum } from './purchase-errors';
 import { RejectionTally } from './rejection-tally';
 
 /** One purchase attempt as the HTTP layer knows it; the service adds the clock's time. */
@@ -37,6 +38,7 @@ export class PurchaseService implements BeforeApplicationShutdown {
   /** Hot: one event per decided purchase. Subscribers must be cheap and synchronous. */
   readonly purchaseOutcomes$ = new Subject<PurchaseOutcomeEvent>();
   private readonly maxQuantityPerPurchase: number;
+  private readonly logger = new Logger('Purchase');
 
   constructor(
     @Inject(InventoryStore) private readonly store: InventoryStore,
@@ -50,13 +52,21 @@ export class PurchaseService implements BeforeApplicationShutdown {
   async purchase(attempt: PurchaseAttempt): Promise<PurchaseReceipt> {
     const { productId, quantity } = attempt;
     if (quantity > this.maxQuantityPerPurchase) throw quantityOverMaximum(this.maxQuantityPerPurchase);
-    const outcome = await this.store.purchase({
-      productId,
-      quantity,
-      buyerId: attempt.buyerId ?? null,
-      idempotencyKey: attempt.idempotencyKey ?? null,
-      nowMs: this.clock.now(),
-    });
+    const idempotencyKey = attempt.idempotencyKey ?? null;
+    const outcome = await this.store
+      .purchase({
+        productId,
+        quantity,
+        buyerId: attempt.buyerId ?? null,
+        idempotencyKey,
+        nowMs: this.clock.now(),
+      })
+      .catch((fault: unknown) => {
+        if (fault instanceof DomainError) throw fault;
+        this.logger.warn({ msg: 'The store did not decide a purchase', productId, err: fault });
+        this.purchaseOutcomes$.next({ productId, outcome: ErrorCode.ServiceUnavailable, quantity });
+        throw purchaseUnavailable(fault, idempotencyKey !== null);
+      });
     if (outcome.ok) {
       const { order, remaining, replayed } = outcome;
       this.purchaseOutcomes$.next({ productId, outcome: replayed ? 'replayed' : 'sold', quantity });

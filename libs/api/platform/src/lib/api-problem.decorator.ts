@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional, ApiResponse } from '@nestjs/swagger';
-import { ErrorCode, FieldError, ProblemDetails } from '@gtd/shared-contracts';
+import { ErrorCode, FieldError, ProblemDetails, PurchaseFaultOutcome } from '@gtd/shared-contracts';
 import { buildProblem, PROBLEM_CATALOGUE } from './problem';
 
 class FieldErrorSchema implements FieldError {
@@ -34,8 +34,18 @@ export class ProblemDetailsSchema implements ProblemDetails {
   limit?: number;
   @ApiPropertyOptional({ example: 2, description: 'What this buyer already holds, on LIMIT_REACHED' })
   bought?: number;
-  @ApiPropertyOptional({ example: 12, description: 'Seconds to wait (also `Retry-After`), on RATE_LIMITED' })
+  @ApiPropertyOptional({
+    example: 12,
+    description: 'Seconds to wait (also `Retry-After`), on RATE_LIMITED and SERVICE_UNAVAILABLE',
+  })
   retryAfterSeconds?: number;
+  @ApiPropertyOptional({
+    enum: Object.values(PurchaseFaultOutcome),
+    description:
+      'On SERVICE_UNAVAILABLE from `POST /buy`: `NOT_MADE` (the store was not reached, nothing sold) or ' +
+      '`UNKNOWN` (it may have sold: retry with the same `Idempotency-Key`, or look the order up)',
+  })
+  purchase?: PurchaseFaultOutcome;
 }
 
 /**

@@ -3,7 +3,15 @@ import { ErrorCode, ProblemDetails } from '@gtd/shared-contracts';
 /** Extra members a problem answer may carry so the client can act on it. */
 export type ProblemExtensions = Pick<
   ProblemDetails,
-  'errors' | 'available' | 'productId' | 'startsAt' | 'endsAt' | 'limit' | 'bought' | 'retryAfterSeconds'
+  | 'errors'
+  | 'available'
+  | 'productId'
+  | 'startsAt'
+  | 'endsAt'
+  | 'limit'
+  | 'bought'
+  | 'retryAfterSeconds'
+  | 'purchase'
 >;
 
 /**

@@ -1,5 +1,6 @@
 import { BadRequestException, NotFoundException, PayloadTooLargeException } from '@nestjs/common';
 import { ErrorCode } from '@gtd/shared-contracts';
+import { DependencyUnavailable } from './dependency-unavailable';
 import { BearerChallenge, DomainError, unauthorized } from './domain-error';
 import { PROBLEM_CATALOGUE } from './problem';
 import { ProblemDetailsFilter } from './problem.filter';
@@ -51,6 +52,18 @@ describe('ProblemDetailsFilter', () => {
     expect(problem).toMatchObject({ status: 500, code: ErrorCode.InternalError });
     expect(JSON.stringify(problem)).not.toMatch(/SQLITE|secret|at /);
     expect(logged).toHaveBeenCalled();
+  });
+
+  it('answers a dependency fault 503 with Retry-After, its cause only in the log', () => {
+    const logged = jest.spyOn(filter['logger'], 'warn').mockImplementation(() => undefined);
+    const fault = new DependencyUnavailable('postgres', true, {
+      cause: new Error('ECONNREFUSED 10.0.0.7:5432'),
+    });
+    const problem = filter.toProblem(fault, '/products');
+    expect(problem).toMatchObject({ status: 503, code: ErrorCode.ServiceUnavailable, retryAfterSeconds: 2 });
+    expect(problem.detail).toBe('The postgres store is not answering; try again shortly.');
+    expect(JSON.stringify(problem)).not.toMatch(/ECONNREFUSED|10\.0/);
+    expect(logged).toHaveBeenCalledTimes(1);
   });
 });
 

@@ -3,6 +3,7 @@ import { HttpAdapterHost } from '@nestjs/core';
 import { ErrorCode, ProblemDetails } from '@gtd/shared-contracts';
 import { BearerChallenge, DomainError } from './domain-error';
 import { BodyProblem } from './body-rules';
+import { DependencyUnavailable, dependencyUnavailable } from './dependency-unavailable';
 import { buildProblem } from './problem';
 import { noteProblemCode } from './request-observer';
 
@@ -56,6 +57,16 @@ export class ProblemDetailsFilter implements ExceptionFilter {
   toProblem(exception: unknown, instance: string, requestId?: string): ProblemDetails {
     if (exception instanceof DomainError) {
       return buildProblem(exception.code, exception.message, instance, exception.extensions);
+    }
+    if (exception instanceof DependencyUnavailable) {
+      // Not a bug: the dependency's own error goes to the log (once per request), never to the body.
+      this.logger.warn({
+        msg: `${exception.message} on ${instance}`,
+        reqId: requestId,
+        err: exception.cause,
+      });
+      const { code, message, extensions } = dependencyUnavailable(exception);
+      return buildProblem(code, message, instance, extensions);
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();

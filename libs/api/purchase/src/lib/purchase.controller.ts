@@ -90,6 +90,7 @@ export class PurchaseController {
     ErrorCode.UnsupportedMediaType,
     ErrorCode.IdempotencyKeyMismatch,
     ErrorCode.RateLimited,
+    ErrorCode.ServiceUnavailable,
   )
   async buy(
     @Body() request: BuyRequestDto,

@@ -183,6 +183,20 @@ export interface ProblemDetails {
   /** LIMIT_REACHED: the drop's per-buyer limit and what this buyer already holds. */
   limit?: number;
   bought?: number;
-  /** RATE_LIMITED: seconds to wait (also in the `Retry-After` header). */
+  /** RATE_LIMITED, SERVICE_UNAVAILABLE: seconds to wait (also in the `Retry-After` header). */
   retryAfterSeconds?: number;
+  /** SERVICE_UNAVAILABLE on `POST /buy`: whether the purchase was certainly not made or may have been. */
+  purchase?: PurchaseFaultOutcome;
 }
+
+/**
+ * What a buyer knows after a 503 on `POST /buy`. `NOT_MADE`: the store was never reached, nothing
+ * was sold, any retry is safe. `UNKNOWN`: the store was asked and did not answer, so the sale may
+ * have happened: retry with the same `Idempotency-Key` (the answer is then the first one, never a
+ * second sale), or look the order up.
+ */
+export const PurchaseFaultOutcome = {
+  NotMade: 'NOT_MADE',
+  Unknown: 'UNKNOWN',
+} as const;
+export type PurchaseFaultOutcome = (typeof PurchaseFaultOutcome)[keyof typeof PurchaseFaultOutcome];
