@@ -44,6 +44,22 @@ function build() {
   log(`  built in ${((Date.now() - started) / 1000).toFixed(1)} s${cached ? ' (from the Nx cache)' : ''}`);
 }
 
+/**
+ * A small stand-in for the Angular build, so the servers run their storefront serving as in
+ * production (on Express it sits in front of every request) without building the web app.
+ * @param {string} dir
+ */
+function writeStandInStorefront(dir) {
+  mkdirSync(join(dir, 'media'), { recursive: true });
+  writeFileSync(
+    join(dir, 'index.html'),
+    '<!doctype html><html lang="en"><title>Bench</title><script src="main-BENCH0001.js"></script></html>',
+  );
+  writeFileSync(join(dir, 'main-BENCH0001.js'), 'console.log("bench");');
+  writeFileSync(join(dir, 'media', 'logo-BENCH0002.woff2'), '');
+  return dir;
+}
+
 async function main() {
   const parsed = parseOptions(process.argv.slice(2));
   if (parsed === 'help') {
@@ -93,8 +109,7 @@ async function main() {
   try {
     const catalogPath = join(workDir, 'catalog.json');
     writeFileSync(catalogPath, JSON.stringify(BENCH_CATALOG, null, 2));
-    const webRoot = join(workDir, 'web-root');
-    mkdirSync(webRoot);
+    const webRoot = writeStandInStorefront(join(workDir, 'web-root'));
 
     // Pinning: servers on core 0, this process (the load generator) on core 1.
     const taskset = options.pin ? findTaskset() : undefined;
@@ -142,13 +157,16 @@ async function main() {
       log,
     });
     await checkContract(targets, options.scenarios, notes);
+    // The baseline has no sign-in: a row with a sign-in crowd would measure a crowd of cheap 404s.
+    /** @param {import('./lib/options.mjs').Scenario} scenario @param {string} name */
+    const measures = (scenario, name) => !(name === BASELINE_NAME && scenario.background);
 
     // A fresh process runs cold (JIT, first garbage collections, lazily opened connections): one round
     // of every scenario before any row keeps that out of the first row of each server.
     if (options.warmup > 0) {
       log('• warming up every server');
-      for (const { server } of targets) {
-        for (const scenario of options.scenarios) {
+      for (const { name, server } of targets) {
+        for (const scenario of options.scenarios.filter((s) => measures(s, name))) {
           await runLoad({
             url: server.url,
             scenario,
@@ -165,7 +183,9 @@ async function main() {
     const rows = [];
     /** @type {OversellCheck[]} */
     const oversell = [];
-    const total = options.scenarios.length * options.connections.length * targets.length;
+    const total =
+      options.connections.length *
+      options.scenarios.reduce((n, s) => n + targets.filter((t) => measures(s, t.name)).length, 0);
     const perRow = options.duration + options.warmup + 0.8;
     log(
       `• ${total} rows × ~${perRow.toFixed(1)} s ≈ ${Math.ceil((total * perRow) / 60)} min ` +
@@ -179,6 +199,7 @@ async function main() {
         for (const { name, server } of targets) {
           index++;
           const prefix = `[${String(index).padStart(String(total).length)}/${total}] ${scenario.name.padEnd(8)} c=${String(connections).padEnd(3)} ${name.padEnd(12)}`;
+          if (!measures(scenario, name)) continue;
           if (!server.alive()) {
             const reason = `server exited: ${server.output().split('\n').filter(Boolean).at(-1) ?? ''}`;
             log(`${prefix} skipped (${reason})`);

@@ -37,6 +37,8 @@ const REQUEST_TIMEOUT_S = 10;
  * @property {boolean} drained       every connection got its last answer before the grace ran out
  * @property {unknown} sampleAtStart what `sample` returned when the measured window opened
  * @property {unknown} sampleAtEnd   what `sample` returned after the last answer
+ * @property {{ responses: number, statuses: Record<string, number>, errors: number } | undefined} background
+ *   the scenario's background load over the whole row, warm-up included
  */
 
 /** Latencies in a growing typed array: a row can hold a few hundred thousand. */
@@ -85,7 +87,59 @@ class Samples {
  * @param {() => unknown} [spec.sample]  called when the window opens and after the last answer
  * @returns {Promise<LoadResult>}
  */
-export function runLoad({ url, scenario, connections, warmup, seconds, sample = () => undefined }) {
+export async function runLoad({ url, scenario, connections, warmup, seconds, sample = () => undefined }) {
+  const background = scenario.background
+    ? startBackground(url, scenario.background, warmup + seconds)
+    : undefined;
+  try {
+    const result = await measure({ url, scenario, connections, warmup, seconds, sample });
+    return { ...result, background: background ? await background.stop() : undefined };
+  } catch (error) {
+    await background?.stop();
+    throw error;
+  }
+}
+
+/**
+ * Keeps the background crowd busy until `stop`, which ends it and resolves with what it was answered.
+ * @param {string} url @param {import('./options.mjs').Background} spec @param {number} seconds
+ */
+function startBackground(url, spec, seconds) {
+  /** @type {Record<string, number>} */
+  const statuses = {};
+  let errors = 0;
+  const body = spec.body === undefined ? undefined : JSON.stringify(spec.body);
+  /** @type {Promise<void>} */
+  let finished = Promise.resolve();
+  const instance = autocannon(
+    {
+      url: url + spec.path,
+      method: spec.method,
+      headers: body ? { 'content-type': 'application/json' } : {},
+      body,
+      connections: spec.connections,
+      duration: seconds + DRAIN_GRACE_S,
+      timeout: REQUEST_TIMEOUT_S,
+    },
+    () => undefined,
+  );
+  finished = new Promise((resolveDone) => instance.on('done', () => resolveDone()));
+  instance.on('response', (/** @type {unknown} */ _client, /** @type {number} */ status) => {
+    statuses[status] = (statuses[status] ?? 0) + 1;
+  });
+  instance.on('reqError', () => errors++);
+  return {
+    stop: async () => {
+      instance.stop();
+      await finished;
+      const responses = Object.values(statuses).reduce((sum, n) => sum + n, 0);
+      return { responses, statuses, errors };
+    },
+  };
+}
+
+/** @param {Parameters<typeof runLoad>[0]} spec @returns {Promise<Omit<LoadResult, 'background'>>} */
+function measure({ url, scenario, connections, warmup, seconds, sample = () => undefined }) {
   return new Promise((resolve, reject) => {
     /** @type {any[]} */
     const clients = [];

@@ -36,7 +36,21 @@ export const BENCH_CATALOG = [
  * @property {number} expectedStatus  the status every answer of this scenario should have
  * @property {string} [expectedCode]   the problem `code` of that answer, checked once per row
  * @property {boolean} [checkOversell] compare the stock change with the number of 201s after the run
+ * @property {Background} [background] load that runs beside the measured one, counted but not measured
  */
+
+/**
+ * A crowd the measured requests must get through: it starts with the row and stops with it.
+ * @typedef {object} Background
+ * @property {string} description
+ * @property {'GET' | 'POST'} method
+ * @property {string} path
+ * @property {unknown} [body]
+ * @property {number} connections
+ */
+
+/** Connections that keep a wrong-password sign-in in flight: twice the 32 that once stalled Express. */
+export const SIGN_IN_FLOOD_CONNECTIONS = 64;
 
 /** @type {Scenario[]} */
 export const SCENARIOS = [
@@ -64,6 +78,25 @@ export const SCENARIOS = [
     method: 'GET',
     path: `/products/${RUSH_PRODUCT}/inventory`,
     expectedStatus: 200,
+  },
+  {
+    // The sign-in flood of issue 11: scrypt fills libuv's pool, and the poll must not queue behind it.
+    // The servers run with the auth throttles off (one load address), so the flood reaches the hash
+    // gate as a crowd of many addresses would.
+    name: 'poll-flood',
+    description:
+      `GET /products/${RUSH_PRODUCT}/inventory while ${SIGN_IN_FLOOD_CONNECTIONS} connections send ` +
+      'wrong-password sign-ins (not measured; their answers are counted in the notes)',
+    method: 'GET',
+    path: `/products/${RUSH_PRODUCT}/inventory`,
+    expectedStatus: 200,
+    background: {
+      description: 'POST /auth/sign-in, wrong password',
+      method: 'POST',
+      path: '/auth/sign-in',
+      body: { email: 'flood@example.com', password: 'not-the-password-1' },
+      connections: SIGN_IN_FLOOD_CONNECTIONS,
+    },
   },
 ];
 

@@ -31,6 +31,7 @@ const { availableOf } = testing;
  * @property {import('./load.mjs').LoadResult['warmup']} warmup  the warm-up on the same connections
  * @property {number} settleMs  how long the server stayed busy after the load stopped
  * @property {OversellCheck | undefined} oversell
+ * @property {import('./load.mjs').LoadResult['background']} [background]  what the background crowd was answered
  */
 
 /**
@@ -120,6 +121,7 @@ export async function measureRow({ name, server, scenario, connections, options,
     warmup: result.warmup,
     settleMs,
     oversell: undefined,
+    background: result.background,
   };
   if (name !== BASELINE_NAME && baselineRate) {
     row.ratioToBaseline = round(result.requestsPerSecond / baselineRate, 3);
@@ -166,8 +168,43 @@ export async function measureRow({ name, server, scenario, connections, options,
     `${result.over1s.count > 0 ? `  ${result.over1s.count} over 1 s (sent ${result.over1s.sentFromS}–${result.over1s.sentToS} s in)` : ''}` +
     `${result.warmup.maxMs > 1000 ? `  warm-up max ${int(result.warmup.maxMs)} ms` : ''}` +
     `${settleMs > 1000 ? `  settled in ${(settleMs / 1000).toFixed(1)} s` : ''}` +
-    checkText;
+    checkText +
+    (result.background ? `  background ${formatStatuses(result.background.statuses)}` : '');
   return { row, notes, failed, text };
+}
+
+/** @param {Record<string, number>} statuses e.g. `401 ×1,204, 503 ×9,870` */
+const formatStatuses = (statuses) =>
+  Object.entries(statuses)
+    .map(([status, count]) => `${status} ×${int(count)}`)
+    .join(', ') || 'no answers';
+
+/**
+ * A scenario with a background crowd beside the same scenario without it, per server and
+ * connection count: how much the crowd slows the measured requests.
+ * @param {BenchRow[]} measured
+ */
+function backgroundNotes(measured) {
+  return measured
+    .filter((row) => row.background)
+    .flatMap((loaded) => {
+      const quiet = measured.find(
+        (r) =>
+          r.server === loaded.server &&
+          r.connections === loaded.connections &&
+          !r.background &&
+          `${r.scenario}-flood` === loaded.scenario,
+      );
+      if (!quiet) return [];
+      const ratio = quiet.latencyMs.p99 > 0 ? loaded.latencyMs.p99 / quiet.latencyMs.p99 : undefined;
+      return [
+        `${loaded.server} c=${loaded.connections}: ${quiet.scenario} p99 ${quiet.latencyMs.p99} ms alone, ` +
+          `${loaded.latencyMs.p99} ms under the ${loaded.scenario} crowd` +
+          `${ratio === undefined ? '' : ` (${ratio.toFixed(1)}×)`}, ${int(loaded.requestsPerSecond)} vs ` +
+          `${int(quiet.requestsPerSecond)} req/s; the crowd was answered ` +
+          `${formatStatuses(loaded.background?.statuses ?? {})}.`,
+      ];
+    });
 }
 
 /**
@@ -221,6 +258,7 @@ export function rowNotes(measured) {
         'so a ratio against such a baseline row flatters the API.',
     );
   }
+  notes.push(...backgroundNotes(measured));
   notes.push(
     'Absolute numbers depend on whatever else runs on the machine; compare ratios to the baseline of the same run.',
   );
