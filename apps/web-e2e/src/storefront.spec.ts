@@ -202,29 +202,50 @@ describe('storefront (production build served by the API)', () => {
     expect(keys[2]).not.toBe(keys[0]);
   });
 
-  it('says when the server failed', async () => {
+  it('after a 503 that may hide a sale, retries the same order: one unit sold, not two', async () => {
     const { api, page } = web;
     await page.goto(`${api.baseUrl}/drops/1`);
     await page.getByTestId('stock-count').waitFor();
-    await page.route(`**${ApiRoutes.buy}`, (route) =>
-      route.fulfill({
+    const before = await api.available(1);
+    const keys: string[] = [];
+    // The store sold, then its answer was lost behind a fault: the API says UNKNOWN.
+    await page.route(`**${ApiRoutes.buy}`, async (route) => {
+      keys.push(route.request().headers()['idempotency-key']);
+      await route.fetch();
+      await route.fulfill({
         status: 503,
         contentType: 'application/problem+json',
+        headers: { 'Retry-After': '2' },
         json: {
           type: 'urn:golden-ticket-drop:problem:service-unavailable',
           title: 'Service unavailable',
           status: 503,
-          detail: 'The store did not answer.',
+          detail: 'The store did not confirm this purchase; it may have been made.',
           code: 'SERVICE_UNAVAILABLE',
+          purchase: 'UNKNOWN',
+          retryAfterSeconds: 2,
         },
-      }),
-    );
+      });
+    });
     await page.getByTestId('buy-button').click();
     const message = page.getByTestId('purchase-message');
     await message.waitFor();
     expect(await message.getAttribute('data-outcome')).toBe('server');
     expect(await message.textContent()).toContain('Something went wrong on our side');
+    expect(await message.textContent()).toContain('may have gone through');
     await screenshot(page, 'drop-server-error');
+
+    await page.unroute(`**${ApiRoutes.buy}`);
+    await page.route(`**${ApiRoutes.buy}`, (route) => {
+      keys.push(route.request().headers()['idempotency-key']);
+      return route.continue();
+    });
+    await page.getByTestId('retry-button').click();
+    await page.getByTestId('order-id').waitFor();
+    await page.unroute(`**${ApiRoutes.buy}`);
+    expect(keys).toHaveLength(2);
+    expect(keys[1]).toBe(keys[0]);
+    expect(await api.available(1)).toBe(before - 1);
   });
 
   it('shows a clear not-found page for an unknown drop', async () => {

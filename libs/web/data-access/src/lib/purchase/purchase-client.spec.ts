@@ -257,13 +257,26 @@ describe('PurchaseClient', () => {
     expect(outcomeOf(status, problem(status, 'INTERNAL_ERROR'))).toMatchObject({ kind: 'server', status });
   });
 
-  it('maps a 5xx without a problem body (e.g. a proxy page) to a server error', () => {
+  it('maps a 5xx without a problem body (e.g. a proxy page) to a server error whose outcome is unknown', () => {
     expect(outcomeOf(502, '<html>Bad Gateway</html>')).toEqual({
       kind: 'server',
       status: 502,
+      made: null,
+      retryAfterSeconds: null,
       problem: null,
     });
   });
+
+  it.each(['NOT_MADE', 'UNKNOWN'] as const)(
+    'keeps what a 503 says of the purchase (%s) and when to retry',
+    (made) => {
+      const outcome = outcomeOf(
+        503,
+        problem(503, 'SERVICE_UNAVAILABLE', { purchase: made, retryAfterSeconds: 2 }),
+      );
+      expect(outcome).toMatchObject({ kind: 'server', status: 503, made, retryAfterSeconds: 2 });
+    },
+  );
 
   it('reads a problem body that arrived as text', () => {
     expect(outcomeOf(409, JSON.stringify(problem(409, 'SOLD_OUT')))).toMatchObject({ kind: 'sold-out' });

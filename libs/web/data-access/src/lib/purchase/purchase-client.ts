@@ -62,7 +62,9 @@ export function toOutcome(error: unknown, request: PurchaseRequest): PurchaseOut
   const status = response.status;
   const requested = request.quantity;
   if (status >= 500) {
-    return { kind: 'server', status, problem };
+    const made =
+      problem?.purchase === 'NOT_MADE' || problem?.purchase === 'UNKNOWN' ? problem.purchase : null;
+    return { kind: 'server', status, made, retryAfterSeconds: retryAfterSeconds(response, problem), problem };
   }
   if (status === 429) {
     return { kind: 'rate-limited', retryAfterSeconds: retryAfterSeconds(response, problem), problem };

@@ -1,4 +1,10 @@
-import type { FieldError, ProblemDetails, PurchaseRequest, PurchaseResult } from '@gtd/shared-contracts';
+import type {
+  FieldError,
+  ProblemDetails,
+  PurchaseFaultOutcome,
+  PurchaseRequest,
+  PurchaseResult,
+} from '@gtd/shared-contracts';
 
 /**
  * Every way `POST /buy` can end, as data. The client never throws: a lost race is an answer, not
@@ -53,10 +59,16 @@ export type PurchaseOutcome =
     }
   /** No answer at all (offline, DNS, connection refused, CORS, timeout): status 0. Safe to retry. */
   | { readonly kind: 'network' }
-  /** 5xx: a fault on the server's side. */
+  /**
+   * 5xx: a fault on the server's side. `made` is the API's word on whether the purchase happened
+   * (`NOT_MADE`: certainly not; `UNKNOWN`: maybe), null when it did not say (a 500, a proxy's page):
+   * treated as maybe. Either way a retry re-sends the same attempt, which can never buy twice.
+   */
   | {
       readonly kind: 'server';
       readonly status: number;
+      readonly made: PurchaseFaultOutcome | null;
+      readonly retryAfterSeconds: number | null;
       readonly problem: ProblemDetails | null;
     }
   /** A 4xx answer with a code this client does not know yet (newer API); shown generically. */

@@ -184,15 +184,29 @@ export function describeOutcome(outcome: PurchaseOutcome, context: MessageContex
         retry: true,
         signIn: false,
       };
-    case 'server':
-      return {
-        kind: outcome.kind,
-        tone: 'error',
-        title: 'Something went wrong on our side',
-        detail: 'Your order was not confirmed. Please try again in a moment.',
-        retry: false,
-        signIn: false,
-      };
+    case 'server': {
+      const wait =
+        outcome.retryAfterSeconds === null
+          ? 'in a moment'
+          : `in ${outcome.retryAfterSeconds} ${plural(outcome.retryAfterSeconds, 'second', 'seconds')}`;
+      // Retry re-sends this attempt with its Idempotency-Key: after a maybe, the answer is the first
+      // decision's, never a second sale.
+      return outcome.made === 'NOT_MADE'
+        ? {
+            ...base,
+            tone: 'warning',
+            title: 'The store is busy',
+            detail: `Nothing was bought. Please try again ${wait}.`,
+            retry: true,
+          }
+        : {
+            ...base,
+            tone: 'error',
+            title: 'Something went wrong on our side',
+            detail: `Your order was not confirmed and may have gone through. Try again ${wait}: the retry is the same order, so it cannot buy twice.`,
+            retry: true,
+          };
+    }
     case 'unknown':
       return {
         kind: outcome.kind,
