@@ -7,7 +7,7 @@ import { openPostgresStores } from './adapters/postgres/postgres-stores';
 import { openRedisStores } from './adapters/redis/redis-stores';
 import { openSqliteStores } from './adapters/sqlite/sqlite-stores';
 import { AuditRecord } from './audit-store';
-import { BuyerRecord } from './buyer-store';
+import { EmailKey } from './buyer-store';
 import { CatalogEntry } from './catalog';
 import {
   InventoryStore,
@@ -667,22 +667,23 @@ function contract(makeAdapter: () => AdapterUnderTest): void {
     expect(await stores.audit.list(10, appended[0].id)).toEqual([]);
   });
 
-  it('registers buyers by lower-cased email, once', async () => {
-    const buyer: BuyerRecord = {
+  it('registers buyers by their exact email key, once', async () => {
+    // Keys come canonical from the buyers feature; a store adds no folding of its own (one rule).
+    const key = (email: string) => email as EmailKey;
+    const buyer = {
       id: BUYER_A,
-      email: 'Ann.Buyer@Example.COM',
+      email: key('ann.buyer@example.com'),
       passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA',
       createdAt: new Date(T).toISOString(),
     };
     expect(await stores.buyers.create(buyer)).toBe(true);
-    expect(await stores.buyers.findByEmail('ann.buyer@example.com')).toEqual({
-      ...buyer,
-      email: 'ann.buyer@example.com',
-    });
-    expect(await stores.buyers.findByEmail('ANN.BUYER@example.com')).toMatchObject({ id: BUYER_A });
-    expect(await stores.buyers.create({ ...buyer, id: BUYER_B, email: 'ann.buyer@EXAMPLE.com' })).toBe(false);
-    expect(await stores.buyers.findByEmail('ann.buyer@example.com')).toMatchObject({ id: BUYER_A });
-    expect(await stores.buyers.findByEmail('nobody@example.com')).toBeUndefined();
+    expect(await stores.buyers.findByEmail(key('ann.buyer@example.com'))).toEqual(buyer);
+    expect(await stores.buyers.create({ ...buyer, id: BUYER_B })).toBe(false);
+    expect(await stores.buyers.findByEmail(key('ann.buyer@example.com'))).toMatchObject({ id: BUYER_A });
+    // Another key is another account, even one a person would read as the same address.
+    expect(await stores.buyers.findByEmail(key('ANN.BUYER@example.com'))).toBeUndefined();
+    expect(await stores.buyers.create({ ...buyer, id: BUYER_B, email: key('annbuyer@example.com') })).toBe(true);
+    expect(await stores.buyers.findByEmail(key('nobody@example.com'))).toBeUndefined();
   });
 
   describe('decision order: the first failing check of PURCHASE_DECISION_ORDER answers', () => {
