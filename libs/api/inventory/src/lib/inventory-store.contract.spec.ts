@@ -16,7 +16,7 @@ import {
   PurchaseCommand,
   PurchaseOutcome,
 } from './inventory-store';
-import { PURCHASE_DECISION_ORDER, PurchaseCheck } from './purchase-rules';
+import { idempotencyScope, PURCHASE_DECISION_ORDER, PurchaseCheck } from './purchase-rules';
 import { Stores } from './stores';
 import { clearRedisPrefix, createTestDatabase, describeWithService, TEST_REDIS_URL } from '@gtd/testing';
 
@@ -90,6 +90,10 @@ const BUYER_B = '0b6f1c9e-3f3a-4a53-9d55-6f2f8e0a0002';
 
 type Sold = Extract<PurchaseOutcome, { ok: true }>;
 
+/** Two anonymous clients' addresses (the second an IPv6 one: its ':' must not break a Redis key name). */
+const CLIENT_A = '203.0.113.10';
+const CLIENT_B = '2001:db8::20';
+
 const command = (
   productId: number,
   quantity: number,
@@ -99,6 +103,8 @@ const command = (
   quantity,
   buyerId: null,
   idempotencyKey: null,
+  // As the service scopes it: the buyer's, else one anonymous client's (override to be another client).
+  idempotencyScope: idempotencyScope(extra.buyerId ?? null, CLIENT_A),
   nowMs: T,
   ...extra,
 });
@@ -445,12 +451,16 @@ function contract(makeAdapter: () => AdapterUnderTest): void {
       expect(again).toMatchObject({ replayed: true, order: fresh.order });
     });
 
-    it('keys are scoped per buyer; anonymous keys share one scope', async () => {
+    it('keys are scoped per buyer, and per client address when anonymous', async () => {
       const a = expectSold(await store.purchase(command(1, 1, { idempotencyKey: 'same', buyerId: BUYER_A })));
       const b = expectSold(await store.purchase(command(1, 1, { idempotencyKey: 'same', buyerId: BUYER_B })));
       const anonymous = expectSold(await store.purchase(command(1, 1, { idempotencyKey: 'same' })));
-      expect(new Set([a.order.orderId, b.order.orderId, anonymous.order.orderId]).size).toBe(3);
-      expect([a, b, anonymous].every((o) => !o.replayed)).toBe(true);
+      // Another anonymous client with the same key and body buys for itself: it never gets `anonymous`'s order.
+      const otherClient = { idempotencyKey: 'same', idempotencyScope: idempotencyScope(null, CLIENT_B) };
+      const other = expectSold(await store.purchase(command(1, 1, otherClient)));
+      expect(new Set([a, b, anonymous, other].map((o) => o.order.orderId)).size).toBe(4);
+      expect([a, b, anonymous, other].every((o) => !o.replayed)).toBe(true);
+      expect(await store.purchase(command(1, 1, otherClient))).toMatchObject({ replayed: true, order: other.order });
       expect(await store.purchase(command(1, 1, { idempotencyKey: 'same', buyerId: BUYER_B }))).toMatchObject(
         {
           replayed: true,
@@ -461,7 +471,7 @@ function contract(makeAdapter: () => AdapterUnderTest): void {
         replayed: true,
         order: anonymous.order,
       });
-      expect(await available(1)).toBe(97);
+      expect(await available(1)).toBe(96);
     });
 
     it('a rejection is not remembered: the same key sells once the drop can', async () => {

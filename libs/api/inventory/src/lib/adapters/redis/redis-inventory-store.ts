@@ -19,7 +19,6 @@ import { compareOrders, nextCursorOf, orderCursorAfter } from '../../order-curso
 import {
   answersWithRules,
   idempotencyFingerprint,
-  idempotencyScope,
   rejectionOf,
 } from '../../purchase-rules';
 import { PostgresCatalogue } from '../postgres/postgres-catalogue';
@@ -119,7 +118,7 @@ export class RedisInventoryStore implements InventoryStore {
       RedisKeys.available(productId),
       RedisKeys.rules(productId),
       RedisKeys.buyers(productId),
-      RedisKeys.idempotency(idempotencyScope(buyerId), idempotencyKey ?? ''),
+      RedisKeys.idempotency(command.idempotencyScope, idempotencyKey ?? ''),
       RedisKeys.orders,
       RedisKeys.pending,
       quantity,
@@ -132,6 +131,7 @@ export class RedisInventoryStore implements InventoryStore {
       this.idempotencyTtlMs,
       this.idempotencyTtlMs + KEY_GRACE_MS,
       createdAt,
+      command.idempotencyScope,
     );
     switch (reply[0]) {
       case 'sold':
@@ -142,7 +142,7 @@ export class RedisInventoryStore implements InventoryStore {
           replayed: false,
         };
       case 'replay':
-        // Same key scope means same buyer, same fingerprint means same product and quantity.
+        // Same key scope means same buyer (or client), same fingerprint same product and quantity.
         return {
           ok: true,
           order: {
