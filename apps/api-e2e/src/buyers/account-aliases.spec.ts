@@ -63,3 +63,18 @@ describe('aliases of one account', () => {
     }
   });
 });
+
+describe('EMAIL_SUBADDRESS_POLICY=keep and EMAIL_DOTS_POLICY=keep', () => {
+  const server = useServer(CATALOG, { EMAIL_SUBADDRESS_POLICY: 'keep', EMAIL_DOTS_POLICY: 'keep' });
+
+  it('make a+1@ and a.na@ accounts of their own (and still fold case, width and invisible characters)', async () => {
+    for (const email of ['ana@gmail.com', 'ana+1@gmail.com', 'a.na@gmail.com']) {
+      expect((await register(server.baseUrl, email, PASSWORD)).status).toBe(201);
+    }
+    for (const alias of ['ANA+1@gmail.com', '\uff41.na@gmail.com', 'an\u200ba@gmail.com']) {
+      expect((await register(server.baseUrl, alias, PASSWORD)).body).toMatchObject({
+        code: ErrorCode.EmailTaken,
+      });
+    }
+  });
+});

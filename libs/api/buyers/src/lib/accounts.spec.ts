@@ -17,7 +17,10 @@ const PASSWORD = 'correct horse battery';
 const CATALOG = [{ id: 1, name: 'Golden Ticket', description: '', price: 5000, currency: 'EUR', stock: 5 }];
 
 const start = (options: Partial<BuyersModuleOptions> = {}) =>
-  createFeatureTestApp([BuyersModule.forRoot({ jwtSecret: SECRET, tokenTtlSeconds: 900, ...options })], CATALOG);
+  createFeatureTestApp(
+    [BuyersModule.forRoot({ jwtSecret: SECRET, tokenTtlSeconds: 900, ...options })],
+    CATALOG,
+  );
 
 describe('accounts keyed by canonical email', () => {
   let app: INestApplication;
@@ -68,7 +71,9 @@ describe('accounts keyed by canonical email', () => {
     const session = await post('sign-in', 'Old.Timer+Shop@gmail.com').expect(200);
     expect(session.body.buyer).toEqual({ id: legacy.id, email: legacy.email });
     // Its own spelling is taken, though its canonical key (oldtimer@gmail.com) is not stored.
-    expect((await post('register', 'old.timer+shop@gmail.com').expect(409)).body.code).toBe(ErrorCode.EmailTaken);
+    expect((await post('register', 'old.timer+shop@gmail.com').expect(409)).body.code).toBe(
+      ErrorCode.EmailTaken,
+    );
   });
 });
 
@@ -81,7 +86,9 @@ describe('the email policy settings', () => {
 
   it('with subaddress and dots kept, a+1@ and a.na@ are accounts of their own', async () => {
     for (const email of ['ana@gmail.com', 'ana+1@gmail.com', 'a.na@gmail.com']) {
-      const res = await request(app.getHttpServer()).post('/auth/register').send({ email, password: PASSWORD });
+      const res = await request(app.getHttpServer())
+        .post('/auth/register')
+        .send({ email, password: PASSWORD });
       expect(res.status).toBe(201);
       expect(res.body.buyer.email).toBe(email);
     }
@@ -106,7 +113,9 @@ describe('/auth limits and aliases', () => {
   it('counts every alias of one account against that account’s per-email budget', async () => {
     app = await start({ authEmailRateLimitPerMinute: 2 });
     const signIn = (email: string) =>
-      request(app.getHttpServer()).post('/auth/sign-in').send({ email, password: 'a wrong but long password' });
+      request(app.getHttpServer())
+        .post('/auth/sign-in')
+        .send({ email, password: 'a wrong but long password' });
     expect((await signIn('ana@gmail.com')).status).toBe(401);
     expect((await signIn('a.na+1@gmail.com')).status).toBe(401);
     const limited = await signIn('\uff41n\u200ba@googlemail.com');

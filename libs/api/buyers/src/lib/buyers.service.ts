@@ -60,6 +60,8 @@ export class BuyersService {
   private async findAccount(email: string): Promise<BuyerRecord | undefined> {
     const key: EmailKey = canonicalEmail(email, this.emailPolicy);
     const legacy = legacyEmailKey(email);
-    return (await this.store.findByEmail(key)) ?? (legacy === key ? undefined : this.store.findByEmail(legacy));
+    return (
+      (await this.store.findByEmail(key)) ?? (legacy === key ? undefined : this.store.findByEmail(legacy))
+    );
   }
 }

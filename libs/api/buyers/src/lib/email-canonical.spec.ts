@@ -44,7 +44,12 @@ describe('canonicalEmail (default policy: subaddress stripped, Gmail dots ignore
   });
 
   it('is idempotent on every spelling above', () => {
-    for (const spelling of ['a.N.a+1@googlemail.com', '\uff41n\u00ada@gmail.com', 'STRAẞE@x.org', 'İstanbul@x.org']) {
+    for (const spelling of [
+      'a.N.a+1@googlemail.com',
+      '\uff41n\u00ada@gmail.com',
+      'STRAẞE@x.org',
+      'İstanbul@x.org',
+    ]) {
       const key = canonicalEmail(spelling);
       expect(canonicalEmail(key)).toBe(key);
       expect(foldEmail(foldEmail(spelling))).toBe(foldEmail(spelling));
@@ -55,8 +60,12 @@ describe('canonicalEmail (default policy: subaddress stripped, Gmail dots ignore
     const keepAll = { subaddress: 'keep', dots: 'keep' } as const;
     expect(canonicalEmail('A.na+1@googlemail.com', keepAll)).toBe('a.na+1@googlemail.com');
     expect(canonicalEmail('a.na+1@gmail.com', { subaddress: 'keep', dots: 'gmail' })).toBe('ana+1@gmail.com');
-    expect(canonicalEmail('a.na+1@example.com', { subaddress: 'strip', dots: 'all' })).toBe('ana@example.com');
-    expect(canonicalEmail('a.na@example.com', { subaddress: 'strip', dots: 'gmail' })).toBe('a.na@example.com');
+    expect(canonicalEmail('a.na+1@example.com', { subaddress: 'strip', dots: 'all' })).toBe(
+      'ana@example.com',
+    );
+    expect(canonicalEmail('a.na@example.com', { subaddress: 'strip', dots: 'gmail' })).toBe(
+      'a.na@example.com',
+    );
   });
 });
 

@@ -113,7 +113,10 @@ const SCRIPTS = [
   'Bopomofo',
   'Han',
 ] as const;
-const SCRIPT_TESTS = SCRIPTS.map((name) => ({ name, test: new RegExp(`\\p{Script_Extensions=${name}}`, 'u') }));
+const SCRIPT_TESTS = SCRIPTS.map((name) => ({
+  name,
+  test: new RegExp(`\\p{Script_Extensions=${name}}`, 'u'),
+}));
 const COMMON_OR_INHERITED = /[\p{Script=Common}\p{Script=Inherited}]/u;
 
 /**

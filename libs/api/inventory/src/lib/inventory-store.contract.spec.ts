@@ -460,7 +460,10 @@ function contract(makeAdapter: () => AdapterUnderTest): void {
       const other = expectSold(await store.purchase(command(1, 1, otherClient)));
       expect(new Set([a, b, anonymous, other].map((o) => o.order.orderId)).size).toBe(4);
       expect([a, b, anonymous, other].every((o) => !o.replayed)).toBe(true);
-      expect(await store.purchase(command(1, 1, otherClient))).toMatchObject({ replayed: true, order: other.order });
+      expect(await store.purchase(command(1, 1, otherClient))).toMatchObject({
+        replayed: true,
+        order: other.order,
+      });
       expect(await store.purchase(command(1, 1, { idempotencyKey: 'same', buyerId: BUYER_B }))).toMatchObject(
         {
           replayed: true,
@@ -692,7 +695,9 @@ function contract(makeAdapter: () => AdapterUnderTest): void {
     expect(await stores.buyers.findByEmail(key('ann.buyer@example.com'))).toMatchObject({ id: BUYER_A });
     // Another key is another account, even one a person would read as the same address.
     expect(await stores.buyers.findByEmail(key('ANN.BUYER@example.com'))).toBeUndefined();
-    expect(await stores.buyers.create({ ...buyer, id: BUYER_B, email: key('annbuyer@example.com') })).toBe(true);
+    expect(await stores.buyers.create({ ...buyer, id: BUYER_B, email: key('annbuyer@example.com') })).toBe(
+      true,
+    );
     expect(await stores.buyers.findByEmail(key('nobody@example.com'))).toBeUndefined();
   });
 

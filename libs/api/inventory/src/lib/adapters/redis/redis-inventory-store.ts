@@ -16,11 +16,7 @@ import {
   SalesSummary,
 } from '../../inventory-store';
 import { compareOrders, nextCursorOf, orderCursorAfter } from '../../order-cursor';
-import {
-  answersWithRules,
-  idempotencyFingerprint,
-  rejectionOf,
-} from '../../purchase-rules';
+import { answersWithRules, idempotencyFingerprint, rejectionOf } from '../../purchase-rules';
 import { PostgresCatalogue } from '../postgres/postgres-catalogue';
 import { PostgresSales } from '../postgres/postgres-sales';
 import { RedisConnection } from './redis-connection';
