@@ -45,6 +45,7 @@ export class AppModule {
           hashQueue: env.PASSWORD_HASH_QUEUE,
           authRateLimitPerMinute: env.AUTH_RATE_LIMIT,
           authEmailRateLimitPerMinute: env.AUTH_EMAIL_RATE_LIMIT,
+          emailPolicy: { subaddress: env.EMAIL_SUBADDRESS_POLICY, dots: env.EMAIL_DOTS_POLICY },
           rateLimitRedis: purchaseOptions(env).rateLimitRedis,
         }),
         PurchaseModule.forRoot(purchaseOptions(env)),

@@ -7,18 +7,21 @@ import {
   ThrottlerModuleOptions,
   ThrottlerOptions,
 } from '@nestjs/throttler';
-import { normalizeEmail } from '@gtd/api-inventory';
 import { rateLimited } from '@gtd/api-platform';
 import { BuyersModuleOptions } from './buyers.options';
+import { canonicalEmail, DEFAULT_EMAIL_POLICY, EmailPolicy } from './email-canonical';
 
 /** The one window the /auth limits count in. */
 export const AUTH_RATE_WINDOW_MS = 60_000;
 
 type AuthRequest = { ip?: string; body?: { email?: unknown } };
 
-/** The account an attempt names, as accounts are stored; none when the body names none. */
-const emailOf = (request: AuthRequest): string | undefined =>
-  typeof request.body?.email === 'string' ? normalizeEmail(request.body.email) : undefined;
+/**
+ * The account an attempt names, keyed as accounts are (every alias of one inbox counts against one
+ * budget); none when the body names none.
+ */
+const emailOf = (request: AuthRequest, policy: EmailPolicy): string | undefined =>
+  typeof request.body?.email === 'string' ? canonicalEmail(request.body.email, policy) : undefined;
 
 /** Counted by a digest, so no address book of attempted emails sits in the limiter's storage. */
 const emailTracker = (email: string | undefined) =>
@@ -36,6 +39,7 @@ const sharedKey = (_context: ExecutionContext, tracker: string, throttler: strin
  */
 export function authThrottlerOptions(options: BuyersModuleOptions): ThrottlerModuleOptions {
   const throttlers: ThrottlerOptions[] = [];
+  const policy = options.emailPolicy ?? DEFAULT_EMAIL_POLICY;
   if (options.authRateLimitPerMinute) {
     throttlers.push({
       name: 'auth-address',
@@ -50,10 +54,10 @@ export function authThrottlerOptions(options: BuyersModuleOptions): ThrottlerMod
       name: 'auth-email',
       ttl: AUTH_RATE_WINDOW_MS,
       limit: options.authEmailRateLimitPerMinute,
-      getTracker: (request: AuthRequest) => emailTracker(emailOf(request)),
+      getTracker: (request: AuthRequest) => emailTracker(emailOf(request, policy)),
       generateKey: sharedKey,
       // A body without an email is refused by validation anyway; it names no account to protect.
-      skipIf: (context) => emailOf(context.switchToHttp().getRequest<AuthRequest>()) === undefined,
+      skipIf: (context) => emailOf(context.switchToHttp().getRequest<AuthRequest>(), policy) === undefined,
     });
   }
   return { throttlers, setHeaders: false };

@@ -1,7 +1,7 @@
 import { Controller, Get, INestApplication, Module, UseGuards } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
 import { Buyer, ErrorCode } from '@gtd/shared-contracts';
-import { BuyerRecord, BuyerStore } from '@gtd/api-inventory';
+import { BuyerRecord, BuyerStore, EmailKey } from '@gtd/api-inventory';
 import { createFeatureTestApp } from '@gtd/api-testing';
 import request from 'supertest';
 import { BuyersModule } from './buyers.module';
@@ -64,7 +64,9 @@ describe('BuyersModule over HTTP', () => {
 
     it('stores a scrypt hash, never the password', async () => {
       await register('hash@example.com', 'my secret password').expect(201);
-      const stored = (await app.get<BuyerStore>(BuyerStore).findByEmail('hash@example.com')) as BuyerRecord;
+      const stored = (await app
+        .get<BuyerStore>(BuyerStore)
+        .findByEmail('hash@example.com' as EmailKey)) as BuyerRecord;
       expect(stored.passwordHash).toMatch(/^\$scrypt\$ln=\d+,r=\d+,p=\d+\$/);
       expect(stored.passwordHash).not.toContain('my secret password');
     });

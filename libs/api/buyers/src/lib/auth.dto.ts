@@ -1,6 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { AuthSession, Buyer, Credentials } from '@gtd/shared-contracts';
 import { buildMessage, isEmail, IsString, Length, MaxLength, ValidateBy } from 'class-validator';
+import { emailRefusal } from './email-canonical';
 
 export const PASSWORD_MIN_LENGTH = 8;
 export const PASSWORD_MAX_LENGTH = 128;
@@ -20,6 +21,23 @@ function IsWellFormedEmail(): PropertyDecorator {
   });
 }
 
+/**
+ * An email that can be an account: not a mix of scripts before the `@` (a Cyrillic `а` among Latin
+ * letters), not only invisible characters there. Runs after the format check, which it relies on.
+ */
+function IsAccountEmail(): PropertyDecorator {
+  // Not an email at all is the format check's one message, not a second one here.
+  const judged = (value: unknown): value is string =>
+    typeof value === 'string' && !/\p{Cs}/u.test(value) && isEmail(value);
+  return ValidateBy({
+    name: 'isAccountEmail',
+    validator: {
+      validate: (value) => !judged(value) || emailRefusal(value) === undefined,
+      defaultMessage: (args) => emailRefusal(String(args?.value)) ?? 'email must be an email',
+    },
+  });
+}
+
 /** The email both routes take; the password rules differ (registration's length rules are its own). */
 abstract class EmailCredentials {
   @ApiProperty({
@@ -30,6 +48,7 @@ abstract class EmailCredentials {
   @IsString()
   @MaxLength(254)
   @IsWellFormedEmail()
+  @IsAccountEmail()
   email!: string;
 }
 

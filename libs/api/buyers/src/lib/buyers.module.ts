@@ -7,6 +7,7 @@ import { AuthController } from './auth.controller';
 import { BuyerTokens, createBuyerJwtService } from './buyer-tokens';
 import { BUYERS_OPTIONS, BuyersModuleOptions, ConfigurableBuyersModule } from './buyers.options';
 import { BuyersService } from './buyers.service';
+import { BuyerVerification, NO_VERIFICATION } from './buyer-verification';
 import { OptionalBuyerGuard } from './optional-buyer.guard';
 import { PasswordHashGate } from './password-hash-gate';
 
@@ -30,6 +31,11 @@ import { PasswordHashGate } from './password-hash-gate';
           options.rateLimitRedis,
           Boolean(options.authRateLimitPerMinute || options.authEmailRateLimitPerMinute),
         ),
+    },
+    {
+      provide: BuyerVerification,
+      inject: [BUYERS_OPTIONS],
+      useFactory: (options: BuyersModuleOptions) => options.verification ?? NO_VERIFICATION,
     },
     AuthThrottlerGuard,
     BuyerTokens,

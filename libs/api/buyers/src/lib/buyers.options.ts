@@ -1,4 +1,6 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
+import type { BuyerVerification } from './buyer-verification';
+import type { EmailPolicy } from './email-canonical';
 
 export interface BuyersModuleOptions {
   /**
@@ -16,6 +18,10 @@ export interface BuyersModuleOptions {
   authRateLimitPerMinute?: number;
   /** `/auth` attempts per minute per email; 0 or unset: no limit. */
   authEmailRateLimitPerMinute?: number;
+  /** Which spellings of an email are one account (default: subaddress stripped, Gmail's dots ignored). */
+  emailPolicy?: EmailPolicy;
+  /** The step a fresh account goes through before its first session (default: none, see BuyerVerification). */
+  verification?: BuyerVerification;
   /** Count the /auth attempts in Redis (shared by every instance) instead of this process's memory. */
   rateLimitRedis?: { url: string; keyPrefix: string };
 }

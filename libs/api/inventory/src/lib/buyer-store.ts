@@ -1,6 +1,6 @@
 export interface BuyerRecord {
   id: string;
-  /** Stored as `normalizeEmail` gives it; unique. */
+  /** The account's key (`canonicalEmail` in libs/api/buyers, or a legacy lower-cased one); unique. */
   email: string;
   /** Self-describing hash string (algorithm, parameters, salt, hash). */
   passwordHash: string;
@@ -8,14 +8,18 @@ export interface BuyerRecord {
   createdAt: string;
 }
 
-/** The one spelling of an address that accounts are stored and looked up by. */
-export const normalizeEmail = (email: string): string => email.toLowerCase();
+/**
+ * An email as accounts are keyed: made only by the buyers feature's canonicaliser (one rule for
+ * registration, sign-in and the /auth limit), so a store compares keys exactly and never
+ * applies a second, different normalisation of its own.
+ */
+export type EmailKey = string & { readonly __emailKey: unique symbol };
 
-/** Buyer accounts. Emails are compared as `normalizeEmail` gives them. */
+/** Buyer accounts, stored and found by their exact `EmailKey`. */
 export interface BuyerStore {
-  /** False (and nothing stored) when the email is taken. */
-  create(buyer: BuyerRecord): Promise<boolean>;
-  findByEmail(email: string): Promise<BuyerRecord | undefined>;
+  /** False (and nothing stored) when the key is taken. */
+  create(buyer: BuyerRecord & { email: EmailKey }): Promise<boolean>;
+  findByEmail(email: EmailKey): Promise<BuyerRecord | undefined>;
 }
 
 /** Injection token of the port. */

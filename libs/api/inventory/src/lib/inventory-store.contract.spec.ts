@@ -7,7 +7,7 @@ import { openPostgresStores } from './adapters/postgres/postgres-stores';
 import { openRedisStores } from './adapters/redis/redis-stores';
 import { openSqliteStores } from './adapters/sqlite/sqlite-stores';
 import { AuditRecord } from './audit-store';
-import { BuyerRecord } from './buyer-store';
+import { EmailKey } from './buyer-store';
 import { CatalogEntry } from './catalog';
 import {
   InventoryStore,
@@ -16,7 +16,7 @@ import {
   PurchaseCommand,
   PurchaseOutcome,
 } from './inventory-store';
-import { PURCHASE_DECISION_ORDER, PurchaseCheck } from './purchase-rules';
+import { idempotencyScope, PURCHASE_DECISION_ORDER, PurchaseCheck } from './purchase-rules';
 import { Stores } from './stores';
 import { clearRedisPrefix, createTestDatabase, describeWithService, TEST_REDIS_URL } from '@gtd/testing';
 
@@ -90,6 +90,10 @@ const BUYER_B = '0b6f1c9e-3f3a-4a53-9d55-6f2f8e0a0002';
 
 type Sold = Extract<PurchaseOutcome, { ok: true }>;
 
+/** Two anonymous clients' addresses (the second an IPv6 one: its ':' must not break a Redis key name). */
+const CLIENT_A = '203.0.113.10';
+const CLIENT_B = '2001:db8::20';
+
 const command = (
   productId: number,
   quantity: number,
@@ -99,6 +103,8 @@ const command = (
   quantity,
   buyerId: null,
   idempotencyKey: null,
+  // As the service scopes it: the buyer's, else one anonymous client's (override to be another client).
+  idempotencyScope: idempotencyScope(extra.buyerId ?? null, CLIENT_A),
   nowMs: T,
   ...extra,
 });
@@ -445,12 +451,19 @@ function contract(makeAdapter: () => AdapterUnderTest): void {
       expect(again).toMatchObject({ replayed: true, order: fresh.order });
     });
 
-    it('keys are scoped per buyer; anonymous keys share one scope', async () => {
+    it('keys are scoped per buyer, and per client address when anonymous', async () => {
       const a = expectSold(await store.purchase(command(1, 1, { idempotencyKey: 'same', buyerId: BUYER_A })));
       const b = expectSold(await store.purchase(command(1, 1, { idempotencyKey: 'same', buyerId: BUYER_B })));
       const anonymous = expectSold(await store.purchase(command(1, 1, { idempotencyKey: 'same' })));
-      expect(new Set([a.order.orderId, b.order.orderId, anonymous.order.orderId]).size).toBe(3);
-      expect([a, b, anonymous].every((o) => !o.replayed)).toBe(true);
+      // Another anonymous client with the same key and body buys for itself: it never gets `anonymous`'s order.
+      const otherClient = { idempotencyKey: 'same', idempotencyScope: idempotencyScope(null, CLIENT_B) };
+      const other = expectSold(await store.purchase(command(1, 1, otherClient)));
+      expect(new Set([a, b, anonymous, other].map((o) => o.order.orderId)).size).toBe(4);
+      expect([a, b, anonymous, other].every((o) => !o.replayed)).toBe(true);
+      expect(await store.purchase(command(1, 1, otherClient))).toMatchObject({
+        replayed: true,
+        order: other.order,
+      });
       expect(await store.purchase(command(1, 1, { idempotencyKey: 'same', buyerId: BUYER_B }))).toMatchObject(
         {
           replayed: true,
@@ -461,7 +474,7 @@ function contract(makeAdapter: () => AdapterUnderTest): void {
         replayed: true,
         order: anonymous.order,
       });
-      expect(await available(1)).toBe(97);
+      expect(await available(1)).toBe(96);
     });
 
     it('a rejection is not remembered: the same key sells once the drop can', async () => {
@@ -667,22 +680,25 @@ function contract(makeAdapter: () => AdapterUnderTest): void {
     expect(await stores.audit.list(10, appended[0].id)).toEqual([]);
   });
 
-  it('registers buyers by lower-cased email, once', async () => {
-    const buyer: BuyerRecord = {
+  it('registers buyers by their exact email key, once', async () => {
+    // Keys come canonical from the buyers feature; a store adds no folding of its own (one rule).
+    const key = (email: string) => email as EmailKey;
+    const buyer = {
       id: BUYER_A,
-      email: 'Ann.Buyer@Example.COM',
+      email: key('ann.buyer@example.com'),
       passwordHash: '$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA',
       createdAt: new Date(T).toISOString(),
     };
     expect(await stores.buyers.create(buyer)).toBe(true);
-    expect(await stores.buyers.findByEmail('ann.buyer@example.com')).toEqual({
-      ...buyer,
-      email: 'ann.buyer@example.com',
-    });
-    expect(await stores.buyers.findByEmail('ANN.BUYER@example.com')).toMatchObject({ id: BUYER_A });
-    expect(await stores.buyers.create({ ...buyer, id: BUYER_B, email: 'ann.buyer@EXAMPLE.com' })).toBe(false);
-    expect(await stores.buyers.findByEmail('ann.buyer@example.com')).toMatchObject({ id: BUYER_A });
-    expect(await stores.buyers.findByEmail('nobody@example.com')).toBeUndefined();
+    expect(await stores.buyers.findByEmail(key('ann.buyer@example.com'))).toEqual(buyer);
+    expect(await stores.buyers.create({ ...buyer, id: BUYER_B })).toBe(false);
+    expect(await stores.buyers.findByEmail(key('ann.buyer@example.com'))).toMatchObject({ id: BUYER_A });
+    // Another key is another account, even one a person would read as the same address.
+    expect(await stores.buyers.findByEmail(key('ANN.BUYER@example.com'))).toBeUndefined();
+    expect(await stores.buyers.create({ ...buyer, id: BUYER_B, email: key('annbuyer@example.com') })).toBe(
+      true,
+    );
+    expect(await stores.buyers.findByEmail(key('nobody@example.com'))).toBeUndefined();
   });
 
   describe('decision order: the first failing check of PURCHASE_DECISION_ORDER answers', () => {

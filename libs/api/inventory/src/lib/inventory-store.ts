@@ -56,12 +56,17 @@ export interface PurchaseCommand {
   /** Signed-in buyer; required when the product has a `perBuyerLimit` (else AUTH_REQUIRED). */
   buyerId: string | null;
   /**
-   * The `Idempotency-Key`, scoped by the store per buyer (anonymous keys share one scope). A known,
+   * The `Idempotency-Key`, looked up within `idempotencyScope`. A known,
    * unexpired key replays its first SUCCESS (same order id and remaining, nothing sold); with another
    * product/quantity it is `IDEMPOTENCY_KEY_MISMATCH`. Rejections are not remembered: they changed
    * nothing, so deciding a retry afresh can never sell twice.
    */
   idempotencyKey: string | null;
+  /**
+   * Whose the key is, as `idempotencyScope` (purchase-rules.ts) computed it from the buyer or the
+   * anonymous client's address; stores use it as given. '' when there is no key.
+   */
+  idempotencyScope: string;
   /** The caller's clock (injectable in tests); schedule checks and key expiry use it. */
   nowMs: number;
 }

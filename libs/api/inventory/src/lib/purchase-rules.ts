@@ -1,4 +1,5 @@
 import { ErrorCode, PurchaseRejectionCode } from '@gtd/shared-contracts';
+import { createHash } from 'node:crypto';
 import {
   DropRules,
   InventorySnapshot,
@@ -38,8 +39,28 @@ export const DEFAULT_IDEMPOTENCY_TTL_MS = 24 * 3600 * 1000;
 /** Expired keys are swept at most this often, from the purchase path (no timer to stop). */
 export const KEY_SWEEP_INTERVAL_MS = 60_000;
 
-/** Keys are scoped per buyer; anonymous keys share the empty scope. */
-export const idempotencyScope = (buyerId: string | null): string => buyerId ?? '';
+/**
+ * Whose an `Idempotency-Key` is — the one rule, computed here and handed to every store as
+ * `PurchaseCommand.idempotencyScope` (SQL and Lua take it as a parameter): a signed-in buyer's
+ * keys are theirs (the buyer id), an anonymous client's are its address's. Without the address,
+ * two anonymous clients sending the same key and body would share one scope, and the second would
+ * be answered the first's order. An anonymous client whose address changes between retries (a phone
+ * switching networks) therefore loses its replay, as the README's idempotency section says.
+ *
+ * The address goes in as a digest: fixed length and free of ':' (IPv6), which ends the scope in the
+ * Redis key name `idem:<scope>:<key>`; '@' sets it apart from a buyer id (a UUID).
+ */
+export function idempotencyScope(buyerId: string | null, clientAddress: string | null): string {
+  if (buyerId !== null) return buyerId;
+  const address = (clientAddress ?? '').replace(/^::ffff:(?=\d+\.\d+\.\d+\.\d+$)/, '');
+  return `@${createHash('sha256').update(address).digest('base64url').slice(0, 22)}`;
+}
+
+/**
+ * The scope of a key recorded before scopes carried the client address (an order event or pending
+ * order from an older worker): the buyer's id, and '' — one scope — for anonymous ones.
+ */
+export const legacyIdempotencyScope = (buyerId: string | null): string => buyerId ?? '';
 
 /** What a key remembers of its request: a retry with another product or quantity is a mismatch. */
 export const idempotencyFingerprint = (productId: number, quantity: number): string =>

@@ -70,6 +70,20 @@ describe('PurchaseService', () => {
     ]);
   });
 
+  it("scopes an anonymous key by the client's address: another client's same key and body is its own purchase", async () => {
+    const a = { productId: 1, quantity: 1, idempotencyKey: 'k', clientAddress: '203.0.113.10' };
+    const b = { ...a, clientAddress: '198.51.100.20' };
+    const first = await service.purchase(a);
+    const other = await service.purchase(b);
+    expect(other).toMatchObject({ replayed: false, remaining: first.remaining - 1 });
+    expect(other.orderId).not.toBe(first.orderId);
+    expect(await service.purchase(a)).toEqual({ ...first, replayed: true });
+    expect(await service.purchase(b)).toEqual({ ...other, replayed: true });
+    // A signed-in buyer's keys are the buyer's, from any address.
+    const mine = await service.purchase({ ...a, buyerId: BUYER });
+    expect(await service.purchase({ ...b, buyerId: BUYER })).toEqual({ ...mine, replayed: true });
+  });
+
   it('refuses more than the configured quantity before asking the store', async () => {
     const purchase = jest.spyOn(store, 'purchase');
     expect(await refusal({ productId: 1, quantity: 4 })).toMatchObject({

@@ -6,6 +6,7 @@ import { Clock, CLOCK } from './clock';
 import { InventoryStore } from './inventory-store';
 import { INVENTORY_OPTIONS, InventoryModuleOptions } from './inventory.options';
 import { purchaseRefused, purchaseUnavailable, quantityOverMaximum } from './purchase-errors';
+import { idempotencyScope } from './purchase-rules';
 import { RejectionTally } from './rejection-tally';
 
 /** One purchase attempt as the HTTP layer knows it; the service adds the clock's time. */
@@ -16,6 +17,8 @@ export interface PurchaseAttempt {
   buyerId?: string | null;
   /** The `Idempotency-Key` header, if any. */
   idempotencyKey?: string | null;
+  /** The client address (as TRUST_PROXY derives it): an anonymous buyer's keys are scoped by it. */
+  clientAddress?: string | null;
 }
 
 /** A successful purchase; `replayed`: an earlier answer to the same idempotency key, nothing sold now. */
@@ -53,12 +56,16 @@ export class PurchaseService implements BeforeApplicationShutdown {
     const { productId, quantity } = attempt;
     if (quantity > this.maxQuantityPerPurchase) throw quantityOverMaximum(this.maxQuantityPerPurchase);
     const idempotencyKey = attempt.idempotencyKey ?? null;
+    const buyerId = attempt.buyerId ?? null;
     const outcome = await this.store
       .purchase({
         productId,
         quantity,
-        buyerId: attempt.buyerId ?? null,
+        buyerId,
         idempotencyKey,
+        // Only a key needs a scope: the keyless rush path computes no digest.
+        idempotencyScope:
+          idempotencyKey === null ? '' : idempotencyScope(buyerId, attempt.clientAddress ?? null),
         nowMs: this.clock.now(),
       })
       .catch((fault: unknown) => {

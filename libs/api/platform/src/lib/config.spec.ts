@@ -10,6 +10,8 @@ describe('validateEnvironment', () => {
       SQLITE_PATH: './data/drop.sqlite',
       MAX_QUANTITY_PER_PURCHASE: 10,
       SHUTDOWN_TIMEOUT_MS: 10_000,
+      EMAIL_SUBADDRESS_POLICY: 'strip',
+      EMAIL_DOTS_POLICY: 'gmail',
     });
   });
 
@@ -40,6 +42,8 @@ describe('validateEnvironment', () => {
     [{ STORE: 'redis', REDIS_URL: 'redis://x' }, /DATABASE_URL=undefined/],
     [{ REDIS_PREFIX: 'has space' }, /REDIS_PREFIX="has space"/],
     [{ WORKERS: '0' }, /WORKERS=0/],
+    [{ EMAIL_SUBADDRESS_POLICY: 'drop' }, /EMAIL_SUBADDRESS_POLICY="drop": .*strip, keep/],
+    [{ EMAIL_DOTS_POLICY: 'GMAIL' }, /EMAIL_DOTS_POLICY="GMAIL": .*gmail, all, keep/],
     [{ STORE: 'memory', WORKERS: '2' }, /WORKERS=2: STORE=memory keeps stock inside one process/],
   ])('refuses %j, naming the variable', (raw, message) => {
     expect(() => validateEnvironment(raw)).toThrow(message);

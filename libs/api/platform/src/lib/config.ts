@@ -18,6 +18,14 @@ export type HttpAdapterKind = (typeof HTTP_ADAPTERS)[number];
 export const STORE_KINDS = ['sqlite', 'memory', 'postgres', 'redis'] as const;
 export type StoreKind = (typeof STORE_KINDS)[number];
 
+/** How `+tag` in an email's local part counts: dropped (one account) or kept (another account). */
+export const EMAIL_SUBADDRESS_POLICIES = ['strip', 'keep'] as const;
+export type EmailSubaddressPolicy = (typeof EMAIL_SUBADDRESS_POLICIES)[number];
+
+/** Where dots in an email's local part are ignored: Gmail's domains only, every domain, or nowhere. */
+export const EMAIL_DOTS_POLICIES = ['gmail', 'all', 'keep'] as const;
+export type EmailDotsPolicy = (typeof EMAIL_DOTS_POLICIES)[number];
+
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
 
@@ -179,6 +187,20 @@ export class ApiEnvironment {
   @Min(0)
   @Max(1_000_000)
   AUTH_EMAIL_RATE_LIMIT = 10;
+
+  /**
+   * `strip`: `ana+shop@example.com` is the account `ana@example.com` (most providers deliver it
+   * there, so it is no second buyer); `keep`: for a provider where `+` is part of the name.
+   */
+  @IsIn(EMAIL_SUBADDRESS_POLICIES)
+  EMAIL_SUBADDRESS_POLICY: EmailSubaddressPolicy = 'strip';
+
+  /**
+   * `gmail`: dots in the local part are ignored on gmail.com / googlemail.com (which ignore them),
+   * `all`: on every domain, `keep`: never (dots are significant on most other providers).
+   */
+  @IsIn(EMAIL_DOTS_POLICIES)
+  EMAIL_DOTS_POLICY: EmailDotsPolicy = 'gmail';
 
   /** `POST /buy` attempts per minute per buyer (per client address when anonymous); 0 turns it off. */
   @Transform(toInt)

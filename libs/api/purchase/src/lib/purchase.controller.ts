@@ -4,6 +4,7 @@ import {
   Get,
   HttpCode,
   HttpStatus,
+  Ip,
   Param,
   ParseUUIDPipe,
   Post,
@@ -96,6 +97,7 @@ export class PurchaseController {
     @Body() request: BuyRequestDto,
     @CurrentBuyer() buyer: Buyer | null,
     @IdempotencyKey() idempotencyKey: string | null,
+    @Ip() clientAddress: string | undefined,
     @Res({ passthrough: true }) response: unknown,
   ): Promise<PurchaseResult> {
     const receipt = await this.purchases.purchase({
@@ -103,6 +105,8 @@ export class PurchaseController {
       quantity: request.quantity,
       buyerId: buyer?.id ?? null,
       idempotencyKey,
+      // The address the buy rate limit counts (TRUST_PROXY applied): it scopes anonymous keys.
+      clientAddress: clientAddress ?? null,
     });
     if (receipt.replayed)
       this.adapterHost.httpAdapter.setHeader(response, IDEMPOTENT_REPLAYED_HEADER, 'true');

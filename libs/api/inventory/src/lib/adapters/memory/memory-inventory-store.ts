@@ -21,7 +21,6 @@ import {
   answerStoredKey,
   DEFAULT_IDEMPOTENCY_TTL_MS,
   idempotencyFingerprint,
-  idempotencyScope,
   KEY_SWEEP_INTERVAL_MS,
   keyIsLive,
   PRODUCT_NOT_FOUND,
@@ -100,7 +99,7 @@ export class MemoryInventoryStore implements InventoryStore {
     const { productId, quantity, buyerId, idempotencyKey, nowMs } = command;
     let keyId: string | undefined;
     if (idempotencyKey !== null) {
-      keyId = `${idempotencyScope(buyerId)}\u0000${idempotencyKey}`;
+      keyId = `${command.idempotencyScope}\u0000${idempotencyKey}`;
       const stored = this.keys.get(keyId);
       if (stored && keyIsLive(stored.createdAtMs, nowMs, this.idempotencyTtlMs)) {
         return answerStoredKey(

@@ -1,5 +1,5 @@
 import { AuditRecord, AuditStore } from '../../audit-store';
-import { BuyerRecord, BuyerStore, normalizeEmail } from '../../buyer-store';
+import { BuyerRecord, BuyerStore, EmailKey } from '../../buyer-store';
 
 /** The audit log in process memory. Ids are positions + 1, so `before` maps straight to an index. */
 export class MemoryAuditStore implements AuditStore {
@@ -25,19 +25,18 @@ export class MemoryAuditStore implements AuditStore {
   }
 }
 
-/** Buyer accounts in process memory, keyed by normalised email. */
+/** Buyer accounts in process memory, keyed by their exact email key. */
 export class MemoryBuyerStore implements BuyerStore {
   private readonly buyers = new Map<string, BuyerRecord>();
 
-  async create(buyer: BuyerRecord): Promise<boolean> {
-    const email = normalizeEmail(buyer.email);
-    if (this.buyers.has(email)) return false;
-    this.buyers.set(email, { ...buyer, email });
+  async create(buyer: BuyerRecord & { email: EmailKey }): Promise<boolean> {
+    if (this.buyers.has(buyer.email)) return false;
+    this.buyers.set(buyer.email, { ...buyer });
     return true;
   }
 
-  async findByEmail(email: string): Promise<BuyerRecord | undefined> {
-    const buyer = this.buyers.get(normalizeEmail(email));
+  async findByEmail(email: EmailKey): Promise<BuyerRecord | undefined> {
+    const buyer = this.buyers.get(email);
     return buyer && { ...buyer };
   }
 }

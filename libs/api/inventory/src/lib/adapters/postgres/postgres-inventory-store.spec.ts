@@ -3,7 +3,7 @@ import { Client } from 'pg';
 import { createTestDatabase, describeWithService } from '@gtd/testing';
 import { CatalogEntry } from '../../catalog';
 import { InventoryStore, OrderRecord, PurchaseCommand, PurchaseOutcome } from '../../inventory-store';
-import { DEFAULT_IDEMPOTENCY_TTL_MS } from '../../purchase-rules';
+import { DEFAULT_IDEMPOTENCY_TTL_MS, idempotencyScope } from '../../purchase-rules';
 import { PostgresDatabase } from './postgres-database';
 import { PersistedOrder, PostgresOrderLedger } from './postgres-ledger';
 import { postgresInventory } from './postgres-stores';
@@ -33,6 +33,7 @@ const command = (overrides: Partial<PurchaseCommand>): PurchaseCommand => ({
   quantity: 1,
   buyerId: null,
   idempotencyKey: null,
+  idempotencyScope: idempotencyScope(overrides.buyerId ?? null, '203.0.113.10'),
   nowMs: NOW,
   ...overrides,
 });
@@ -126,16 +127,20 @@ describeWithService({ name: 'PostgreSQL', host: '127.0.0.1', port: 5432 })('Post
       {
         order: order('00000000-0000-4000-8000-00000000000a', 1, 2, BUYER),
         idempotencyKey: 'k1',
+        scope: BUYER,
         remaining: 8,
       },
       {
         order: order('00000000-0000-4000-8000-00000000000b', 1, 1, BUYER),
         idempotencyKey: null,
+        scope: '',
         remaining: 7,
       },
       {
         order: order('00000000-0000-4000-8000-00000000000c', 2, 3, null),
         idempotencyKey: 'k1',
+        // The anonymous client of `command`: stored in its scope, so its retry below replays.
+        scope: idempotencyScope(null, '203.0.113.10'),
         remaining: 7,
       },
     ];

@@ -1,6 +1,6 @@
 import { PoolClient } from 'pg';
 import { DropRules, OrderRecord } from '../../inventory-store';
-import { idempotencyFingerprint, idempotencyScope } from '../../purchase-rules';
+import { idempotencyFingerprint } from '../../purchase-rules';
 import { PostgresDatabase, timestamp } from './postgres-database';
 import { orderColumns } from './postgres-rows';
 
@@ -11,6 +11,8 @@ import { orderColumns } from './postgres-rows';
 export interface PersistedOrder {
   order: OrderRecord;
   idempotencyKey: string | null;
+  /** The key's scope as the purchase was decided in (`PurchaseCommand.idempotencyScope`). */
+  scope: string;
   remaining: number;
 }
 
@@ -123,7 +125,7 @@ export class PostgresOrderLedger {
       [
         ...orderColumns(orders),
         orders.map((o) => o.createdAt),
-        orders.map((o) => idempotencyScope(o.buyerId)),
+        events.map((e) => e.scope),
         events.map((e) => e.idempotencyKey),
         orders.map((o) => idempotencyFingerprint(o.productId, o.quantity)),
         events.map((e) => e.remaining),

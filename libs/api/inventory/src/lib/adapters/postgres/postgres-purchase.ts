@@ -3,7 +3,6 @@ import { randomUUID } from 'node:crypto';
 import { PurchaseCommand, PurchaseOutcome } from '../../inventory-store';
 import {
   idempotencyFingerprint,
-  idempotencyScope,
   KEY_SWEEP_INTERVAL_MS,
   answersWithRules,
   rejectionOf,
@@ -46,7 +45,7 @@ export class PostgresPurchases {
         productId,
         quantity,
         buyerId,
-        idempotencyScope(buyerId),
+        command.idempotencyScope,
         idempotencyKey,
         idempotencyFingerprint(productId, quantity),
         timestamp(nowMs),

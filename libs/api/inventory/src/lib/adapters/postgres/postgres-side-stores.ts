@@ -1,5 +1,5 @@
 import { AuditRecord, AuditStore } from '../../audit-store';
-import { BuyerRecord, BuyerStore, normalizeEmail } from '../../buyer-store';
+import { BuyerRecord, BuyerStore, EmailKey } from '../../buyer-store';
 import { PostgresDatabase } from './postgres-database';
 
 /** The audit log in PostgreSQL (bigserial ids: increasing across every process). */
@@ -45,22 +45,22 @@ export class PostgresAuditStore implements AuditStore {
 export class PostgresBuyerStore implements BuyerStore {
   constructor(private readonly database: PostgresDatabase) {}
 
-  async create(buyer: BuyerRecord): Promise<boolean> {
+  async create(buyer: BuyerRecord & { email: EmailKey }): Promise<boolean> {
     const { rowCount } = await this.database.pool.query(
       `INSERT INTO buyers (id, email, password_hash, created_at) VALUES ($1, $2, $3, $4::timestamptz)
        ON CONFLICT DO NOTHING`,
-      [buyer.id, normalizeEmail(buyer.email), buyer.passwordHash, buyer.createdAt],
+      [buyer.id, buyer.email, buyer.passwordHash, buyer.createdAt],
     );
     return rowCount === 1;
   }
 
-  async findByEmail(email: string): Promise<BuyerRecord | undefined> {
+  async findByEmail(email: EmailKey): Promise<BuyerRecord | undefined> {
     const { rows } = await this.database.pool.query<{
       id: string;
       email: string;
       password_hash: string;
       created_at: Date;
-    }>('SELECT id, email, password_hash, created_at FROM buyers WHERE email = $1', [normalizeEmail(email)]);
+    }>('SELECT id, email, password_hash, created_at FROM buyers WHERE email = $1', [email]);
     const row = rows[0];
     return (
       row && {

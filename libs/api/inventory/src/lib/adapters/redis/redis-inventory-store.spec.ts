@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { clearRedisPrefix, createTestDatabase, describeWithService, TEST_REDIS_URL } from '@gtd/testing';
 import { CatalogEntry } from '../../catalog';
 import { InventoryStore, PurchaseCommand, PurchaseOutcome } from '../../inventory-store';
+import { idempotencyScope } from '../../purchase-rules';
 import { reconcileRedis } from '../../reconcile';
 import { Stores } from '../../stores';
 import { ReconcileRow } from './redis-reconcile';
@@ -30,6 +31,7 @@ const command = (
   quantity,
   buyerId: null,
   idempotencyKey: null,
+  idempotencyScope: idempotencyScope(extra.buyerId ?? null, '203.0.113.10'),
   nowMs: Date.now(),
   ...extra,
 });
@@ -248,6 +250,31 @@ describeWithService({ name: 'Redis', host: '127.0.0.1', port: 6379 })('RedisInve
       expect(await storedOrders()).toEqual({ n: 4, sold: 4 });
     });
   });
+
+  it.each(['after it was stored in PostgreSQL', 'while it was still waiting in the stream'])(
+    "a wiped Redis keeps an anonymous client's key in that client's scope, %s",
+    async (when) => {
+      const inStream = when.includes('stream');
+      // Two anonymous clients, the second on IPv6, sending the same key and body.
+      const clientA = { idempotencyKey: 'anon', idempotencyScope: idempotencyScope(null, '203.0.113.10') };
+      const clientB = { idempotencyKey: 'anon', idempotencyScope: idempotencyScope(null, '2001:db8::20') };
+      const seller = inStream ? await sellerWithoutPersister() : await openStore();
+      const sold = expectSold(await seller.purchase(command(1, 1, clientA)));
+      if (inStream) {
+        await redis.del(RedisKeys.builtFrom, RedisKeys.idempotency(clientA.idempotencyScope, 'anon'));
+      } else {
+        await drained();
+        await seller.close();
+        await clearRedisPrefix(keyPrefix);
+      }
+
+      const restarted = await openStore();
+      expect(await restarted.purchase(command(1, 1, clientA))).toEqual({ ...sold, replayed: true });
+      const other = expectSold(await restarted.purchase(command(1, 1, clientB)));
+      expect(other.replayed).toBe(false);
+      expect(other.order.orderId).not.toBe(sold.order.orderId);
+    },
+  );
 
   it("takes over a dead worker's unacknowledged order events", async () => {
     // A "worker" that reads events and dies before storing them.

@@ -16,12 +16,7 @@ import {
   SalesSummary,
 } from '../../inventory-store';
 import { compareOrders, nextCursorOf, orderCursorAfter } from '../../order-cursor';
-import {
-  answersWithRules,
-  idempotencyFingerprint,
-  idempotencyScope,
-  rejectionOf,
-} from '../../purchase-rules';
+import { answersWithRules, idempotencyFingerprint, rejectionOf } from '../../purchase-rules';
 import { PostgresCatalogue } from '../postgres/postgres-catalogue';
 import { PostgresSales } from '../postgres/postgres-sales';
 import { RedisConnection } from './redis-connection';
@@ -119,7 +114,7 @@ export class RedisInventoryStore implements InventoryStore {
       RedisKeys.available(productId),
       RedisKeys.rules(productId),
       RedisKeys.buyers(productId),
-      RedisKeys.idempotency(idempotencyScope(buyerId), idempotencyKey ?? ''),
+      RedisKeys.idempotency(command.idempotencyScope, idempotencyKey ?? ''),
       RedisKeys.orders,
       RedisKeys.pending,
       quantity,
@@ -132,6 +127,7 @@ export class RedisInventoryStore implements InventoryStore {
       this.idempotencyTtlMs,
       this.idempotencyTtlMs + KEY_GRACE_MS,
       createdAt,
+      command.idempotencyScope,
     );
     switch (reply[0]) {
       case 'sold':
@@ -142,7 +138,7 @@ export class RedisInventoryStore implements InventoryStore {
           replayed: false,
         };
       case 'replay':
-        // Same key scope means same buyer, same fingerprint means same product and quantity.
+        // Same key scope means same buyer (or client), same fingerprint same product and quantity.
         return {
           ok: true,
           order: {

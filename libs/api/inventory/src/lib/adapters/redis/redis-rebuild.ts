@@ -1,5 +1,5 @@
 import { DropRules } from '../../inventory-store';
-import { idempotencyFingerprint, idempotencyScope } from '../../purchase-rules';
+import { idempotencyFingerprint } from '../../purchase-rules';
 import { DurableKey, DurableSnapshot } from '../postgres/postgres-ledger';
 import { QueuedOrder } from './redis-records';
 import { RedisKeys } from './redis-scripts';
@@ -72,11 +72,11 @@ export function deriveRedisState(
   };
   snapshot.keys.forEach(addKey);
 
-  for (const { order, idempotencyKey, remaining } of unstoredOrders(snapshot, pending)) {
+  for (const { order, idempotencyKey, scope, remaining } of unstoredOrders(snapshot, pending)) {
     if (order.buyerId !== null) addUnits(order.productId, order.buyerId, order.quantity);
     if (idempotencyKey !== null) {
       addKey({
-        scope: idempotencyScope(order.buyerId),
+        scope,
         key: idempotencyKey,
         fingerprint: idempotencyFingerprint(order.productId, order.quantity),
         orderId: order.orderId,

@@ -1,5 +1,6 @@
 import { DropRules } from '../../inventory-store';
 import type { PersistedOrder } from '../postgres/postgres-ledger';
+import { legacyIdempotencyScope } from '../../purchase-rules';
 
 /**
  * An order sold on the Redis hot path and not yet acknowledged as stored: the order plus what
@@ -42,12 +43,15 @@ export const sameRules = (a: DropRules, b: DropRules): boolean =>
   a.perBuyerLimit === b.perBuyerLimit;
 
 /**
- * A pending-hash value: "productId|quantity|createdAt|buyerId|remaining|key" (written by the purchase
- * script). The key is last because it is the only part that may itself contain '|'. Values from
- * before buyers and keys existed ("productId|quantity|createdAt") still read.
+ * A pending-hash value: "~scope|productId|quantity|createdAt|buyerId|remaining|key" (written by the
+ * purchase script). The key is last because it is the only part that may itself contain '|'; the
+ * scope never does. Older values, which start with the product id (a digit) — without the scope,
+ * or from before buyers and keys existed ("productId|quantity|createdAt") — still read.
  */
 export function decodePending(orderId: string, encoded: string): QueuedOrder {
-  const parts = encoded.split('|');
+  const scoped = encoded.startsWith('~');
+  const bar = encoded.indexOf('|');
+  const parts = (scoped ? encoded.slice(bar + 1) : encoded).split('|');
   const [productId, quantity, createdAt, buyerId = '', remaining = '0'] = parts;
   const key = parts.slice(5).join('|');
   return {
@@ -59,6 +63,7 @@ export function decodePending(orderId: string, encoded: string): QueuedOrder {
       createdAt,
     },
     idempotencyKey: key === '' ? null : key,
+    scope: scoped ? encoded.slice(1, bar) : legacyIdempotencyScope(buyerId === '' ? null : buyerId),
     remaining: Number(remaining),
   };
 }
@@ -69,6 +74,7 @@ export function decodeOrderEvent(fields: readonly string[]): QueuedOrder {
   for (let i = 0; i + 1 < fields.length; i += 2) values.set(fields[i], fields[i + 1]);
   const buyerId = values.get('b') ?? '';
   const key = values.get('k') ?? '';
+  const scope = values.get('s');
   return {
     order: {
       orderId: values.get('o') ?? '',
@@ -78,6 +84,7 @@ export function decodeOrderEvent(fields: readonly string[]): QueuedOrder {
       createdAt: values.get('t') ?? '',
     },
     idempotencyKey: key === '' ? null : key,
+    scope: scope ?? legacyIdempotencyScope(buyerId === '' ? null : buyerId),
     remaining: Number(values.get('r') ?? 0),
   };
 }

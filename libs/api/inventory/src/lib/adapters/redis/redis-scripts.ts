@@ -17,7 +17,8 @@
  *       hash (any name when there is no key), 6 order stream, 7 pending-order hash.
  * ARGV: 1 quantity, 2 order id, 3 product id, 4 now (ms, the caller's clock), 5 buyer id or '',
  *       6 idempotency key or '', 7 fingerprint, 8 key TTL (ms), 9 key lifetime in Redis (ms),
- *       10 createdAt (ISO 8601 of ARGV 4).
+ *       10 createdAt (ISO 8601 of ARGV 4), 11 the key's scope (`PurchaseCommand.idempotencyScope`,
+ *       carried with the order so the persister and a rebuild store the key in the scope it was used in).
  * Returns one of:
  *   {'not-ready'}
  *   {'replay', remaining, orderId, createdAtMs}
@@ -62,8 +63,8 @@ if available < quantity then return reject('INSUFFICIENT_STOCK', 0) end
 local remaining = redis.call('DECRBY', KEYS[2], quantity)
 if buyer ~= '' then redis.call('HINCRBY', KEYS[4], buyer, quantity) end
 redis.call('XADD', KEYS[6], '*', 'o', ARGV[2], 'p', ARGV[3], 'q', ARGV[1], 't', ARGV[10],
-  'b', buyer, 'r', remaining, 'k', key)
-redis.call('HSET', KEYS[7], ARGV[2],
+  'b', buyer, 'r', remaining, 's', ARGV[11], 'k', key)
+redis.call('HSET', KEYS[7], ARGV[2], '~' .. ARGV[11] .. '|' ..
   ARGV[3] .. '|' .. ARGV[1] .. '|' .. ARGV[10] .. '|' .. buyer .. '|' .. remaining .. '|' .. key)
 if key ~= '' then
   redis.call('HSET', KEYS[5], 'f', ARGV[7], 'o', ARGV[2], 'r', remaining, 't', ARGV[4])
@@ -138,12 +139,13 @@ export const RedisKeys = {
   buyers: (productId: number) => `buyers:${productId}`,
   /**
    * Hash of a key's first success: f (fingerprint), o (order id), r (remaining), t (created, ms).
-   * The scope is a buyer id (a UUID) or '', so the first ':' after it ends the scope.
+   * The scope is a buyer id (a UUID), '@' and an address digest, or '' (older anonymous keys): none
+   * holds a ':', so the first ':' after it ends the scope.
    */
   idempotency: (scope: string, key: string) => `idem:${scope}:${key}`,
   /** Order events waiting for the persister (entries are deleted once stored in PostgreSQL). */
   orders: 'orders',
-  /** orderId → "productId|quantity|createdAt|buyerId|remaining|key" for orders not yet in PostgreSQL. */
+  /** orderId → "~scope|productId|quantity|createdAt|buyerId|remaining|key" for orders not yet in PostgreSQL. */
   pending: 'pending-orders',
   /** The PostgreSQL epoch these keys were built from; also the gate (see above). */
   builtFrom: 'built-from',

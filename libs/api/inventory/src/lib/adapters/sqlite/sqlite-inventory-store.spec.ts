@@ -25,6 +25,7 @@ const buy = (quantity: number): PurchaseCommand => ({
   quantity,
   buyerId: null,
   idempotencyKey: null,
+  idempotencyScope: '',
   nowMs: Date.now(),
 });
 

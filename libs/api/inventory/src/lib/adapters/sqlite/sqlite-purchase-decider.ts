@@ -3,7 +3,6 @@ import { OrderRecord, PurchaseCommand, PurchaseOutcome } from '../../inventory-s
 import {
   answerStoredKey,
   idempotencyFingerprint,
-  idempotencyScope,
   KEY_SWEEP_INTERVAL_MS,
   keyIsLive,
   PRODUCT_NOT_FOUND,
@@ -29,7 +28,7 @@ export class SqlitePurchaseDecider {
     const s = this.statements;
     const { productId, idempotencyKey, nowMs } = command;
     if (idempotencyKey !== null) {
-      const stored = s.key.get(idempotencyScope(command.buyerId), idempotencyKey);
+      const stored = s.key.get(command.idempotencyScope, idempotencyKey);
       if (stored && keyIsLive(stored.created_at_ms, nowMs, this.idempotencyTtlMs)) {
         return answerStoredKey(
           stored,
@@ -71,7 +70,7 @@ export class SqlitePurchaseDecider {
         s.sweepKeys.run(nowMs - this.idempotencyTtlMs);
       }
       s.storeKey.run(
-        idempotencyScope(buyerId),
+        command.idempotencyScope,
         idempotencyKey,
         idempotencyFingerprint(productId, quantity),
         order.orderId,

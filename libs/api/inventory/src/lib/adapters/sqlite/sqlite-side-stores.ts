@@ -1,5 +1,5 @@
 import { AuditRecord, AuditStore } from '../../audit-store';
-import { BuyerRecord, BuyerStore, normalizeEmail } from '../../buyer-store';
+import { BuyerRecord, BuyerStore, EmailKey } from '../../buyer-store';
 import { SqliteDatabase } from './sqlite-database';
 
 interface AuditRow {
@@ -80,13 +80,13 @@ export class SqliteBuyerStore implements BuyerStore {
     };
   }
 
-  async create(buyer: BuyerRecord): Promise<boolean> {
-    const { id, passwordHash, createdAt } = buyer;
-    return this.statements.create.run(id, normalizeEmail(buyer.email), passwordHash, createdAt).changes === 1;
+  async create(buyer: BuyerRecord & { email: EmailKey }): Promise<boolean> {
+    const { id, email, passwordHash, createdAt } = buyer;
+    return this.statements.create.run(id, email, passwordHash, createdAt).changes === 1;
   }
 
-  async findByEmail(email: string): Promise<BuyerRecord | undefined> {
-    const row = this.statements.byEmail.get(normalizeEmail(email));
+  async findByEmail(email: EmailKey): Promise<BuyerRecord | undefined> {
+    const row = this.statements.byEmail.get(email);
     return (
       row && { id: row.id, email: row.email, passwordHash: row.password_hash, createdAt: row.created_at }
     );
