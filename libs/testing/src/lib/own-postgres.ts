@@ -1,4 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { chownSync, existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,13 +19,13 @@ export interface OwnPostgres {
   /** True between a `start()` and a stop. */
   readonly running: boolean;
   /** `pg_ctl stop -m immediate`: every backend is killed at once, as in a crash. */
-  stopImmediate(): void;
+  stopImmediate(): Promise<void>;
   /** `pg_ctl start`, waiting until it accepts connections (crash recovery included). */
-  start(): void;
+  start(): Promise<void>;
   /** The server's log so far (for a failure message). */
   log(): string;
   /** Stops it (immediately) and deletes its folder; safe to call twice. */
-  dispose(): void;
+  dispose(): Promise<void>;
 }
 
 const POSTGRES_USER = 'postgres';
@@ -46,14 +46,15 @@ function postgresBinDir(): string {
 const asServerUser = (command: string, args: string[]): [string, string[]] =>
   process.getuid?.() === 0 ? ['runuser', ['-u', POSTGRES_USER, '--', command, ...args]] : [command, args];
 
-function run(command: string, args: string[], what: string): void {
+/** Runs a server command to its end without blocking the event loop (a spec's rush goes on meanwhile). */
+function run(command: string, args: string[], what: string): Promise<void> {
   const [file, argv] = asServerUser(command, args);
-  const result = spawnSync(file, argv, { encoding: 'utf8', timeout: 60_000 });
-  if (result.status !== 0) {
-    throw new Error(
-      `${what} failed (${result.error?.message ?? `exit ${result.status}`}):\n${result.stdout}\n${result.stderr}`,
-    );
-  }
+  return new Promise((done, fail) => {
+    execFile(file, argv, { encoding: 'utf8', timeout: 90_000 }, (error, stdout, stderr) => {
+      if (error) fail(new Error(`${what} failed (${error.message}):\n${stdout}\n${stderr}`));
+      else done();
+    });
+  });
 }
 
 /** The postmaster's pid from its pid file, or undefined when it is not running. */
@@ -87,22 +88,22 @@ export async function startOwnPostgres(label = 'gtd-own-pg'): Promise<OwnPostgre
     get running() {
       return running;
     },
-    stopImmediate() {
-      ctl(['stop', '-m', 'immediate', '-w'], 'pg_ctl stop -m immediate');
+    async stopImmediate() {
+      await ctl(['stop', '-m', 'immediate', '-w'], 'pg_ctl stop -m immediate');
       running = false;
     },
-    start() {
+    async start() {
       // Its socket in its own folder, TCP on loopback only: nothing shared with the machine's server.
       const options = `-p ${port} -k ${root} -c listen_addresses=127.0.0.1`;
-      ctl(['start', '-w', '-t', '60', '-l', logFile, '-o', options], 'pg_ctl start');
+      await ctl(['start', '-w', '-t', '60', '-l', logFile, '-o', options], 'pg_ctl start');
       running = true;
     },
     log: () => (existsSync(logFile) ? readFileSync(logFile, 'utf8') : ''),
-    dispose() {
+    async dispose() {
       live.delete(own);
       if (running || postmasterPid(dataDir) !== undefined) {
         try {
-          own.stopImmediate();
+          await own.stopImmediate();
         } catch {
           // pg_ctl failed: kill the postmaster itself (SIGQUIT is PostgreSQL's immediate shutdown).
           const pid = postmasterPid(dataDir);
@@ -125,15 +126,15 @@ export async function startOwnPostgres(label = 'gtd-own-pg'): Promise<OwnPostgre
   }
   try {
     // --no-sync: initdb's own files only; the server itself runs with the default fsync settings.
-    run(
+    await run(
       join(bin, 'initdb'),
       ['-D', dataDir, '-U', POSTGRES_USER, '-A', 'trust', '-E', 'UTF8', '--locale=C', '--no-sync'],
       'initdb',
     );
-    own.start();
+    await own.start();
   } catch (error) {
     const log = own.log();
-    own.dispose();
+    await own.dispose();
     throw new Error(`${(error as Error).message}${log ? `\n--- server log\n${log}` : ''}`);
   }
   return own;

@@ -169,13 +169,13 @@ describe('postgresFault when its own cluster stops -m immediate', () => {
         await new Promise((done) => setTimeout(done, 20));
       }
       await admin.end();
-      cluster.stopImmediate();
+      await cluster.stopImmediate();
       expectFault(await statement, true);
       expectFault(await transaction, false);
       const down = await failure(() => database.query('SELECT 1'));
       expectFault(down, false);
 
-      cluster.start();
+      await cluster.start();
       // Recovery: the transaction that was cut before its COMMIT left nothing behind.
       const { rows } = await database.query<{ exists: boolean }>(
         "SELECT to_regclass('crash_probe') IS NOT NULL AS exists",
