@@ -1,4 +1,3 @@
-import { PoolClient } from 'pg';
 import { DropRules, OrderRecord } from '../../inventory-store';
 import { idempotencyFingerprint, idempotencyScope } from '../../purchase-rules';
 import { PostgresDatabase, timestamp } from './postgres-database';
