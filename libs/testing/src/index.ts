@@ -17,3 +17,4 @@ export * from './lib/postgres';
 export * from './lib/redis';
 export * from './lib/drop-services';
 export * from './lib/storefront';
+export * from './lib/own-postgres';

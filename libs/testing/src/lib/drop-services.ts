@@ -49,15 +49,18 @@ async function allSteps(steps: (() => Promise<unknown>)[]): Promise<void> {
   if (failures.length > 0) throw failures[0];
 }
 
-/** Provisions `DropServices` on the test servers; `label` names the database and the prefix. */
-export async function provisionServices(label: string): Promise<DropServices> {
+/**
+ * Provisions `DropServices` on the test servers; `label` names the database and the prefix.
+ * `postgresAdminUrl` puts the database on another PostgreSQL (e.g. a spec's own cluster).
+ */
+export async function provisionServices(label: string, postgresAdminUrl?: string): Promise<DropServices> {
   // Redis first, failing fast when it is not there.
   const lease: RedisDatabaseLease = await leaseRedisDatabase(TEST_REDIS_URL);
   let redis: Redis | undefined;
   let database: TestDatabase | undefined;
   try {
     redis = await connectRedis(lease.url);
-    database = await createTestDatabase({ label: `gtd_e2e_${label}` });
+    database = await createTestDatabase({ label: `gtd_e2e_${label}`, adminUrl: postgresAdminUrl });
   } catch (error) {
     redis?.disconnect();
     await lease.release().catch(() => undefined);
@@ -109,12 +112,13 @@ export async function provisionServices(label: string): Promise<DropServices> {
  * `provisionServices(label)` as Jest hooks of the enclosing `describe`, standing for the services
  * (see `lateBound`). They are provisioned in `beforeAll`: declare the fixture before a `useServer`
  * that needs their `env`. In `afterAll`, every server still running is killed first (they use
- * these services), then the services are disposed.
+ * these services), then the services are disposed. `postgresAdminUrl` is read in `beforeAll`,
+ * after the fixtures declared before this one (e.g. `useOwnPostgres`) have started.
  */
-export function useServices(label: string): DropServices {
+export function useServices(label: string, postgresAdminUrl?: () => string): DropServices {
   let provisioned: DropServices | undefined;
   beforeAll(async () => {
-    provisioned = await provisionServices(label);
+    provisioned = await provisionServices(label, postgresAdminUrl?.());
   });
   afterAll(async () => {
     await cleanup();

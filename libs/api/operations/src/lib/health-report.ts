@@ -51,7 +51,14 @@ export class HealthReport {
         const named = down.map((d) =>
           operator ? `${d.name} (${String(d.details?.['error'] ?? 'down')})` : d.name,
         );
-        throw new DomainError(ErrorCode.ServiceUnavailable, `Not ready: ${named.join(', ')}`);
+        // The operator keeps every check's figures while something is down (a persister's backlog
+        // during a PostgreSQL outage is exactly what they watch); the public answer only names.
+        const details = operator ? (error.getResponse() as HealthCheckResult).details : undefined;
+        throw new DomainError(
+          ErrorCode.ServiceUnavailable,
+          `Not ready: ${named.join(', ')}`,
+          details ? { details } : {},
+        );
       }
       throw error;
     }

@@ -12,6 +12,7 @@ export type ProblemExtensions = Pick<
   | 'bought'
   | 'retryAfterSeconds'
   | 'purchase'
+  | 'details'
 >;
 
 /**

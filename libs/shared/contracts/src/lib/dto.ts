@@ -187,6 +187,11 @@ export interface ProblemDetails {
   retryAfterSeconds?: number;
   /** SERVICE_UNAVAILABLE on `POST /buy`: whether the purchase was certainly not made or may have been. */
   purchase?: PurchaseFaultOutcome;
+  /**
+   * SERVICE_UNAVAILABLE on `GET /admin/health` only: each check as in the 200 answer's `details`
+   * (`status` up or down, its figures such as the persister's `backlog`, its error).
+   */
+  details?: Record<string, Record<string, unknown>>;
 }
 
 /**

@@ -45,14 +45,14 @@ export class PostgresCatalogue {
   }
 
   async listProducts(): Promise<ProductRecord[]> {
-    const { rows } = await this.database.pool.query<ProductRow>(
+    const { rows } = await this.database.query<ProductRow>(
       `SELECT ${PRODUCT_COLUMNS} FROM products ORDER BY id`,
     );
     return rows.map(toProduct);
   }
 
   async findProduct(productId: number): Promise<ProductRecord | undefined> {
-    const { rows } = await this.database.pool.query<ProductRow>(
+    const { rows } = await this.database.query<ProductRow>(
       `SELECT ${PRODUCT_COLUMNS} FROM products WHERE id = $1`,
       [productId],
     );
@@ -60,7 +60,7 @@ export class PostgresCatalogue {
   }
 
   async inventory(productId: number): Promise<InventorySnapshot | undefined> {
-    const { rows } = await this.database.pool.query<RuleRow & { available: number }>({
+    const { rows } = await this.database.query<RuleRow & { available: number }>({
       name: 'gtd_inventory',
       text: `SELECT available, ${RULE_COLUMNS} FROM products WHERE id = $1`,
       values: [productId],
@@ -104,7 +104,7 @@ export class PostgresCatalogue {
       (field, value) => (isInstant(field) ? timestamp(value as number | null) : value),
     );
     if (assignments.length === 0) return this.findProduct(productId);
-    const { rows } = await this.database.pool.query<ProductRow>(
+    const { rows } = await this.database.query<ProductRow>(
       `UPDATE products SET ${assignments.join(', ')} WHERE id = $1 RETURNING ${PRODUCT_COLUMNS}`,
       [productId, ...values],
     );
@@ -113,7 +113,7 @@ export class PostgresCatalogue {
 
   /** One UPDATE: it takes the row lock purchases take, and every right-hand side reads the old row. */
   async restock(productId: number, restock: Restock): Promise<ProductRecord | undefined> {
-    const { rows } = await this.database.pool.query<ProductRow>(
+    const { rows } = await this.database.query<ProductRow>(
       `UPDATE products
           SET stock = CASE WHEN $2 = 'add' THEN stock + $3 ELSE stock - available + $3 END,
               available = CASE WHEN $2 = 'add' THEN available + $3 ELSE $3 END

@@ -1,5 +1,6 @@
-import { Pool, PoolClient, types } from 'pg';
+import { Pool, PoolClient, QueryConfig, QueryResult, QueryResultRow, types } from 'pg';
 import { DependencyHealth, checkDependency } from '../../stores';
+import { postgresFault, PostgresPhase } from './postgres-faults';
 import { migratePostgres } from './postgres-schema';
 
 export interface PostgresStoreOptions {
@@ -23,7 +24,20 @@ export const PG_TYPES = {
 export const timestamp = (ms: number | null): string | null =>
   ms === null ? null : new Date(ms).toISOString();
 
-/** The pool every PostgreSQL port of a process shares, and the schema it migrates once. */
+/** A node-postgres error as the adapter throws it: a dependency fault becomes `DependencyUnavailable`. */
+const translated = (error: unknown, phase: PostgresPhase): unknown => postgresFault(error, phase) ?? error;
+
+/**
+ * A checked-out client whose connection dies emits 'error' (besides failing its query); with no
+ * listener that event would end the process. The failed query already reports it.
+ */
+const ignoreClientError = (): undefined => undefined;
+
+/**
+ * The pool every PostgreSQL port of a process shares, and the schema it migrates once. Ports run
+ * their statements through `query` and `transaction`, which say whether a failed one may have
+ * taken effect (see postgres-faults.ts).
+ */
 export class PostgresDatabase {
   readonly pool: Pool;
 
@@ -66,19 +80,62 @@ export class PostgresDatabase {
     if (!this.pool.ended) await this.pool.end();
   }
 
+  /** A pooled client; failing to get one means no statement was sent (`connect` phase). */
+  private async connect(): Promise<PoolClient> {
+    let client: PoolClient;
+    try {
+      client = await this.pool.connect();
+    } catch (error) {
+      throw translated(error, 'connect');
+    }
+    if (!client.listeners('error').includes(ignoreClientError)) client.on('error', ignoreClientError);
+    return client;
+  }
+
+  /**
+   * One statement on a pooled client: its own implicit transaction, so once sent its outcome is
+   * in doubt until the answer arrives.
+   */
+  async query<R extends QueryResultRow = QueryResultRow>(
+    statement: string | QueryConfig,
+    values?: unknown[],
+  ): Promise<QueryResult<R>> {
+    const client = await this.connect();
+    let result: QueryResult<R>;
+    try {
+      result = await client.query<R>(statement, values);
+    } catch (error) {
+      // As pool.query does: a client whose statement failed is not reused.
+      client.release(error as Error);
+      throw translated(error, 'in-doubt');
+    }
+    client.release();
+    return result;
+  }
+
   /** `work` in one transaction on one client (READ COMMITTED unless `begin` says otherwise). */
   async transaction<T>(work: (client: PoolClient) => Promise<T>, begin = 'BEGIN'): Promise<T> {
-    const client = await this.pool.connect();
+    const client = await this.connect();
+    let phase: PostgresPhase = 'uncommitted';
+    let result: T;
     try {
       await client.query(begin);
-      const result = await work(client);
+      result = await work(client);
+      phase = 'in-doubt';
       await client.query('COMMIT');
-      return result;
     } catch (error) {
-      await client.query('ROLLBACK');
-      throw error;
-    } finally {
-      client.release();
+      // A failed ROLLBACK (the connection is gone) must not hide why the transaction failed; the
+      // server rolls back a transaction whose connection dies, and the client is not reused.
+      const rolledBack =
+        phase === 'uncommitted' &&
+        (await client.query('ROLLBACK').then(
+          () => true,
+          () => false,
+        ));
+      client.release(rolledBack ? undefined : (error as Error));
+      throw translated(error, phase);
     }
+    client.release();
+    return result;
   }
 }

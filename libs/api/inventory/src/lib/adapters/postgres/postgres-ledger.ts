@@ -1,4 +1,3 @@
-import { PoolClient } from 'pg';
 import { DropRules, OrderRecord } from '../../inventory-store';
 import { idempotencyFingerprint } from '../../purchase-rules';
 import { PostgresDatabase, timestamp } from './postgres-database';
@@ -47,8 +46,10 @@ export interface DurableSnapshot {
 
 const epochMs = (value: Date | null): number | null => (value === null ? null : value.getTime());
 
-async function queryEpoch(client: Pick<PoolClient, 'query'>): Promise<string> {
-  const { rows } = await client.query<{ value: string }>("SELECT value FROM store_meta WHERE key = 'epoch'");
+const EPOCH_SQL = "SELECT value FROM store_meta WHERE key = 'epoch'";
+
+async function queryEpoch(read: () => Promise<{ rows: { value: string }[] }>): Promise<string> {
+  const { rows } = await read();
   if (!rows[0]) throw new Error('PostgreSQL store has no epoch; was it migrated?');
   return rows[0].value;
 }
@@ -63,7 +64,7 @@ export async function deleteExpiredKeys(
   nowMs: number,
   idempotencyTtlMs: number,
 ): Promise<number> {
-  const { rowCount } = await database.pool.query(
+  const { rowCount } = await database.query(
     `DELETE FROM idempotency_keys WHERE created_at <= $1::timestamptz - $2::bigint * interval '1 millisecond'`,
     [timestamp(nowMs), idempotencyTtlMs],
   );
@@ -90,7 +91,7 @@ export class PostgresOrderLedger {
   async persistOrders(events: readonly PersistedOrder[]): Promise<number> {
     if (events.length === 0) return 0;
     const orders = events.map((e) => e.order);
-    const { rows } = await this.database.pool.query<{ inserted: number }>(
+    const { rows } = await this.database.query<{ inserted: number }>(
       `WITH incoming AS (
          SELECT DISTINCT ON (id) *
            FROM unnest($1::uuid[], $2::bigint[], $3::integer[], $4::uuid[], $5::timestamptz[], $6::text[],
@@ -140,7 +141,7 @@ export class PostgresOrderLedger {
 
   /** A value unique to this database, fixed when its schema was created. */
   epoch(): Promise<string> {
-    return queryEpoch(this.database.pool);
+    return queryEpoch(() => this.database.query<{ value: string }>(EPOCH_SQL));
   }
 
   /**
@@ -150,7 +151,7 @@ export class PostgresOrderLedger {
    */
   snapshot(pendingOrderIds: readonly string[], keysCreatedAfterMs: number | null): Promise<DurableSnapshot> {
     return this.database.transaction(async (client) => {
-      const epoch = await queryEpoch(client);
+      const epoch = await queryEpoch(() => client.query<{ value: string }>(EPOCH_SQL));
       const products = await client.query<{
         id: number;
         name: string;

@@ -38,7 +38,7 @@ export class PostgresPurchases {
   async purchase(command: PurchaseCommand): Promise<PurchaseOutcome> {
     const { productId, quantity, buyerId, idempotencyKey, nowMs } = command;
     const orderId = randomUUID();
-    const { rows } = await this.database.pool.query<PurchaseRow>({
+    const { rows } = await this.database.query<PurchaseRow>({
       name: 'gtd_purchase',
       text: PURCHASE_SQL,
       values: [

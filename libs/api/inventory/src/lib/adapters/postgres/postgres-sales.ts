@@ -17,7 +17,7 @@ export class PostgresSales {
   constructor(private readonly database: PostgresDatabase) {}
 
   async findOrder(orderId: string): Promise<OrderRecord | undefined> {
-    const { rows } = await this.database.pool.query<OrderRow>(
+    const { rows } = await this.database.query<OrderRow>(
       `SELECT ${ORDER_COLUMNS} FROM orders WHERE id = $1`,
       [orderId],
     );
@@ -28,13 +28,13 @@ export class PostgresSales {
     const cursor = orderCursorAfter(after);
     // One row more than asked says whether another page follows.
     const { rows } = cursor
-      ? await this.database.pool.query<OrderRow>(
+      ? await this.database.query<OrderRow>(
           `SELECT ${ORDER_COLUMNS} FROM orders
             WHERE product_id = $1 AND (created_at, id) > ($3::timestamptz, $4::uuid)
             ORDER BY created_at, id LIMIT $2`,
           [productId, limit + 1, cursor.createdAt, cursor.orderId],
         )
-      : await this.database.pool.query<OrderRow>(
+      : await this.database.query<OrderRow>(
           `SELECT ${ORDER_COLUMNS} FROM orders WHERE product_id = $1 ORDER BY created_at, id LIMIT $2`,
           [productId, limit + 1],
         );
@@ -51,7 +51,7 @@ export class PostgresSales {
     productId: number,
     waiting: readonly OrderRecord[] = [],
   ): Promise<SalesSummary | undefined> {
-    const { rows } = await this.database.pool.query<{
+    const { rows } = await this.database.query<{
       stock: number;
       available: number;
       orders: number;
@@ -84,7 +84,7 @@ export class PostgresSales {
   /** Adds the batch in one statement; the same product and code twice in it are summed first. */
   async recordRejections(counts: readonly RejectionCount[]): Promise<void> {
     if (counts.length === 0) return;
-    await this.database.pool.query(
+    await this.database.query(
       `INSERT INTO rejections AS r (product_id, code, count)
        SELECT product_id, code, sum(count) FROM unnest($1::bigint[], $2::text[], $3::bigint[])
          AS t(product_id, code, count) GROUP BY product_id, code

@@ -7,7 +7,7 @@ export class PostgresAuditStore implements AuditStore {
   constructor(private readonly database: PostgresDatabase) {}
 
   async append(entry: Omit<AuditRecord, 'id'>): Promise<AuditRecord> {
-    const { rows } = await this.database.pool.query<{ id: number }>(
+    const { rows } = await this.database.query<{ id: number }>(
       `INSERT INTO audit_log (at, actor, action, product_id, details)
        VALUES ($1::timestamptz, $2, $3, $4, $5::jsonb) RETURNING id`,
       [entry.at, entry.actor, entry.action, entry.productId, JSON.stringify(entry.details)],
@@ -18,7 +18,7 @@ export class PostgresAuditStore implements AuditStore {
   async list(limit: number, before: string | null): Promise<AuditRecord[]> {
     // Ids are positive integers: anything else is before none of them.
     if (before !== null && !/^[1-9][0-9]{0,14}$/.test(before)) return [];
-    const { rows } = await this.database.pool.query<{
+    const { rows } = await this.database.query<{
       id: number;
       at: Date;
       actor: string;
@@ -46,7 +46,7 @@ export class PostgresBuyerStore implements BuyerStore {
   constructor(private readonly database: PostgresDatabase) {}
 
   async create(buyer: BuyerRecord & { email: EmailKey }): Promise<boolean> {
-    const { rowCount } = await this.database.pool.query(
+    const { rowCount } = await this.database.query(
       `INSERT INTO buyers (id, email, password_hash, created_at) VALUES ($1, $2, $3, $4::timestamptz)
        ON CONFLICT DO NOTHING`,
       [buyer.id, buyer.email, buyer.passwordHash, buyer.createdAt],
@@ -55,7 +55,7 @@ export class PostgresBuyerStore implements BuyerStore {
   }
 
   async findByEmail(email: EmailKey): Promise<BuyerRecord | undefined> {
-    const { rows } = await this.database.pool.query<{
+    const { rows } = await this.database.query<{
       id: string;
       email: string;
       password_hash: string;

@@ -1,3 +1,4 @@
+import { DependencyUnavailable } from '@gtd/api-platform';
 import { ErrorCode, PurchaseRejectionCode } from '@gtd/shared-contracts';
 import { randomUUID } from 'node:crypto';
 import { CatalogEntry } from '../../catalog';
@@ -20,6 +21,7 @@ import { answersWithRules, idempotencyFingerprint, rejectionOf } from '../../pur
 import { PostgresCatalogue } from '../postgres/postgres-catalogue';
 import { PostgresSales } from '../postgres/postgres-sales';
 import { RedisConnection } from './redis-connection';
+import { assertWritable, redisFault, withRedisFaults } from './redis-faults';
 import { KEY_GRACE_MS, RedisGate } from './redis-gate';
 import { RedisPersister } from './redis-persister';
 import { decodePending, decodeRules, encodeRules } from './redis-records';
@@ -65,43 +67,63 @@ export class RedisInventoryStore implements InventoryStore {
     return seeded;
   }
 
-  async listProducts(): Promise<ProductRecord[]> {
-    const products = await this.durable.catalogue.listProducts();
-    const counters = await this.gate.counters(products.map((p) => p.id));
-    return products.map((p, i) => ({ ...p, available: counters[i] ?? 0 }));
+  listProducts(): Promise<ProductRecord[]> {
+    return withRedisFaults(async () => {
+      const products = await this.durable.catalogue.listProducts();
+      const counters = await this.gate.counters(products.map((p) => p.id));
+      return products.map((p, i) => ({ ...p, available: counters[i] ?? 0 }));
+    });
   }
 
-  async findProduct(productId: number): Promise<ProductRecord | undefined> {
-    const [product, [counter]] = await Promise.all([
-      this.durable.catalogue.findProduct(productId),
-      this.gate.counters([productId]),
-    ]);
-    return product && { ...product, available: counter ?? 0 };
+  findProduct(productId: number): Promise<ProductRecord | undefined> {
+    return withRedisFaults(async () => {
+      const [product, [counter]] = await Promise.all([
+        this.durable.catalogue.findProduct(productId),
+        this.gate.counters([productId]),
+      ]);
+      return product && { ...product, available: counter ?? 0 };
+    });
   }
 
   /** The poll: one script, counter and rules from one consistent view of Redis. */
-  async inventory(productId: number): Promise<InventorySnapshot | undefined> {
-    for (let attempt = 0; ; attempt++) {
-      const reply = await this.connection.redis.inventorySnapshot(
-        RedisKeys.builtFrom,
-        RedisKeys.available(productId),
-        RedisKeys.rules(productId),
-      );
-      if (reply[0] === 'missing') return undefined;
-      if (reply[0] === 'found') {
-        const [, available, paused, starts, ends, limit] = reply.map(String);
-        return { available: Number(available), ...decodeRules(paused, starts, ends, limit) };
+  inventory(productId: number): Promise<InventorySnapshot | undefined> {
+    return withRedisFaults(async () => {
+      for (let attempt = 0; ; attempt++) {
+        const reply = await this.connection.redis.inventorySnapshot(
+          RedisKeys.builtFrom,
+          RedisKeys.available(productId),
+          RedisKeys.rules(productId),
+        );
+        if (reply[0] === 'missing') return undefined;
+        if (reply[0] === 'found') {
+          const [, available, paused, starts, ends, limit] = reply.map(String);
+          return { available: Number(available), ...decodeRules(paused, starts, ends, limit) };
+        }
+        await this.gate.afterNotReady(attempt);
       }
-      await this.gate.afterNotReady(attempt);
-    }
+    });
   }
 
+  /**
+   * Only a script refused before it ran, or never written (see `assertWritable`), is NOT_MADE; one
+   * written whose answer did not come may have sold.
+   */
   async purchase(command: PurchaseCommand): Promise<PurchaseOutcome> {
     for (let attempt = 0; ; attempt++) {
-      const outcome = await this.purchaseOnce(command);
+      assertWritable(this.connection.redis);
+      const outcome = await this.purchaseOnce(command).catch((error: unknown) => {
+        throw redisFault(error) ?? error;
+      });
       if (outcome !== NOT_READY) return outcome;
       // The gate was closed, so nothing happened: wait for (or run) the rebuild and decide again.
-      await this.gate.afterNotReady(attempt);
+      // If that fails, still nothing was sold.
+      await this.gate.afterNotReady(attempt).catch((error: unknown) => {
+        const fault = error instanceof DependencyUnavailable ? error : redisFault(error);
+        throw new DependencyUnavailable(fault?.dependency ?? 'redis', false, {
+          cause: error,
+          message: `Redis was not ready to sell (${(error as Error).message})`,
+        });
+      });
     }
   }
 
@@ -163,10 +185,12 @@ export class RedisInventoryStore implements InventoryStore {
     }
   }
 
-  async findOrder(orderId: string): Promise<OrderRecord | undefined> {
-    const pending = await this.connection.redis.hget(RedisKeys.pending, orderId);
-    if (pending !== null) return decodePending(orderId, pending).order;
-    return this.durable.sales.findOrder(orderId);
+  findOrder(orderId: string): Promise<OrderRecord | undefined> {
+    return withRedisFaults(async () => {
+      const pending = await this.connection.redis.hget(RedisKeys.pending, orderId);
+      if (pending !== null) return decodePending(orderId, pending).order;
+      return this.durable.sales.findOrder(orderId);
+    });
   }
 
   /**
@@ -174,16 +198,18 @@ export class RedisInventoryStore implements InventoryStore {
    * once. Waiting orders are read first: one stored in between is then in both (kept once), never
    * in neither. Reads the whole pending hash: fine for operators, not for a hot path.
    */
-  async listOrders(productId: number, limit: number, after: string | null): Promise<OrdersPageRecord> {
-    const cursor = orderCursorAfter(after);
-    const waiting = (await this.connection.pendingOrders())
-      .map((p) => p.order)
-      .filter((o) => o.productId === productId && (!cursor || compareOrders(o, cursor) > 0));
-    const page = await this.durable.sales.listOrders(productId, limit, after);
-    const onPage = new Set(page.items.map((o) => o.orderId));
-    const merged = [...page.items, ...waiting.filter((o) => !onPage.has(o.orderId))].sort(compareOrders);
-    const items = merged.slice(0, limit);
-    return { items, nextCursor: nextCursorOf(items, merged.length > limit || page.nextCursor !== null) };
+  listOrders(productId: number, limit: number, after: string | null): Promise<OrdersPageRecord> {
+    return withRedisFaults(async () => {
+      const cursor = orderCursorAfter(after);
+      const waiting = (await this.connection.pendingOrders())
+        .map((p) => p.order)
+        .filter((o) => o.productId === productId && (!cursor || compareOrders(o, cursor) > 0));
+      const page = await this.durable.sales.listOrders(productId, limit, after);
+      const onPage = new Set(page.items.map((o) => o.orderId));
+      const merged = [...page.items, ...waiting.filter((o) => !onPage.has(o.orderId))].sort(compareOrders);
+      const items = merged.slice(0, limit);
+      return { items, nextCursor: nextCursorOf(items, merged.length > limit || page.nextCursor !== null) };
+    });
   }
 
   /**
@@ -191,11 +217,13 @@ export class RedisInventoryStore implements InventoryStore {
    * stock = available + sold holds within the answer. Waiting orders are read first: one stored in
    * between is counted once (as stored); one sold after this read is not counted yet, on either side.
    */
-  async salesSummary(productId: number): Promise<SalesSummary | undefined> {
-    const waiting = (await this.connection.pendingOrders())
-      .map((p) => p.order)
-      .filter((o) => o.productId === productId);
-    return this.durable.sales.salesSummary(productId, waiting);
+  salesSummary(productId: number): Promise<SalesSummary | undefined> {
+    return withRedisFaults(async () => {
+      const waiting = (await this.connection.pendingOrders())
+        .map((p) => p.order)
+        .filter((o) => o.productId === productId);
+      return this.durable.sales.salesSummary(productId, waiting);
+    });
   }
 
   /**
@@ -208,16 +236,18 @@ export class RedisInventoryStore implements InventoryStore {
   }
 
   /** PostgreSQL assigns the id; then Redis gets the counter and rules, so purchases find it. */
-  async createProduct(product: NewProduct): Promise<ProductRecord> {
-    await this.gate.ready();
-    return this.gate.withMaintenanceLock(async () => {
-      const created = await this.durable.catalogue.createProduct(product);
-      await this.connection.redis
-        .multi()
-        .set(RedisKeys.available(created.id), created.available)
-        .hset(RedisKeys.rules(created.id), encodeRules(created))
-        .exec();
-      return created;
+  createProduct(product: NewProduct): Promise<ProductRecord> {
+    return withRedisFaults(async () => {
+      await this.gate.ready();
+      return this.gate.withMaintenanceLock(async () => {
+        const created = await this.durable.catalogue.createProduct(product);
+        await this.connection.redis
+          .multi()
+          .set(RedisKeys.available(created.id), created.available)
+          .hset(RedisKeys.rules(created.id), encodeRules(created))
+          .exec();
+        return created;
+      });
     });
   }
 
@@ -227,14 +257,16 @@ export class RedisInventoryStore implements InventoryStore {
    * PostgreSQL. A crash in between leaves Redis with the old rules until the next update or
    * `reconcile --repair` (reconcile reports it).
    */
-  async updateProduct(productId: number, patch: ProductPatch): Promise<ProductRecord | undefined> {
-    await this.gate.ready();
-    return this.gate.withMaintenanceLock(async () => {
-      const updated = await this.durable.catalogue.updateProduct(productId, patch);
-      if (!updated) return undefined;
-      await this.connection.redis.hset(RedisKeys.rules(productId), encodeRules(updated));
-      const [counter] = await this.gate.counters([productId]);
-      return { ...updated, available: counter ?? 0 };
+  updateProduct(productId: number, patch: ProductPatch): Promise<ProductRecord | undefined> {
+    return withRedisFaults(async () => {
+      await this.gate.ready();
+      return this.gate.withMaintenanceLock(async () => {
+        const updated = await this.durable.catalogue.updateProduct(productId, patch);
+        if (!updated) return undefined;
+        await this.connection.redis.hset(RedisKeys.rules(productId), encodeRules(updated));
+        const [counter] = await this.gate.counters([productId]);
+        return { ...updated, available: counter ?? 0 };
+      });
     });
   }
 
@@ -255,24 +287,26 @@ export class RedisInventoryStore implements InventoryStore {
    * and the addition count after it (available ends at quantity − what they took).
    * Residual: Redis wiped in the middle of a restock; reconcile reports the difference.
    */
-  async restock(productId: number, restock: Restock): Promise<ProductRecord | undefined> {
-    await this.gate.ready();
-    return this.gate.withMaintenanceLock(async () => {
-      if (restock.mode === 'add') return this.addUnits(productId, restock.quantity);
-      const reply = await this.connection.redis.restockSet(
-        RedisKeys.builtFrom,
-        RedisKeys.available(productId),
-        restock.quantity,
-      );
-      if (reply[0] === 'not-ready') throw new Error('Redis lost its data during the restock; try again');
-      if (reply[0] === 'missing') {
-        if (!(await this.durable.catalogue.findProduct(productId))) return undefined;
-        throw new Error(`Product ${productId} has no Redis counter; run reconcile --repair`);
-      }
-      const delta = Number(reply[1]);
-      if (reply[0] === 'deferred') return this.addUnits(productId, delta);
-      const updated = await this.durable.catalogue.restock(productId, { mode: 'add', quantity: delta });
-      return updated && { ...updated, available: restock.quantity };
+  restock(productId: number, restock: Restock): Promise<ProductRecord | undefined> {
+    return withRedisFaults(async () => {
+      await this.gate.ready();
+      return this.gate.withMaintenanceLock(async () => {
+        if (restock.mode === 'add') return this.addUnits(productId, restock.quantity);
+        const reply = await this.connection.redis.restockSet(
+          RedisKeys.builtFrom,
+          RedisKeys.available(productId),
+          restock.quantity,
+        );
+        if (reply[0] === 'not-ready') throw new Error('Redis lost its data during the restock; try again');
+        if (reply[0] === 'missing') {
+          if (!(await this.durable.catalogue.findProduct(productId))) return undefined;
+          throw new Error(`Product ${productId} has no Redis counter; run reconcile --repair`);
+        }
+        const delta = Number(reply[1]);
+        if (reply[0] === 'deferred') return this.addUnits(productId, delta);
+        const updated = await this.durable.catalogue.restock(productId, { mode: 'add', quantity: delta });
+        return updated && { ...updated, available: restock.quantity };
+      });
     });
   }
 

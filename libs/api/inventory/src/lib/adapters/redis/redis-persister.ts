@@ -1,6 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { KEY_SWEEP_INTERVAL_MS } from '../../purchase-rules';
+import { DependencyHealth } from '../../stores';
 import { PostgresOrderLedger } from '../postgres/postgres-ledger';
 import { RedisConnection } from './redis-connection';
 import { RedisGate } from './redis-gate';
@@ -14,6 +15,11 @@ type StreamEntry = [id: string, fields: string[]];
  * process: reads new events, stores them, then acknowledges and deletes them, in that order, so a
  * crash at any point leaves the events in the stream for this or another worker to store again
  * (idempotently). Entries a dead worker held are claimed after `claimIdleMs`.
+ *
+ * After a failure it is down until it has proved otherwise: it first stores the entries it read
+ * but could not store (its own pending ones, re-read at once rather than after `claimIdleMs`),
+ * and when none are left, PostgreSQL must answer. An idle pass of the loop (no new events) proves
+ * nothing, so it no longer clears the error while PostgreSQL is still down.
  */
 export class RedisPersister {
   private readonly logger = new Logger('RedisStore');
@@ -37,9 +43,22 @@ export class RedisPersister {
     return this.connection.redis.xlen(RedisKeys.orders);
   }
 
-  /** Why the persister last failed, if its last attempt failed. */
-  get error(): string | undefined {
-    return this.lastError;
+  /** Up or down, with the backlog either way: an operator watches it grow during an outage. */
+  async health(): Promise<DependencyHealth> {
+    let backlog: number;
+    try {
+      backlog = await this.backlog();
+    } catch (error) {
+      return {
+        name: 'persister',
+        up: false,
+        details: { error: `backlog unknown: ${(error as Error).message}` },
+      };
+    }
+    const error = this.lastError;
+    return error === undefined
+      ? { name: 'persister', up: true, details: { backlog } }
+      : { name: 'persister', up: false, details: { backlog, error } };
   }
 
   /** Stops reading; what this process read but could not store stays pending for another worker. */
@@ -65,20 +84,42 @@ export class RedisPersister {
           lastSweep = Date.now();
           await this.ledger.deleteExpiredKeys(lastSweep);
         }
-        const reply = (await this.connection.reader.xreadgroup(
-          'GROUP',
-          PERSISTER_GROUP,
-          this.connection.consumer,
-          'COUNT',
-          batch,
-          'BLOCK',
-          500,
-          'STREAMS',
-          RedisKeys.orders,
-          '>',
-        )) as [string, StreamEntry[]][] | null;
-        await this.store(reply?.[0]?.[1] ?? []);
-        this.lastError = undefined;
+        const recovering = this.lastError !== undefined;
+        // Recovering: this consumer's own unacknowledged entries ('0', no blocking); else new ones.
+        const { reader, consumer } = this.connection;
+        const reply = (
+          recovering
+            ? await reader.xreadgroup(
+                'GROUP',
+                PERSISTER_GROUP,
+                consumer,
+                'COUNT',
+                batch,
+                'STREAMS',
+                RedisKeys.orders,
+                '0',
+              )
+            : await reader.xreadgroup(
+                'GROUP',
+                PERSISTER_GROUP,
+                consumer,
+                'COUNT',
+                batch,
+                'BLOCK',
+                500,
+                'STREAMS',
+                RedisKeys.orders,
+                '>',
+              )
+        ) as [string, (StreamEntry | [string, null])[]][] | null;
+        // An entry deleted from the stream but still pending comes back without fields: skip it.
+        const entries = (reply?.[0]?.[1] ?? []).filter((e): e is StreamEntry => e[1] !== null);
+        await this.store(entries);
+        if (recovering && entries.length === 0) {
+          // Nothing of its own left to store: up again only once PostgreSQL answers.
+          await this.ledger.epoch();
+          this.lastError = undefined;
+        }
       } catch (error) {
         if (this.stopping) return;
         this.lastError = (error as Error).message;

@@ -66,12 +66,7 @@ export async function openRedisStores(options: RedisStoreOptions): Promise<Store
         }),
         database.checkHealth(),
       ]);
-      const persisterHealth = await checkDependency('persister', async () => {
-        const backlog = await persister.backlog();
-        if (persister.error) throw new Error(`${persister.error} (backlog ${backlog})`);
-        return { backlog };
-      });
-      return [redis, postgres, persisterHealth];
+      return [redis, postgres, await persister.health()];
     },
     close: async () => {
       if (closed) return;
