@@ -52,7 +52,7 @@ export async function readRedisPersistence(redis: Redis): Promise<RedisPersisten
   }
 }
 
-const describe = (p: RedisPersistence): string =>
+const describePersistence = (p: RedisPersistence): string =>
   p.unknown !== undefined
     ? `its persistence settings are unknown (${p.unknown})`
     : `it runs with appendonly ${p.appendonly}, appendfsync ${p.appendfsync}`;
@@ -66,7 +66,7 @@ export function assessDurability(persistence: RedisPersistence, mode: RedisDurab
   const durable = isDurable(persistence);
   if (!durable && mode === 'require') {
     throw new Error(
-      `Redis is not durable: ${describe(persistence)}, so a Redis crash would lose orders already ` +
+      `Redis is not durable: ${describePersistence(persistence)}, so a Redis crash would lose orders already ` +
         'confirmed to buyers and sell their units again. Configure the Redis server with ' +
         '`appendonly yes` and `appendfsync always`, or set REDIS_DURABILITY=accept-loss to accept that risk.',
     );
@@ -80,7 +80,7 @@ export function durabilityLogLine(durability: RedisDurability): string {
     return `Redis is durable (appendonly yes, appendfsync always): a Redis crash loses no confirmed order (REDIS_DURABILITY=${durability.mode})`;
   }
   return (
-    `Redis is NOT durable: ${describe(durability)}. REDIS_DURABILITY=accept-loss: a Redis crash may lose ` +
+    `Redis is NOT durable: ${describePersistence(durability)}. REDIS_DURABILITY=accept-loss: a Redis crash may lose ` +
     'orders confirmed since its last write to disk and sell their units again'
   );
 }
