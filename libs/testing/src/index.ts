@@ -15,6 +15,7 @@ export * from './lib/drop-client';
 export * from './lib/services';
 export * from './lib/postgres';
 export * from './lib/redis';
+export * from './lib/own-redis';
 export * from './lib/drop-services';
 export * from './lib/storefront';
 export * from './lib/own-postgres';

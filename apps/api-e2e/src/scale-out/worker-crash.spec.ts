@@ -42,8 +42,9 @@ describeWithServices()('WORKERS=2 on Redis + PostgreSQL: a worker SIGKILLed mid-
     const rush = await volley<BuyBody>(
       server.baseUrl,
       REQUESTS,
-      // A connection the primary was handing to the worker as it died may get no answer at all
-      // (node:cluster keeps it open): give up on a silent socket after 5 s, not the default 30 s.
+      // A request on a keep-alive connection of the dying worker may get no answer: give up on a
+      // silent socket after 5 s, not the default 30 s (the hand-off hang of a new connection is
+      // worker-kill-handoff.spec's).
       () => ({ ...buyRequest(1, 1), timeoutMs: RUSH_SOCKET_TIMEOUT_MS }),
       256,
       (_reply, answered) => {

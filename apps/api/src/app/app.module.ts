@@ -22,6 +22,7 @@ export function inventoryOptions(env: ApiEnvironment): InventoryModuleOptions {
     redisUrl: env.REDIS_URL,
     redisPrefix: env.REDIS_PREFIX,
     redisClaimIdleMs: env.REDIS_CLAIM_IDLE_MS,
+    redisDurability: env.REDIS_DURABILITY,
   };
 }
 

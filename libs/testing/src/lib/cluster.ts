@@ -24,11 +24,11 @@ export interface Health {
  * One `GET /admin/health` with OPERATOR_TOKEN on a connection of its own (so the cluster may hand
  * it to any worker); the server must run with `ADMIN_TOKEN: OPERATOR_TOKEN`.
  */
-export const health = (baseUrl: string): Promise<Reply<Health>> =>
+export const health = (baseUrl: string, timeoutMs = 5000): Promise<Reply<Health>> =>
   send<Health>(baseUrl, {
     path: ApiRoutes.admin.health,
     headers: { authorization: `Bearer ${OPERATOR_TOKEN}` },
-    timeoutMs: 5000,
+    timeoutMs,
   });
 
 const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));

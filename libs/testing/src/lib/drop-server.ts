@@ -21,9 +21,9 @@ export interface StartOptions {
 }
 
 /**
- * Starts the built API on a free port with its own SQLite file and catalogue, no storefront and
+ * Starts the built API on a free port with its own SQLite file and catalogue, no storefront,
  * no buy or /auth rate limit (specs rush `POST /buy` and register buyers from one address; the
- * rate-limit specs turn them on),
+ * rate-limit specs turn them on) and, with STORE=redis, `REDIS_DURABILITY=accept-loss`,
  * and resolves once `GET /health` answers 200.
  */
 export function startServer(options: StartOptions): Promise<RunningApi> {
@@ -37,6 +37,8 @@ export function startServer(options: StartOptions): Promise<RunningApi> {
       BUY_RATE_LIMIT: '0',
       AUTH_RATE_LIMIT: '0',
       AUTH_EMAIL_RATE_LIMIT: '0',
+      // The shared test Redis runs without AOF; a spec on a durable Redis of its own sets `require`.
+      REDIS_DURABILITY: 'accept-loss',
       ...options.env,
     },
   });

@@ -37,6 +37,7 @@ export async function connectStores(options: InventoryModuleOptions): Promise<St
         databasePoolSize: options.databasePoolSize,
         keyPrefix: options.redisPrefix,
         claimIdleMs: options.redisClaimIdleMs,
+        durability: options.redisDurability,
         idempotencyTtlMs,
       });
     default:

@@ -61,7 +61,13 @@ function redisAdapter(): AdapterUnderTest {
   return {
     open: async () => {
       database = await createTestDatabase();
-      return openRedisStores({ redisUrl: TEST_REDIS_URL, databaseUrl: database.url, keyPrefix });
+      // The shared test Redis runs without AOF (see redis-durability.spec.ts for the refusal).
+      return openRedisStores({
+        redisUrl: TEST_REDIS_URL,
+        databaseUrl: database.url,
+        keyPrefix,
+        durability: 'accept-loss',
+      });
     },
     cleanup: async () => {
       await clearRedisPrefix(keyPrefix);

@@ -1,4 +1,5 @@
 import { ConfigurableModuleBuilder } from '@nestjs/common';
+import type { RedisDurabilityMode } from '@gtd/api-platform';
 
 export type StoreDriver = 'memory' | 'sqlite' | 'postgres' | 'redis';
 
@@ -16,6 +17,8 @@ export interface InventoryModuleOptions {
   redisUrl?: string;
   redisPrefix?: string;
   redisClaimIdleMs?: number;
+  /** What Redis's persistence must be for the API to sell (`require` when unset). */
+  redisDurability?: RedisDurabilityMode;
 }
 
 export const {

@@ -26,6 +26,14 @@ export type EmailSubaddressPolicy = (typeof EMAIL_SUBADDRESS_POLICIES)[number];
 export const EMAIL_DOTS_POLICIES = ['gmail', 'all', 'keep'] as const;
 export type EmailDotsPolicy = (typeof EMAIL_DOTS_POLICIES)[number];
 
+/**
+ * What `STORE=redis` demands of Redis's persistence at start-up: `require` sells only on a durable
+ * Redis (`appendonly yes`, `appendfsync always`); `accept-loss` sells on any, the operator having
+ * accepted that a Redis crash may lose recently confirmed orders and sell their units again.
+ */
+export const REDIS_DURABILITY_MODES = ['require', 'accept-loss'] as const;
+export type RedisDurabilityMode = (typeof REDIS_DURABILITY_MODES)[number];
+
 const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^-?\d+$/.test(value.trim()) ? Number(value) : value;
 
@@ -87,6 +95,10 @@ export class ApiEnvironment {
   @Min(100)
   @Max(3_600_000)
   REDIS_CLAIM_IDLE_MS = 10_000;
+
+  /** Refuse to start on a Redis that can lose confirmed orders (`require`), or accept the risk. */
+  @IsIn(REDIS_DURABILITY_MODES)
+  REDIS_DURABILITY: RedisDurabilityMode = 'require';
 
   /** API processes sharing the port (node:cluster); a dead one is replaced. */
   @Transform(toInt)

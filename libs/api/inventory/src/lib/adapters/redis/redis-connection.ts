@@ -1,4 +1,5 @@
 import { Logger } from '@nestjs/common';
+import type { RedisDurabilityMode } from '@gtd/api-platform';
 import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
@@ -26,6 +27,8 @@ export interface RedisStoreOptions {
   persistBatchSize?: number;
   /** How long an idempotency key is remembered (default 24 h). */
   idempotencyTtlMs?: number;
+  /** What Redis's persistence must be to sell on it (see `assessDurability`); `require` when unset. */
+  durability?: RedisDurabilityMode;
 }
 
 export type ScriptReply = (string | number)[];

@@ -6,6 +6,7 @@ import { PostgresOrderLedger } from '../postgres/postgres-ledger';
 import { PostgresSales } from '../postgres/postgres-sales';
 import { PostgresAuditStore, PostgresBuyerStore } from '../postgres/postgres-side-stores';
 import { RedisConnection, RedisStoreOptions } from './redis-connection';
+import { checkRedisDurability } from './redis-durability';
 import { RedisGate } from './redis-gate';
 import { RedisInventoryStore } from './redis-inventory-store';
 import { RedisPersister } from './redis-persister';
@@ -51,6 +52,14 @@ export async function connectRedisParts(options: RedisStoreOptions): Promise<Red
  */
 export async function openRedisStores(options: RedisStoreOptions): Promise<Stores> {
   const { connection, database, catalogue, sales, ledger, gate, ttlMs } = await connectRedisParts(options);
+  // Before the persister or any purchase: a Redis that may lose confirmed orders is refused here.
+  const durability = await checkRedisDurability(connection.redis, options.durability ?? 'require').catch(
+    async (refusal: unknown) => {
+      connection.disconnectReader();
+      await Promise.allSettled([connection.quit(), database.close()]);
+      throw refusal;
+    },
+  );
   const persister = new RedisPersister(connection, ledger, gate, options);
   const inventory = new RedisInventoryStore(connection, { catalogue, sales }, gate, persister, ttlMs);
   let closed = false;
@@ -63,6 +72,8 @@ export async function openRedisStores(options: RedisStoreOptions): Promise<Store
       const [redis, postgres] = await Promise.all([
         checkDependency('redis', async () => {
           await connection.redis.ping();
+          // The durability in effect, as read at start-up (a later CONFIG SET is not seen here).
+          return { durability };
         }),
         database.checkHealth(),
       ]);
