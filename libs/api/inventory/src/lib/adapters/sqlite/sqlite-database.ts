@@ -4,10 +4,10 @@ import { dirname } from 'node:path';
 import {
   isLockedOut,
   lockClockMs,
-  LockRetryTimer,
   SQLITE_BUSY_TIMEOUT_MS,
   SQLITE_LOCK_WAIT_MS,
   SQLITE_OPEN_BUSY_TIMEOUT_MS,
+  SqliteLockGate,
   sqliteLocked,
 } from './sqlite-lock-wait';
 import { migrate } from './sqlite-schema';
@@ -30,9 +30,9 @@ export interface SqliteStoreOptions {
 /** The one connection every SQLite port of a process shares: opened, tuned and migrated once. */
 export class SqliteDatabase {
   readonly lockWaitMs: number;
+  /** Writes waiting for another connection's lock, in the order they came (the batcher's too). */
+  readonly lockGate = new SqliteLockGate();
   private connection?: Database.Database;
-  /** Writes waiting for the lock, so a close answers them instead of leaving them hanging. */
-  private readonly waiting = new Set<{ timer: LockRetryTimer; abandon: () => void }>();
 
   constructor(readonly options: SqliteStoreOptions) {
     if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
@@ -70,31 +70,32 @@ export class SqliteDatabase {
   }
 
   /**
-   * Runs `change` in one IMMEDIATE transaction now and, while another connection holds the lock,
-   * again from a timer until `SQLITE_LOCK_WAIT_MS` have passed; then rejects with
+   * Runs `change` in one IMMEDIATE transaction now or, while another connection holds the lock,
+   * from `lockGate` until `lockWaitMs` have passed; then rejects with
    * `DependencyUnavailable('sqlite', false)`. Any other error rejects at once, as it is.
    */
   write<T>(change: () => T): Promise<T> {
     const transaction = this.db.transaction(change);
     const deadlineAtMs = lockClockMs() + this.lockWaitMs;
     return new Promise<T>((resolve, reject) => {
-      const waiter = {
-        timer: new LockRetryTimer(() => attempt()),
+      this.lockGate.run({
+        attempt: () => {
+          if (!this.isOpen) return void reject(sqliteLocked(undefined, 'SQLite store is closed'));
+          try {
+            resolve(transaction.immediate());
+          } catch (error) {
+            if (isLockedOut(error, this.db)) return error;
+            reject(error);
+          }
+          return undefined;
+        },
+        expire: (nowMs, lockError) => {
+          if (nowMs < deadlineAtMs) return deadlineAtMs;
+          reject(sqliteLocked(lockError));
+          return undefined;
+        },
         abandon: () => reject(sqliteLocked(undefined, 'SQLite store closed while waiting for a lock')),
-      };
-      const attempt = () => {
-        this.waiting.delete(waiter);
-        if (!this.isOpen) return waiter.abandon();
-        try {
-          resolve(transaction.immediate());
-        } catch (error) {
-          if (!isLockedOut(error, this.db)) return reject(error);
-          if (lockClockMs() >= deadlineAtMs) return reject(sqliteLocked(error));
-          this.waiting.add(waiter);
-          waiter.timer.schedule(deadlineAtMs);
-        }
-      };
-      attempt();
+      });
     });
   }
 
@@ -103,11 +104,7 @@ export class SqliteDatabase {
   }
 
   close(): void {
-    for (const waiter of this.waiting) {
-      waiter.timer.cancel();
-      waiter.abandon();
-    }
-    this.waiting.clear();
+    this.lockGate.abandonAll();
     this.connection?.close();
     this.connection = undefined;
   }

@@ -58,10 +58,10 @@ export const sqliteLocked = (cause: unknown, message = 'SQLite is locked by anot
   new DependencyUnavailable('sqlite', false, { cause, message });
 
 /**
- * The timer of one waiting writer: each retry comes after a longer pause (2, 4, … 100 ms), never
- * later than the next deadline, so a waiter gets its last attempt right at its deadline.
+ * The retry timer: each retry comes after a longer pause (2, 4, … 100 ms), never later than the
+ * next deadline, so a waiter gets its last attempt right at its deadline.
  */
-export class LockRetryTimer {
+class LockRetryTimer {
   private timer: NodeJS.Timeout | undefined;
   private delayMs = FIRST_RETRY_MS;
 
@@ -90,5 +90,79 @@ export class LockRetryTimer {
   cancel(): void {
     clearTimeout(this.timer);
     this.timer = undefined;
+  }
+}
+
+/** A write waiting for another connection to release the lock (see `SqliteLockGate`). */
+export interface LockWaiter {
+  /**
+   * Runs the write in its own IMMEDIATE transaction: undefined when it is done (committed, or
+   * failed for another reason and answered so), the SQLITE_BUSY error when locked out again.
+   */
+  attempt(): unknown;
+  /**
+   * After a locked-out attempt: answers what is past its deadline "not made" and returns the
+   * earliest deadline still waiting, or undefined when nothing of it waits any more.
+   */
+  expire(nowMs: number, lockError: unknown): number | undefined;
+  /** The store closes: whatever still waits is answered "not made". */
+  abandon(): void;
+}
+
+/**
+ * The one line of writers waiting for the file's lock, per connection. Only its head tries again
+ * (from a timer), and writes that come while others wait queue behind them instead of trying:
+ * however many writers wait, the event loop is blocked at most `SQLITE_BUSY_TIMEOUT_MS` per retry,
+ * and once the lock is free they commit in the order they came.
+ */
+export class SqliteLockGate {
+  private readonly waiters: LockWaiter[] = [];
+  private readonly timer = new LockRetryTimer(() => this.retry());
+
+  /** True while some write waits for the lock. */
+  get locked(): boolean {
+    return this.waiters.length > 0;
+  }
+
+  /**
+   * Runs `waiter` now unless others wait; queues it when locked out. False while it waits in
+   * line; true once it is done (or, locked out, had nothing left to wait for).
+   */
+  run(waiter: LockWaiter): boolean {
+    if (this.locked) {
+      this.waiters.push(waiter);
+      return false;
+    }
+    const lockError = waiter.attempt();
+    if (lockError === undefined) return true;
+    this.waiters.push(waiter);
+    this.afterLockedOut(lockError);
+    return !this.waiters.includes(waiter);
+  }
+
+  /** Closing: every waiter hears "not made", none is left hanging. */
+  abandonAll(): void {
+    this.timer.cancel();
+    for (const waiter of this.waiters.splice(0)) waiter.abandon();
+  }
+
+  private retry(): void {
+    while (this.waiters.length > 0) {
+      const lockError = this.waiters[0].attempt();
+      if (lockError !== undefined) return this.afterLockedOut(lockError);
+      this.waiters.shift();
+      this.timer.reset();
+    }
+  }
+
+  private afterLockedOut(lockError: unknown): void {
+    const nowMs = lockClockMs();
+    let earliest = Infinity;
+    for (let i = this.waiters.length - 1; i >= 0; i--) {
+      const deadline = this.waiters[i].expire(nowMs, lockError);
+      if (deadline === undefined) this.waiters.splice(i, 1);
+      else earliest = Math.min(earliest, deadline);
+    }
+    if (this.waiters.length > 0) this.timer.schedule(earliest);
   }
 }

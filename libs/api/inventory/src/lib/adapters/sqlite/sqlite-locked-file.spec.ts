@@ -194,6 +194,22 @@ describe('SQLite store while another connection holds the write lock', () => {
     await expect(restocked.promise).resolves.toMatchObject({ stock: STOCK + 5 });
   });
 
+  it('writes waiting for the lock wait in one line and commit in the order they came', async () => {
+    const { inventory } = await openStores({ lockWaitMs: 10_000 });
+    lock();
+    // The operator sets the stock to 10, then a buyer buys 1: the sale must see the new stock.
+    const restocked = track(inventory.restock(1, { mode: 'set', quantity: 10 }));
+    await ticksLater(3);
+    const bought = track(inventory.purchase(buy(1)));
+    const topUp = track(inventory.restock(1, { mode: 'add', quantity: 5 }));
+    await ticksLater(10);
+    expect([restocked, bought, topUp].some((p) => p.settled())).toBe(false);
+    release();
+    await expect(restocked.promise).resolves.toMatchObject({ available: 10 });
+    await expect(bought.promise).resolves.toMatchObject({ ok: true, remaining: 9 });
+    await expect(topUp.promise).resolves.toMatchObject({ available: 14 });
+  });
+
   it('closing answers the purchases and writes waiting for the lock: not made, none left hanging', async () => {
     const stores = await openStores({ lockWaitMs: 10_000 });
     lock();

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { PurchaseCommand, PurchaseOutcome } from '../../inventory-store';
 import { SqliteDatabase } from './sqlite-database';
-import { isLockedOut, lockClockMs, LockRetryTimer, sqliteLocked } from './sqlite-lock-wait';
+import { isLockedOut, lockClockMs, LockWaiter, sqliteLocked } from './sqlite-lock-wait';
 import { SqlitePurchaseDecider } from './sqlite-purchase-decider';
 
 interface QueuedPurchase {
@@ -17,16 +17,17 @@ interface QueuedPurchase {
  * one transaction (one fsync), then all of them are answered. Nobody is told "bought" before the
  * commit that holds their order is on disk.
  *
- * When another connection holds the write lock, the batch stays at the head of the queue and is
- * tried again from a timer (the event loop keeps serving polls and /health meanwhile); newcomers
- * queue behind it, so the next commit still decides everyone in arrival order. A purchase whose
- * `SQLITE_LOCK_WAIT_MS` ran out is answered `DependencyUnavailable('sqlite', false)`: its batch
- * was rolled back, so nothing was sold to it.
+ * When another connection holds the write lock, the queue waits in the database's `lockGate` and
+ * is tried again from its timer (the event loop keeps serving polls and /health meanwhile);
+ * newcomers join the queue behind the waiting ones, so the commit that gets the lock decides
+ * everyone in arrival order. A purchase whose `lockWaitMs` ran out is answered
+ * `DependencyUnavailable('sqlite', false)`: every attempt it was in rolled back, nothing was sold.
  */
-export class SqlitePurchaseBatcher {
+export class SqlitePurchaseBatcher implements LockWaiter {
   private queue: QueuedPurchase[] = [];
   private flushScheduled = false;
-  private readonly retry = new LockRetryTimer(() => this.commitQueued(false));
+  /** In the lock gate: its timer, not `setImmediate`, commits the queue next. */
+  private waiting = false;
   private readonly commitBatch: Database.Transaction<(batch: QueuedPurchase[]) => PurchaseOutcome[]>;
 
   constructor(
@@ -45,35 +46,36 @@ export class SqlitePurchaseBatcher {
 
   /** True while the queue waits for another connection to release the write lock. */
   get waitingForLock(): boolean {
-    return this.retry.pending;
+    return this.waiting;
   }
 
   enqueue(command: PurchaseCommand): Promise<PurchaseOutcome> {
     return new Promise((resolve, reject) => {
       const deadlineAtMs = lockClockMs() + this.database.lockWaitMs;
       this.queue.push({ command, resolve, reject, deadlineAtMs });
-      // While the lock is awaited the retry timer commits the whole queue, newcomers included.
-      if (!this.flushScheduled && !this.retry.pending) {
-        this.flushScheduled = true;
-        setImmediate(() => this.commitQueued(false));
+      if (this.flushScheduled || this.waiting) return;
+      if (this.database.lockGate.locked) {
+        // Other writes wait for the lock: take this batch's place in their line now, as it comes.
+        this.waiting = !this.database.lockGate.run(this);
+        return;
       }
+      this.flushScheduled = true;
+      setImmediate(this.commitNext);
     });
   }
 
   /** At close: commits and answers what is queued now; if the file is locked, answers "not made". */
   flush(): void {
-    this.retry.cancel();
-    this.commitQueued(true);
+    const lockError = this.attempt();
+    if (lockError !== undefined) this.abandon(lockError);
   }
 
-  private commitQueued(final: boolean): void {
-    this.flushScheduled = false;
+  /** Commits the whole queue; the SQLITE_BUSY error if locked out (the queue then still waits). */
+  attempt(): unknown {
     const batch = this.queue;
-    if (batch.length === 0) return;
-    this.queue = [];
-    if (!this.database.isOpen) {
-      for (const p of batch) p.reject(sqliteLocked(undefined, 'SQLite store is closed'));
-      return;
+    if (batch.length === 0 || !this.database.isOpen) {
+      this.abandon();
+      return undefined;
     }
     let outcomes: PurchaseOutcome[];
     try {
@@ -81,26 +83,42 @@ export class SqlitePurchaseBatcher {
       // transaction fail half-way with SQLITE_BUSY on upgrade from read to write.
       outcomes = this.commitBatch.immediate(batch);
     } catch (error) {
-      if (isLockedOut(error, this.database.db)) return this.waitForLock(batch, error, final);
+      if (isLockedOut(error, this.database.db)) return error;
       // The whole transaction rolled back: nothing was sold to anyone in this batch.
+      this.queue = [];
+      this.waiting = false;
       for (const p of batch) p.reject(error);
-      return;
+      return undefined;
     }
-    this.retry.reset();
+    this.queue = [];
+    this.waiting = false;
     for (let i = 0; i < batch.length; i++) batch[i].resolve(outcomes[i]);
+    return undefined;
   }
 
-  /** The batch rolled back on a lock: those past their deadline hear "not made", the rest wait. */
-  private waitForLock(batch: QueuedPurchase[], lockError: unknown, final: boolean): void {
-    const nowMs = lockClockMs();
+  /** Locked out: those past their deadline hear "not made", the rest keep waiting in order. */
+  expire(nowMs: number, lockError: unknown): number | undefined {
     const waiting: QueuedPurchase[] = [];
-    for (const p of batch) {
-      if (!final && p.deadlineAtMs > nowMs) waiting.push(p);
+    for (const p of this.queue) {
+      if (p.deadlineAtMs > nowMs) waiting.push(p);
       else p.reject(sqliteLocked(lockError));
     }
-    // Nothing can have joined the queue during the synchronous attempt: it is exactly `waiting`.
     this.queue = waiting;
+    this.waiting = waiting.length > 0;
     // Queued in arrival order on a monotonic clock: the head has the earliest deadline.
-    if (waiting.length > 0) this.retry.schedule(waiting[0].deadlineAtMs);
+    return this.waiting ? waiting[0].deadlineAtMs : undefined;
   }
+
+  abandon(lockError?: unknown): void {
+    const batch = this.queue;
+    this.queue = [];
+    this.waiting = false;
+    const message = lockError ? undefined : 'SQLite store closed while waiting for a lock';
+    for (const p of batch) p.reject(sqliteLocked(lockError, message));
+  }
+
+  private readonly commitNext = (): void => {
+    this.flushScheduled = false;
+    if (!this.waiting) this.waiting = !this.database.lockGate.run(this);
+  };
 }
