@@ -6,7 +6,7 @@ import { performance } from 'node:perf_hooks';
  * How long one statement may wait inside SQLite's busy handler for another connection's lock.
  * better-sqlite3 is synchronous, so this wait blocks the event loop: it is kept to a few
  * milliseconds, enough to ride out a neighbour's commit (one fsync), and every longer wait is
- * done from a timer (`LockRetryTimer`) while the loop keeps serving.
+ * done from a timer (`SqliteLockGate`) while the loop keeps serving.
  */
 export const SQLITE_BUSY_TIMEOUT_MS = 5;
 
