@@ -33,6 +33,10 @@ import { InventoryStatements, prepareInventoryStatements } from './sqlite-statem
  * replays change nothing, so they are answered from a plain read before queueing: a sold-out crowd
  * never takes the write lock. A purchase that may sell is decided again inside the transaction,
  * where the answer counts.
+ *
+ * Another process holding the file's lock never freezes this one: reads are not blocked by a
+ * writer in WAL mode, and every write waits for the lock from a timer (`SqliteDatabase.write`,
+ * the batcher), up to `SQLITE_LOCK_WAIT_MS`, then fails as `DependencyUnavailable` — not made.
  */
 export class SqliteInventoryStore implements InventoryStore {
   private readonly statements: InventoryStatements;
@@ -48,49 +52,47 @@ export class SqliteInventoryStore implements InventoryStore {
     this.batcher = new SqlitePurchaseBatcher(database, this.decider);
   }
 
-  async seedIfEmpty(catalog: readonly CatalogEntry[]): Promise<boolean> {
-    const { db } = this.database;
+  seedIfEmpty(catalog: readonly CatalogEntry[]): Promise<boolean> {
     const s = this.statements;
-    return db
-      .transaction(() => {
-        if ((s.countProducts.get()?.n ?? 0) > 0) return false;
-        for (const e of catalog) {
-          const rules = catalogDropRules(e);
-          s.seedProduct.run(
-            e.id,
-            e.name,
-            e.description,
-            e.price,
-            e.currency,
-            e.stock,
-            e.stock,
-            rules.startsAtMs,
-            rules.endsAtMs,
-            rules.perBuyerLimit,
-          );
-        }
-        return true;
-      })
-      .immediate();
+    return this.database.write(() => {
+      if ((s.countProducts.get()?.n ?? 0) > 0) return false;
+      for (const e of catalog) {
+        const rules = catalogDropRules(e);
+        s.seedProduct.run(
+          e.id,
+          e.name,
+          e.description,
+          e.price,
+          e.currency,
+          e.stock,
+          e.stock,
+          rules.startsAtMs,
+          rules.endsAtMs,
+          rules.perBuyerLimit,
+        );
+      }
+      return true;
+    });
   }
 
   async listProducts(): Promise<ProductRecord[]> {
-    return this.statements.products.all().map(toProduct);
+    return this.database.read(() => this.statements.products.all()).map(toProduct);
   }
 
   async findProduct(productId: number): Promise<ProductRecord | undefined> {
-    const row = this.statements.product.get(productId);
+    const row = this.database.read(() => this.statements.product.get(productId));
     return row && toProduct(row);
   }
 
   async inventory(productId: number): Promise<InventorySnapshot | undefined> {
-    return snapshotOf(this.statements.snapshot.get(productId));
+    return snapshotOf(this.database.read(() => this.statements.snapshot.get(productId)));
   }
 
   purchase(command: PurchaseCommand): Promise<PurchaseOutcome> {
     let answer: PurchaseOutcome | undefined;
     try {
-      answer = this.decider.decide(command);
+      // A read: a BUSY here is "not made" at once (nothing is written before the batch).
+      answer = this.database.read(() => this.decider.decide(command));
     } catch (error) {
       return Promise.reject(error);
     }
@@ -98,14 +100,16 @@ export class SqliteInventoryStore implements InventoryStore {
   }
 
   async findOrder(orderId: string): Promise<OrderRecord | undefined> {
-    const row = this.statements.order.get(orderId);
+    const row = this.database.read(() => this.statements.order.get(orderId));
     return row && toOrder(row);
   }
 
   async listOrders(productId: number, limit: number, after: string | null): Promise<OrdersPageRecord> {
     const cursor = orderCursorAfter(after) ?? { createdAt: '', orderId: '' };
     // One row more than asked tells whether there is a next page.
-    const rows = this.statements.ordersPage.all(productId, cursor.createdAt, cursor.orderId, limit + 1);
+    const rows = this.database.read(() =>
+      this.statements.ordersPage.all(productId, cursor.createdAt, cursor.orderId, limit + 1),
+    );
     const items = rows.slice(0, limit).map(toOrder);
     return { items, nextCursor: nextCursorOf(items, rows.length > limit) };
   }
@@ -114,7 +118,7 @@ export class SqliteInventoryStore implements InventoryStore {
     const { db } = this.database;
     const s = this.statements;
     // One read transaction: the counts come from the same snapshot as the product.
-    return db.transaction((): SalesSummary | undefined => {
+    const summary = db.transaction((): SalesSummary | undefined => {
       const product = s.product.get(productId);
       if (!product) return undefined;
       const { orders, sold } = s.sales.get(productId) ?? { orders: 0, sold: 0 };
@@ -129,29 +133,31 @@ export class SqliteInventoryStore implements InventoryStore {
         buyers: s.buyerCount.get(productId)?.n ?? 0,
         rejects,
       };
-    })();
+    });
+    return this.database.read(summary);
   }
 
   async recordRejections(counts: readonly RejectionCount[]): Promise<void> {
-    const { db } = this.database;
     const s = this.statements;
-    db.transaction(() => {
+    await this.database.write(() => {
       for (const { productId, code, count } of counts) s.addRejections.run(productId, code, count);
-    }).immediate();
+    });
   }
 
   async createProduct(product: NewProduct): Promise<ProductRecord> {
-    const row = this.statements.createProduct.get(
-      product.name,
-      product.description,
-      product.price,
-      product.currency,
-      product.stock,
-      product.stock,
-      product.startsAtMs,
-      product.endsAtMs,
-      product.paused ? 1 : 0,
-      product.perBuyerLimit,
+    const row = await this.database.write(() =>
+      this.statements.createProduct.get(
+        product.name,
+        product.description,
+        product.price,
+        product.currency,
+        product.stock,
+        product.stock,
+        product.startsAtMs,
+        product.endsAtMs,
+        product.paused ? 1 : 0,
+        product.perBuyerLimit,
+      ),
     );
     if (!row) throw new Error('INSERT … RETURNING gave no row');
     return toProduct(row);
@@ -164,23 +170,27 @@ export class SqliteInventoryStore implements InventoryStore {
       (field, value) => (field === 'paused' ? (value ? 1 : 0) : value),
     );
     if (assignments.length === 0) return this.findProduct(productId);
+    const { db } = this.database;
     // Operator-only and rare: prepared per call, since its column list varies.
-    const row = this.database.db
-      .prepare<
-        unknown[],
-        ProductRow
-      >(`UPDATE products SET ${assignments.join(', ')} WHERE id = ? RETURNING ${PRODUCT_COLUMNS}`)
-      .get(...values, productId);
+    const row = await this.database.write(() =>
+      db
+        .prepare<
+          unknown[],
+          ProductRow
+        >(`UPDATE products SET ${assignments.join(', ')} WHERE id = ? RETURNING ${PRODUCT_COLUMNS}`)
+        .get(...values, productId),
+    );
     return row && toProduct(row);
   }
 
   async restock(productId: number, restock: Restock): Promise<ProductRecord | undefined> {
     const s = this.statements;
     // One UPDATE: its right-hand sides all read the row as it was, atomically with purchases.
-    const row =
+    const row = await this.database.write(() =>
       restock.mode === 'add'
         ? s.restockAdd.get(restock.quantity, restock.quantity, productId)
-        : s.restockSet.get(restock.quantity, restock.quantity, productId);
+        : s.restockSet.get(restock.quantity, restock.quantity, productId),
+    );
     return row && toProduct(row);
   }
 }

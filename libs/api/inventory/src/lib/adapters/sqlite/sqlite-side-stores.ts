@@ -31,7 +31,7 @@ const toAudit = (row: AuditRow): AuditRecord => ({
 export class SqliteAuditStore implements AuditStore {
   private readonly statements;
 
-  constructor(database: SqliteDatabase) {
+  constructor(private readonly database: SqliteDatabase) {
     const { db } = database;
     this.statements = {
       append: db.prepare<[string, string, string, number | null, string], AuditRow>(
@@ -45,12 +45,9 @@ export class SqliteAuditStore implements AuditStore {
   }
 
   async append(entry: Omit<AuditRecord, 'id'>): Promise<AuditRecord> {
-    const row = this.statements.append.get(
-      entry.at,
-      entry.actor,
-      entry.action,
-      entry.productId,
-      JSON.stringify(entry.details),
+    const details = JSON.stringify(entry.details);
+    const row = await this.database.write(() =>
+      this.statements.append.get(entry.at, entry.actor, entry.action, entry.productId, details),
     );
     if (!row) throw new Error('INSERT … RETURNING gave no row');
     return toAudit(row);
@@ -59,7 +56,7 @@ export class SqliteAuditStore implements AuditStore {
   async list(limit: number, before: string | null): Promise<AuditRecord[]> {
     const beforeId = before === null ? Number.MAX_SAFE_INTEGER : Number(before);
     if (!Number.isSafeInteger(beforeId)) return [];
-    return this.statements.page.all(beforeId, limit).map(toAudit);
+    return this.database.read(() => this.statements.page.all(beforeId, limit)).map(toAudit);
   }
 }
 
@@ -67,7 +64,7 @@ export class SqliteAuditStore implements AuditStore {
 export class SqliteBuyerStore implements BuyerStore {
   private readonly statements;
 
-  constructor(database: SqliteDatabase) {
+  constructor(private readonly database: SqliteDatabase) {
     const { db } = database;
     this.statements = {
       create: db.prepare<[string, string, string, string]>(
@@ -82,11 +79,14 @@ export class SqliteBuyerStore implements BuyerStore {
 
   async create(buyer: BuyerRecord & { email: EmailKey }): Promise<boolean> {
     const { id, email, passwordHash, createdAt } = buyer;
-    return this.statements.create.run(id, email, passwordHash, createdAt).changes === 1;
+    const { changes } = await this.database.write(() =>
+      this.statements.create.run(id, email, passwordHash, createdAt),
+    );
+    return changes === 1;
   }
 
   async findByEmail(email: EmailKey): Promise<BuyerRecord | undefined> {
-    const row = this.statements.byEmail.get(email);
+    const row = this.database.read(() => this.statements.byEmail.get(email));
     return (
       row && { id: row.id, email: row.email, passwordHash: row.password_hash, createdAt: row.created_at }
     );

@@ -15,12 +15,14 @@ export async function openSqliteStores(options: SqliteStoreOptions): Promise<Sto
     checkHealth: async () => [
       await checkDependency('sqlite', async () => {
         database.ping();
-        return { path: options.path, queued: inventory.batcher.queued };
+        const { queued, waitingForLock } = inventory.batcher;
+        return { path: options.path, queued, waitingForLock };
       }),
     ],
     close: async () => {
       if (!database.isOpen) return;
-      // Purchases already queued are committed and answered before the connection goes.
+      // Purchases already queued are committed and answered before the connection goes (or, if
+      // the file is locked right now, answered "not made"), and so are writes waiting for the lock.
       inventory.batcher.flush();
       database.close();
     },
