@@ -48,6 +48,22 @@ export const WRITE_BATCH = 1000;
 const escapeGlob = (text: string) => text.replace(/[*?[\]\\]/g, '\\$&');
 
 /**
+ * Rejects the commands a dropped connection wrote and got no reply for. Without resend, ioredis
+ * 6.0.0 stashes them at the drop and forgets them unsettled once reconnected (redis/ioredis#2193,
+ * fixed upstream by #2194): a purchase would wait forever. ioredis emits `close` on the next tick,
+ * before any reconnect, while they are still in its command queue; the offline queue (never
+ * written) is left to be sent after the reconnect.
+ */
+function rejectUnansweredOnClose(redis: Redis): void {
+  const queues = redis as unknown as {
+    flushQueue(error: Error, options: { offlineQueue: boolean; commandQueue: boolean }): void;
+  };
+  redis.on('close', () =>
+    queues.flushQueue(new Error('Connection is closed.'), { offlineQueue: false, commandQueue: true }),
+  );
+}
+
+/**
  * The process's two Redis connections with the adapter's scripts defined, and the reads every part
  * of the adapter shares (pending orders, prefix-aware key scans).
  */
@@ -63,7 +79,16 @@ export class RedisConnection {
   constructor(options: Pick<RedisStoreOptions, 'redisUrl' | 'keyPrefix'>) {
     this.keyPrefix = options.keyPrefix ?? 'gtd:';
     const common = { keyPrefix: this.keyPrefix, lazyConnect: true, maxRetriesPerRequest: 2 };
-    this.redis = new Redis(options.redisUrl, common) as RedisWithScripts;
+    // Never send a command again after a reconnect (ioredis does by default): one written before
+    // the connection dropped may have run with its reply lost, and a purchase script run twice is
+    // two units sold for one answer. It fails instead ("Connection is closed.": in doubt, see
+    // redisFault). The reader keeps the default: XREADGROUP read twice sells nothing, entries
+    // whose reply was lost stay pending and are stored later.
+    this.redis = new Redis(options.redisUrl, {
+      ...common,
+      autoResendUnfulfilledCommands: false,
+    }) as RedisWithScripts;
+    rejectUnansweredOnClose(this.redis);
     this.redis.defineCommand('purchase', { numberOfKeys: 7, lua: PURCHASE_LUA });
     this.redis.defineCommand('inventorySnapshot', { numberOfKeys: 3, lua: INVENTORY_LUA });
     this.redis.defineCommand('restockSet', { numberOfKeys: 2, lua: RESTOCK_SET_LUA });
