@@ -19,11 +19,10 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiOperationOptions,
-  ApiParam,
 } from '@nestjs/swagger';
 import { HealthCheckResult } from '@nestjs/terminus';
 import { AdminProduct, AuditEntry, DropSummary, ErrorCode, OrdersPage } from '@gtd/shared-contracts';
-import { ApiProblems, BODY_PROBLEMS, ParsePositiveIntPipe } from '@gtd/api-platform';
+import { ApiPositiveIntParam, ApiProblems, BODY_PROBLEMS, ParsePositiveIntPipe } from '@gtd/api-platform';
 import { HealthReport, HealthRoute } from '@gtd/api-operations';
 import { OperatorApi } from './admin-token.guard';
 import { AdminQueryPipe } from './admin-query.pipe';
@@ -58,7 +57,7 @@ function ProductRoute(operation: ApiOperationOptions, answer: Type, body?: Type)
     ApiProblems(...(body ? BODY_PROBLEMS : [ErrorCode.ValidationFailed]), ErrorCode.ProductNotFound),
     ApiOkResponse({ type: answer }),
     ...(body ? [ApiBody({ type: body })] : []),
-    ApiParam({ name: 'id', type: Number, example: 1 }),
+    ApiPositiveIntParam('id'),
     ApiOperation(operation),
   );
 }

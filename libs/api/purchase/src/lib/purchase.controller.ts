@@ -117,9 +117,9 @@ export class PurchaseController {
 
   @Get('orders/:orderId')
   @ApiOperation({ summary: 'A confirmed order' })
-  @ApiParam({ name: 'orderId', format: 'uuid' })
+  @ApiParam({ name: 'orderId', schema: { type: 'string', format: 'uuid' } })
   @ApiOkResponse({ type: OrderDto })
-  @ApiProblems(ErrorCode.ValidationFailed, ErrorCode.OrderNotFound)
+  @ApiProblems(ErrorCode.ValidationFailed, ErrorCode.OrderNotFound, ErrorCode.ServiceUnavailable)
   order(@Param('orderId', parseOrderId) orderId: string): Promise<Order> {
     return this.catalogue.getOrder(orderId);
   }
