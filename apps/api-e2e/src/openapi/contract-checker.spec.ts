@@ -46,7 +46,8 @@ describe.each(HTTP_ADAPTERS)('the OpenAPI response checker on %s', (httpAdapter)
     expect(
       checker.check('GET', ApiRoutes.products, { ...products, body: extra, text: JSON.stringify(extra) }),
     ).toEqual([expect.stringMatching(/must NOT have additional properties/)]);
-    const { ['x-request-id']: _id, ...withoutId } = products.headers;
+    const withoutId = { ...products.headers };
+    delete withoutId['x-request-id'];
     expect(checker.check('GET', ApiRoutes.products, { ...products, headers: withoutId })).toEqual([
       'required header X-Request-Id is missing',
     ]);
