@@ -28,6 +28,16 @@ import { InventoryDto, ProductDto } from './product.dto';
  */
 export const POLL_CACHE_CONTROL = 'public, max-age=0, s-maxage=1, stale-while-revalidate=2';
 
+/** What every answer of the poll carries, a 304 included. */
+const POLL_HEADERS = {
+  ETag: {
+    required: true,
+    description: 'Strong tag of this body.',
+    schema: { type: 'string', pattern: '^"[^"]+"$', example: '"1-42-live-1000"' },
+  },
+  'Cache-Control': { required: true, schema: { type: 'string', enum: [POLL_CACHE_CONTROL] } },
+};
+
 /** A comment line this often keeps idle proxies and load balancers from closing a quiet stream. */
 export const HEARTBEAT_MS = 15_000;
 
@@ -79,17 +89,12 @@ export class ProductsController {
   })
   @ApiPositiveIntParam('id')
   @ApiHeader({ name: 'If-None-Match', required: false, description: 'The `ETag` of the last answer.' })
-  @ApiOkResponse({
-    type: InventoryDto,
-    headers: {
-      ETag: {
-        description: 'Strong tag of this body.',
-        schema: { type: 'string', example: '"1-42-live-1000"' },
-      },
-      'Cache-Control': { schema: { type: 'string', example: POLL_CACHE_CONTROL } },
-    },
+  @ApiOkResponse({ type: InventoryDto, headers: POLL_HEADERS })
+  @ApiResponse({
+    status: 304,
+    description: 'Not modified: `If-None-Match` still names the current body.',
+    headers: POLL_HEADERS,
   })
-  @ApiResponse({ status: 304, description: 'Not modified: `If-None-Match` still names the current body.' })
   @ApiProblems(ErrorCode.ValidationFailed, ErrorCode.ProductNotFound, ErrorCode.ServiceUnavailable)
   async inventoryOf(
     @Param('id', ParsePositiveIntPipe) id: number,
