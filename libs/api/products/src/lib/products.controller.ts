@@ -65,7 +65,10 @@ export class ProductsController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'The catalogue, with live available counts and each drop’s state' })
+  @ApiOperation({
+    summary: 'The catalogue, with live available counts and each drop’s state',
+    description: 'Every product, in id order, as `GET /products/{id}` answers each.',
+  })
   @ApiOkResponse({ type: [ProductDto] })
   @ApiProblems(ErrorCode.ServiceUnavailable)
   list(): Promise<Product[]> {
@@ -73,7 +76,10 @@ export class ProductsController {
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One product' })
+  @ApiOperation({
+    summary: 'One product',
+    description: 'Its price, stock, schedule, per-buyer limit and state; `available` is read live.',
+  })
   @ApiPositiveIntParam('id')
   @ApiOkResponse({ type: ProductDto })
   @ApiProblems(ErrorCode.ValidationFailed, ErrorCode.ProductNotFound, ErrorCode.ServiceUnavailable)

@@ -116,7 +116,11 @@ export class PurchaseController {
   }
 
   @Get('orders/:orderId')
-  @ApiOperation({ summary: 'A confirmed order' })
+  @ApiOperation({
+    summary: 'A confirmed order',
+    description:
+      'Whichever worker sold it; the way to learn the outcome of a purchase whose answer was lost.',
+  })
   @ApiParam({ name: 'orderId', schema: { type: 'string', format: 'uuid' } })
   @ApiOkResponse({ type: OrderDto })
   @ApiProblems(ErrorCode.ValidationFailed, ErrorCode.OrderNotFound, ErrorCode.ServiceUnavailable)
