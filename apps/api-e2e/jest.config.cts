@@ -12,6 +12,8 @@ export default {
   },
   moduleFileExtensions: ['ts', 'js', 'html'],
   maxWorkers: 1,
+  // Every answer a spec receives is held against the server's OpenAPI document.
+  setupFilesAfterEnv: ['<rootDir>/src/openapi/check-every-reply.ts'],
   testTimeout: 60_000,
   coverageDirectory: '../../coverage/api-e2e',
 };

@@ -28,7 +28,11 @@ async function serve(env: ApiEnvironment): Promise<void> {
   // JSON lines through nestjs-pino from here on, including what the modules logged while starting.
   app.useLogger(app.get(PinoNestLogger));
   app.flushLogs();
-  setupOpenApi(app, process.env['npm_package_version'] ?? '1.0.0');
+  setupOpenApi(app, {
+    version: process.env['npm_package_version'] ?? '1.0.0',
+    maxQuantityPerPurchase: env.MAX_QUANTITY_PER_PURCHASE,
+    metricsTokenSet: env.METRICS_TOKEN !== undefined,
+  });
   installGracefulShutdown(app, env.SHUTDOWN_TIMEOUT_MS);
   // Without a host Fastify would listen on localhost only; Node's default (every interface) is wanted.
   const host = env.HOST ?? (env.HTTP_ADAPTER === 'fastify' ? '0.0.0.0' : undefined);

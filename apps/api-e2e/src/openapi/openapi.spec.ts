@@ -74,3 +74,144 @@ describe.each(HTTP_ADAPTERS)('OpenAPI document and Swagger UI on %s', (httpAdapt
     expect(reply.text).toMatch(/swagger-ui/i);
   });
 });
+
+interface Operation {
+  tags?: string[];
+  security?: Record<string, string[]>[];
+  parameters?: { name: string; in: string; schema?: Record<string, unknown> }[];
+  requestBody?: { content: Record<string, { schema: { $ref: string } }> };
+  responses: Record<
+    string,
+    { headers?: Record<string, unknown>; content?: Record<string, { schema?: unknown }> }
+  >;
+}
+type Schema = { properties?: Record<string, Record<string, unknown>>; additionalProperties?: unknown };
+interface Document {
+  paths: Record<string, Record<string, Operation>>;
+  components: { schemas: Record<string, Schema> };
+  tags?: { name: string }[];
+  servers?: { url: string }[];
+  info: { license?: { name: string } };
+}
+
+const operations = (doc: Document) =>
+  Object.entries(doc.paths).flatMap(([path, item]) =>
+    Object.entries(item).map(([method, operation]) => ({
+      route: `${method.toUpperCase()} ${path}`,
+      method,
+      path,
+      operation,
+    })),
+  );
+const schemaNamed = (doc: Document, ref: string) => doc.components.schemas[ref.split('/').pop() ?? ''];
+
+/** What the document promises is what the server does, for the configuration it runs with. */
+describe.each([
+  ['without', {}],
+  ['with', { METRICS_TOKEN: 'metrics-token-0123456789' }],
+])('the OpenAPI document says exactly what the server does (%s METRICS_TOKEN)', (withToken, env) => {
+  const server = useServer(catalogWithStocks(1), { MAX_QUANTITY_PER_PURCHASE: '7', ...env });
+  let doc: Document;
+  beforeAll(async () => {
+    doc = (await send<Document>(server.baseUrl, { path: ApiRoutes.openApiJson })).body;
+  });
+
+  it('ids and quantities are positive integers, the quantity at most the configured MAX_QUANTITY_PER_PURCHASE', () => {
+    const buy = schemaNamed(
+      doc,
+      doc.paths['/buy'].post.requestBody?.content['application/json'].schema.$ref ?? '',
+    );
+    expect(buy.properties?.['productId']).toMatchObject({ type: 'integer', minimum: 1 });
+    expect(buy.properties?.['quantity']).toMatchObject({ type: 'integer', minimum: 1, maximum: 7 });
+    for (const { route, operation } of operations(doc)) {
+      for (const param of (operation.parameters ?? []).filter((p) => p.name === 'id')) {
+        expect({ route, schema: param.schema }).toEqual({
+          route,
+          schema: expect.objectContaining({ type: 'integer', minimum: 1 }),
+        });
+      }
+    }
+    expect(doc.components.schemas['ProductDto'].properties?.['id']).toMatchObject({
+      type: 'integer',
+      minimum: 1,
+    });
+    expect(doc.components.schemas['OrderDto'].properties?.['quantity']).toMatchObject({ type: 'integer' });
+  });
+
+  it('refuses undeclared fields in every body, as the validation pipe does, and says the syntax of currency and cursors', () => {
+    const bodies = operations(doc).filter(({ operation }) => operation.requestBody);
+    expect(bodies.length).toBeGreaterThanOrEqual(6);
+    for (const { route, operation } of bodies) {
+      const schema = schemaNamed(doc, operation.requestBody?.content['application/json'].schema.$ref ?? '');
+      expect({ route, additionalProperties: schema.additionalProperties }).toEqual({
+        route,
+        additionalProperties: false,
+      });
+    }
+    for (const name of ['ProductDto', 'CreateDropDto', 'UpdateDropDto', 'AdminProductDto']) {
+      expect(doc.components.schemas[name].properties?.['currency']).toMatchObject({ pattern: '^[A-Z]{3}$' });
+    }
+    const after = doc.paths['/admin/products/{id}/orders'].get.parameters?.find((p) => p.name === 'after');
+    expect(after?.schema).toMatchObject({ pattern: '^[A-Za-z0-9_-]+$', maxLength: 200 });
+    const before = doc.paths['/admin/audit'].get.parameters?.find((p) => p.name === 'before');
+    expect(before?.schema).toMatchObject({ pattern: expect.any(String) });
+  });
+
+  it('declares X-Request-Id on every answer, WWW-Authenticate on 401, Retry-After on 429 and 503', () => {
+    for (const { route, operation } of operations(doc)) {
+      for (const [status, response] of Object.entries(operation.responses)) {
+        const headers = Object.keys(response.headers ?? {});
+        const expected = [
+          'X-Request-Id',
+          ...(status === '401' ? ['WWW-Authenticate'] : []),
+          ...(['429', '503'].includes(status) ? ['Retry-After'] : []),
+        ];
+        expect({ route, status, headers }).toEqual({
+          route,
+          status,
+          headers: expect.arrayContaining(expected),
+        });
+      }
+    }
+    expect(Object.keys(doc.paths['/buy'].post.responses['201'].headers ?? {})).toContain(
+      'Idempotent-Replayed',
+    );
+    expect(Object.keys(doc.paths['/products/{id}/inventory'].get.responses['200'].headers ?? {})).toEqual(
+      expect.arrayContaining(['ETag', 'Cache-Control']),
+    );
+  });
+
+  it('documents 304 on every GET that answers If-None-Match, and 503 wherever the store is reached', () => {
+    for (const { route, method, path, operation } of operations(doc)) {
+      const statuses = Object.keys(operation.responses);
+      if (method === 'get' && !path.endsWith('/stream'))
+        expect({ route, statuses }).toEqual({ route, statuses: expect.arrayContaining(['304']) });
+      if (path !== '/metrics')
+        expect({ route, statuses }).toEqual({ route, statuses: expect.arrayContaining(['503']) });
+    }
+  });
+
+  it('describes the /health body, and secures /metrics only when METRICS_TOKEN is set', () => {
+    expect(doc.paths['/health'].get.responses['200'].content?.['application/json']?.schema).toMatchObject({
+      required: ['status', 'info', 'error', 'details'],
+    });
+    const metrics = doc.paths['/metrics'].get;
+    if (withToken === 'with') {
+      expect(metrics.security).toEqual([{ metrics: [] }]);
+      expect(Object.keys(metrics.responses)).toContain('401');
+    } else {
+      expect(metrics.security).toEqual([]);
+      expect(Object.keys(metrics.responses)).not.toContain('401');
+    }
+  });
+
+  it('promises no code the server never sends, and names its tags, server and license', () => {
+    const codes = doc.components.schemas['ProblemDetailsSchema'].properties?.['code']?.['enum'];
+    expect(codes).toContain('SOLD_OUT');
+    expect(codes).not.toContain('IDEMPOTENCY_KEY_IN_USE');
+    const used = new Set(operations(doc).flatMap(({ operation }) => operation.tags ?? []));
+    expect((doc.tags ?? []).map((t) => t.name).sort()).toEqual([...used].sort());
+    expect(doc.servers).toEqual([expect.objectContaining({ url: '/' })]);
+    expect(doc.info.license?.name).toBe('MIT');
+  });
+});

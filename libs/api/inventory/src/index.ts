@@ -8,7 +8,7 @@ export * from './lib/drop-state';
 export * from './lib/inventory-store';
 export * from './lib/inventory.module';
 export * from './lib/inventory.options';
-export { decodeOrderCursor, encodeOrderCursor } from './lib/order-cursor';
+export { decodeOrderCursor, encodeOrderCursor, ORDER_CURSOR_SYNTAX } from './lib/order-cursor';
 export * from './lib/product-mapping';
 export * from './lib/purchase-errors';
 export { DEFAULT_IDEMPOTENCY_TTL_MS, PURCHASE_DECISION_ORDER } from './lib/purchase-rules';

@@ -8,6 +8,8 @@ export * from './lib/logging';
 export * from './lib/metrics';
 export * from './lib/observability.module';
 export * from './lib/openapi';
+export * from './lib/openapi-contract';
+export * from './lib/openapi-schema';
 export * from './lib/problem';
 export * from './lib/problem.filter';
 export * from './lib/request-id';

@@ -49,6 +49,32 @@ function parse<T>(text: string): T {
   }
 }
 
+/** One request as sent and the answer it got, as a reply observer sees it. */
+export interface Exchange {
+  baseUrl: string;
+  /** Upper case, as sent. */
+  method: string;
+  spec: RequestSpec;
+  reply: Reply;
+}
+
+export type ReplyObserver = (exchange: Exchange) => void;
+
+const replyObservers = new Set<ReplyObserver>();
+
+/**
+ * Calls `observer` with every answer any helper here receives (status 0 included), e.g. to hold
+ * each against the OpenAPI document. Returns the function that stops it.
+ */
+export function observeReplies(observer: ReplyObserver): () => void {
+  replyObservers.add(observer);
+  return () => replyObservers.delete(observer);
+}
+
+function notifyObservers(exchange: Exchange): void {
+  for (const observer of replyObservers) observer(exchange);
+}
+
 export interface InFlight<T> {
   req: ClientRequest;
   /** Settles with the answer (or status 0 and the error); never rejects. */
@@ -67,16 +93,25 @@ export function open<T = unknown>(
 ): InFlight<T> & { rest: Buffer } {
   const { body, headers } = encode(spec);
   const url = new URL(spec.path, baseUrl);
+  const method = spec.method ?? (body === undefined ? 'GET' : 'POST');
   const req = httpRequest({
     host: url.hostname,
     port: url.port,
     // The raw path, so malformed escapes such as %FF reach the server untouched.
     path: spec.path,
-    method: spec.method ?? (body === undefined ? 'GET' : 'POST'),
+    method,
     headers,
     agent,
   });
-  const reply = new Promise<Reply<T>>((resolveReply) => {
+  const reply = new Promise<Reply<T>>((settle) => {
+    let settled = false;
+    // Observers see the first outcome only, as the promise does (an error may follow the answer).
+    const resolveReply = (answer: Reply<T>) => {
+      if (settled) return;
+      settled = true;
+      notifyObservers({ baseUrl, method: method.toUpperCase(), spec, reply: answer });
+      settle(answer);
+    };
     const fail = (error: Error) =>
       resolveReply({ status: 0, headers: {}, text: '', body: undefined as T, error: error.message });
     req.on('error', fail);

@@ -44,12 +44,13 @@ export class AdminTokenGuard implements CanActivate {
 
 /**
  * A controller of the operator API: behind AdminTokenGuard, and documented so (the admin bearer
- * scheme, its 401 and 403) in the OpenAPI document.
+ * scheme, its 401 and 403) in the OpenAPI document. Every operator route reads or writes the store,
+ * so each may answer 503 when it does not answer.
  */
 export const OperatorApi = (): ClassDecorator =>
   applyDecorators(
     ApiTags('admin'),
     ApiBearerAuth(ADMIN_SECURITY_SCHEME),
-    ApiProblems(ErrorCode.Unauthorized, ErrorCode.AdminDisabled),
+    ApiProblems(ErrorCode.Unauthorized, ErrorCode.AdminDisabled, ErrorCode.ServiceUnavailable),
     UseGuards(AdminTokenGuard),
   );

@@ -19,11 +19,10 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiOperationOptions,
-  ApiParam,
 } from '@nestjs/swagger';
 import { HealthCheckResult } from '@nestjs/terminus';
 import { AdminProduct, AuditEntry, DropSummary, ErrorCode, OrdersPage } from '@gtd/shared-contracts';
-import { ApiProblems, BODY_PROBLEMS, ParsePositiveIntPipe } from '@gtd/api-platform';
+import { ApiPositiveIntParam, ApiProblems, BODY_PROBLEMS, ParsePositiveIntPipe } from '@gtd/api-platform';
 import { HealthReport, HealthRoute } from '@gtd/api-operations';
 import { OperatorApi } from './admin-token.guard';
 import { AdminQueryPipe } from './admin-query.pipe';
@@ -58,7 +57,7 @@ function ProductRoute(operation: ApiOperationOptions, answer: Type, body?: Type)
     ApiProblems(...(body ? BODY_PROBLEMS : [ErrorCode.ValidationFailed]), ErrorCode.ProductNotFound),
     ApiOkResponse({ type: answer }),
     ...(body ? [ApiBody({ type: body })] : []),
-    ApiParam({ name: 'id', type: Number, example: 1 }),
+    ApiPositiveIntParam('id'),
     ApiOperation(operation),
   );
 }
@@ -83,7 +82,10 @@ export class AdminController {
 
   @Post('products')
   @HttpCode(HttpStatus.CREATED)
-  @ApiOperation({ summary: 'Create a drop: a product with its stock, schedule and per-buyer limit' })
+  @ApiOperation({
+    summary: 'Create a drop: a product with its stock, schedule and per-buyer limit',
+    description: 'The product gets the id after the highest one; the audit log records it.',
+  })
   @ApiBody({ type: CreateDropDto })
   @ApiCreatedResponse({ type: AdminProductDto })
   @ApiProblems(...BODY_PROBLEMS)
@@ -92,14 +94,20 @@ export class AdminController {
   }
 
   @Get('products')
-  @ApiOperation({ summary: 'Every product, with its pause flag and state' })
+  @ApiOperation({
+    summary: 'Every product, with its pause flag and state',
+    description: 'In id order, with what has been put on sale (`stock`) and what is left.',
+  })
   @ApiOkResponse({ type: [AdminProductDto] })
   list(): Promise<AdminProduct[]> {
     return this.drops.listProducts();
   }
 
   @Get('products/:id')
-  @ProductRoute({ summary: 'One product as the operator sees it' }, AdminProductDto)
+  @ProductRoute(
+    { summary: 'One product as the operator sees it', description: 'As in the list, with its pause flag.' },
+    AdminProductDto,
+  )
   get(@ProductId() id: number): Promise<AdminProduct> {
     return this.drops.getProduct(id);
   }
@@ -141,27 +149,48 @@ export class AdminController {
 
   @Post('products/:id/pause')
   @HttpCode(HttpStatus.OK)
-  @ProductRoute({ summary: 'Pause a drop: purchases get 409 PAUSED until it resumes' }, AdminProductDto)
+  @ProductRoute(
+    {
+      summary: 'Pause a drop: purchases get 409 PAUSED until it resumes',
+      description: 'Sets the drop’s pause flag; the audit log records it.',
+    },
+    AdminProductDto,
+  )
   pause(@ProductId() id: number, @Actor() actor: string): Promise<AdminProduct> {
     return this.drops.pause(id, actor);
   }
 
   @Post('products/:id/resume')
   @HttpCode(HttpStatus.OK)
-  @ProductRoute({ summary: 'Resume a paused drop' }, AdminProductDto)
+  @ProductRoute(
+    {
+      summary: 'Resume a paused drop',
+      description: 'Clears the drop’s pause flag; the audit log records it.',
+    },
+    AdminProductDto,
+  )
   resume(@ProductId() id: number, @Actor() actor: string): Promise<AdminProduct> {
     return this.drops.resume(id, actor);
   }
 
   @Get('products/:id/orders')
-  @ProductRoute({ summary: "A drop's orders, oldest first, a page at a time" }, OrdersPageDto)
+  @ProductRoute(
+    {
+      summary: "A drop's orders, oldest first, a page at a time",
+      description: 'Pass `nextCursor` back as `after` for the next page, until it is `null`.',
+    },
+    OrdersPageDto,
+  )
   orders(@ProductId() id: number, @Query(AdminQueryPipe) query: OrdersQueryDto): Promise<OrdersPage> {
     return this.drops.orders(id, query);
   }
 
   @Get('products/:id/summary')
   @ProductRoute(
-    { summary: 'Sell-through: stock, sold, available, orders, buyers, rejects by reason' },
+    {
+      summary: 'Sell-through: stock, sold, available, orders, buyers, rejects by reason',
+      description: 'Counts from the store; `rejects` is written about once a second.',
+    },
     DropSummaryDto,
   )
   summary(@ProductId() id: number): Promise<DropSummary> {
@@ -169,7 +198,10 @@ export class AdminController {
   }
 
   @Get('audit')
-  @ApiOperation({ summary: 'The audit log of operator changes, newest first' })
+  @ApiOperation({
+    summary: 'The audit log of operator changes, newest first',
+    description: 'Pass the last entry’s `id` as `before` for the next page.',
+  })
   @ApiOkResponse({ type: [AuditEntryDto] })
   @ApiProblems(ErrorCode.ValidationFailed)
   auditLog(@Query(AdminQueryPipe) query: AuditQueryDto): Promise<AuditEntry[]> {

@@ -12,6 +12,8 @@ import {
   RestockRequest,
   UpdateDropRequest,
 } from '@gtd/shared-contracts';
+import { CURRENCY_PATTERN } from '@gtd/api-platform';
+import { ORDER_CURSOR_SYNTAX } from '@gtd/api-inventory';
 import { Transform } from 'class-transformer';
 import {
   IsIn,
@@ -33,6 +35,8 @@ import {
 export const MAX_INT32 = 2_147_483_647;
 export const MAX_PAGE_SIZE = 500;
 export const DEFAULT_PAGE_SIZE = 50;
+/** An audit entry's id as the API writes it: a decimal bigint, as text. */
+const AUDIT_ID = /^[1-9]\d{0,15}$/;
 
 /** A date-time with an explicit zone: `2026-11-25T20:00:00Z` means one instant on every server. */
 const ZONED_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -41,10 +45,9 @@ const ZONED_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[
 function CurrencyCode(): PropertyDecorator {
   return (target, property) => {
     IsISO4217CurrencyCode()(target, property);
-    Matches(/^[A-Z]{3}$/, { message: 'currency must be an upper-case ISO 4217 code, e.g. EUR' })(
-      target,
-      property,
-    );
+    Matches(new RegExp(CURRENCY_PATTERN), {
+      message: 'currency must be an upper-case ISO 4217 code, e.g. EUR',
+    })(target, property);
   };
 }
 
@@ -95,17 +98,23 @@ export class CreateDropDto implements CreateDropRequest {
   @MaxLength(2000)
   description?: string;
 
-  @ApiProperty({ example: 5000, minimum: 0, maximum: MAX_INT32, description: 'Minor units of `currency`.' })
+  @ApiProperty({
+    type: 'integer',
+    example: 5000,
+    minimum: 0,
+    maximum: MAX_INT32,
+    description: 'Minor units of `currency`.',
+  })
   @IsInt()
   @Min(0)
   @Max(MAX_INT32)
   price!: number;
 
-  @ApiProperty({ example: 'EUR', description: 'ISO 4217 code.' })
+  @ApiProperty({ example: 'EUR', pattern: CURRENCY_PATTERN, description: 'ISO 4217 code.' })
   @CurrencyCode()
   currency!: string;
 
-  @ApiProperty({ example: 100, minimum: 0, maximum: MAX_INT32 })
+  @ApiProperty({ type: 'integer', example: 100, minimum: 0, maximum: MAX_INT32 })
   @IsInt()
   @Min(0)
   @Max(MAX_INT32)
@@ -120,9 +129,10 @@ export class CreateDropDto implements CreateDropRequest {
   endsAt?: string | null;
 
   @ApiPropertyOptional({
-    type: Number,
+    type: 'integer',
     nullable: true,
     minimum: 1,
+    maximum: MAX_INT32,
     example: 2,
     description:
       'Most units one signed-in buyer may hold; `null` or absent: no limit, anonymous buyers welcome.',
@@ -147,14 +157,14 @@ export class UpdateDropDto implements UpdateDropRequest {
   @MaxLength(2000)
   description?: string;
 
-  @ApiPropertyOptional({ example: 5000, minimum: 0, maximum: MAX_INT32 })
+  @ApiPropertyOptional({ type: 'integer', example: 5000, minimum: 0, maximum: MAX_INT32 })
   @Absent()
   @IsInt()
   @Min(0)
   @Max(MAX_INT32)
   price?: number;
 
-  @ApiPropertyOptional({ example: 'EUR' })
+  @ApiPropertyOptional({ example: 'EUR', pattern: CURRENCY_PATTERN })
   @Absent()
   @CurrencyCode()
   currency?: string;
@@ -168,9 +178,10 @@ export class UpdateDropDto implements UpdateDropRequest {
   endsAt?: string | null;
 
   @ApiPropertyOptional({
-    type: Number,
+    type: 'integer',
     nullable: true,
     minimum: 1,
+    maximum: MAX_INT32,
     example: 2,
     description: '`null` removes the limit.',
   })
@@ -190,7 +201,7 @@ export class RestockDto implements RestockRequest {
   @IsIn(['add', 'set'])
   mode!: 'add' | 'set';
 
-  @ApiProperty({ example: 50, minimum: 0, maximum: MAX_INT32 })
+  @ApiProperty({ type: 'integer', example: 50, minimum: 0, maximum: MAX_INT32 })
   @IsInt()
   @Min(0)
   @Max(MAX_INT32)
@@ -202,23 +213,7 @@ const toInt = ({ value }: { value: unknown }) =>
   typeof value === 'string' && /^(0|[1-9]\d{0,15})$/.test(value) ? Number(value) : value;
 
 export class OrdersQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
-  @IsOptional()
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(MAX_PAGE_SIZE)
-  limit?: number;
-
-  @ApiPropertyOptional({ description: "The previous page's `nextCursor`." })
-  @IsOptional()
-  @IsString()
-  @Length(1, 512)
-  after?: string;
-}
-
-export class AuditQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
   @IsOptional()
   @Transform(toInt)
   @IsInt()
@@ -227,54 +222,95 @@ export class AuditQueryDto {
   limit?: number;
 
   @ApiPropertyOptional({
-    description: 'An entry `id`: only older entries are listed (the next page).',
-    example: '42',
+    description:
+      "The previous page's `nextCursor`, passed back unchanged: an opaque base64url string (the last order's " +
+      '`createdAt|orderId`); anything else is 400 VALIDATION_FAILED.',
+    minLength: 1,
+    ...ORDER_CURSOR_SYNTAX,
   })
   @IsOptional()
-  @Matches(/^[1-9]\d{0,15}$/, { message: 'before must be the id of an audit entry' })
+  @IsString()
+  @Length(1, 512)
+  after?: string;
+}
+
+export class AuditQueryDto {
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(MAX_PAGE_SIZE)
+  limit?: number;
+
+  @ApiPropertyOptional({
+    description:
+      'An entry `id` (decimal digits, as the entries carry it): only older entries are listed (the next page).',
+    example: '42',
+    pattern: AUDIT_ID.source,
+  })
+  @IsOptional()
+  @Matches(AUDIT_ID, { message: 'before must be the id of an audit entry' })
   before?: string;
 }
 
 export class AdminProductDto implements AdminProduct {
-  @ApiProperty({ example: 1 }) id!: number;
+  @ApiProperty({ type: 'integer', minimum: 1, example: 1 }) id!: number;
   @ApiProperty({ example: 'Golden Ticket' }) name!: string;
   @ApiProperty({ example: 'A tour of the chocolate factory.' }) description!: string;
-  @ApiProperty({ example: 5000, description: 'Minor units of `currency`.' }) price!: number;
-  @ApiProperty({ example: 'EUR' }) currency!: string;
-  @ApiProperty({ example: 100, description: 'Units put on sale so far (initial stock plus restocks).' })
+  @ApiProperty({ type: 'integer', minimum: 0, example: 5000, description: 'Minor units of `currency`.' })
+  price!: number;
+  @ApiProperty({ example: 'EUR', pattern: CURRENCY_PATTERN }) currency!: string;
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    example: 100,
+    description: 'Units put on sale so far (initial stock plus restocks).',
+  })
   stock!: number;
-  @ApiProperty({ example: 42 }) available!: number;
-  @ApiProperty({ example: 10 }) maxQuantityPerPurchase!: number;
+  @ApiProperty({ type: 'integer', minimum: 0, example: 42 }) available!: number;
+  @ApiProperty({ type: 'integer', minimum: 1, example: 10 }) maxQuantityPerPurchase!: number;
   @ApiProperty(instantDoc('When the drop opens.')) startsAt!: string | null;
   @ApiProperty(instantDoc('When the drop closes.')) endsAt!: string | null;
-  @ApiProperty({ type: Number, nullable: true, example: 2 }) perBuyerLimit!: number | null;
+  @ApiProperty({ type: 'integer', minimum: 1, nullable: true, example: 2 }) perBuyerLimit!: number | null;
   @ApiProperty({ enum: DROP_STATES, example: 'live' }) state!: DropState;
   @ApiProperty({ example: false }) paused!: boolean;
 }
 
 export class AdminOrderDto implements AdminOrder {
   @ApiProperty({ format: 'uuid' }) orderId!: string;
-  @ApiProperty({ example: 1 }) productId!: number;
-  @ApiProperty({ example: 1 }) quantity!: number;
-  @ApiProperty({ example: '2026-11-25T20:00:00.120Z' }) createdAt!: string;
+  @ApiProperty({ type: 'integer', minimum: 1, example: 1 }) productId!: number;
+  @ApiProperty({ type: 'integer', minimum: 1, example: 1 }) quantity!: number;
+  @ApiProperty({ format: 'date-time', example: '2026-11-25T20:00:00.120Z' }) createdAt!: string;
   @ApiProperty({ type: String, format: 'uuid', nullable: true, description: '`null`: anonymous.' })
   buyerId!: string | null;
 }
 
 export class OrdersPageDto implements OrdersPage {
   @ApiProperty({ type: [AdminOrderDto], description: 'Oldest first.' }) items!: AdminOrder[];
-  @ApiProperty({ type: String, nullable: true, description: 'Pass as `after`; `null` on the last page.' })
+  @ApiProperty({
+    type: String,
+    nullable: true,
+    pattern: ORDER_CURSOR_SYNTAX.pattern,
+    description: 'Opaque (base64url); pass it as `after` unchanged. `null` on the last page.',
+  })
   nextCursor!: string | null;
 }
 
 export class DropSummaryDto implements DropSummary {
-  @ApiProperty({ example: 1 }) productId!: number;
+  @ApiProperty({ type: 'integer', minimum: 1, example: 1 }) productId!: number;
   @ApiProperty({ enum: DROP_STATES, example: 'sold_out' }) state!: DropState;
-  @ApiProperty({ example: 100 }) stock!: number;
-  @ApiProperty({ example: 100 }) sold!: number;
-  @ApiProperty({ example: 0 }) available!: number;
-  @ApiProperty({ example: 61 }) orders!: number;
-  @ApiProperty({ example: 58, description: 'Distinct signed-in buyers with an order.' }) buyers!: number;
+  @ApiProperty({ type: 'integer', minimum: 0, example: 100 }) stock!: number;
+  @ApiProperty({ type: 'integer', minimum: 0, example: 100 }) sold!: number;
+  @ApiProperty({ type: 'integer', minimum: 0, example: 0 }) available!: number;
+  @ApiProperty({ type: 'integer', minimum: 0, example: 61 }) orders!: number;
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    example: 58,
+    description: 'Distinct signed-in buyers with an order.',
+  })
+  buyers!: number;
   @ApiProperty({
     type: 'object',
     additionalProperties: { type: 'integer' },
@@ -285,15 +321,15 @@ export class DropSummaryDto implements DropSummary {
 }
 
 export class AuditEntryDto implements AuditEntry {
-  @ApiProperty({ example: '42' }) id!: string;
-  @ApiProperty({ example: '2026-11-25T19:00:00.000Z' }) at!: string;
+  @ApiProperty({ example: '42', pattern: AUDIT_ID.source }) id!: string;
+  @ApiProperty({ format: 'date-time', example: '2026-11-25T19:00:00.000Z' }) at!: string;
   @ApiProperty({ example: 'admin@203.0.113.7' }) actor!: string;
   @ApiProperty({
     example: 'product.restock',
     enum: ['product.create', 'product.update', 'product.restock', 'product.pause', 'product.resume'],
   })
   action!: string;
-  @ApiProperty({ type: Number, nullable: true, example: 1 }) productId!: number | null;
+  @ApiProperty({ type: 'integer', minimum: 1, nullable: true, example: 1 }) productId!: number | null;
   @ApiProperty({
     type: 'object',
     additionalProperties: true,

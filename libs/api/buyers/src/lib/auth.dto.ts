@@ -88,6 +88,12 @@ export class AuthSessionDto implements AuthSession {
   @ApiProperty({ description: 'Send as `Authorization: Bearer <accessToken>`.' })
   accessToken!: string;
   @ApiProperty({ enum: ['Bearer'], example: 'Bearer' }) tokenType!: 'Bearer';
-  @ApiProperty({ example: 3600, description: 'Seconds until the token expires.' }) expiresIn!: number;
+  @ApiProperty({
+    type: 'integer',
+    minimum: 1,
+    example: 3600,
+    description: 'Seconds until the token expires.',
+  })
+  expiresIn!: number;
   @ApiProperty({ type: BuyerDto }) buyer!: Buyer;
 }

@@ -10,9 +10,14 @@ export function encodeOrderCursor(order: OrderSortKey): string {
   return Buffer.from(`${order.createdAt}|${order.orderId}`, 'utf8').toString('base64url');
 }
 
+/** What a cursor looks like on the wire (the OpenAPI document says the same): base64url, 1–200 characters. */
+export const ORDER_CURSOR_SYNTAX = { pattern: '^[A-Za-z0-9_-]+$', maxLength: 200 } as const;
+const CURSOR_TEXT = new RegExp(ORDER_CURSOR_SYNTAX.pattern);
+
 /** Undefined when the cursor was not produced by `encodeOrderCursor`. */
 export function decodeOrderCursor(cursor: string): OrderSortKey | undefined {
-  if (cursor.length === 0 || cursor.length > 200 || !/^[A-Za-z0-9_-]+$/.test(cursor)) return undefined;
+  if (cursor.length === 0 || cursor.length > ORDER_CURSOR_SYNTAX.maxLength || !CURSOR_TEXT.test(cursor))
+    return undefined;
   const text = Buffer.from(cursor, 'base64url').toString('utf8');
   const bar = text.indexOf('|');
   if (bar < 0) return undefined;

@@ -7,6 +7,7 @@ import {
   ServiceUnavailableException,
 } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiOperationOptions } from '@nestjs/swagger';
+import type { SchemaObject } from '@nestjs/swagger/dist/interfaces/open-api-spec.interface';
 import {
   HealthCheck,
   HealthCheckResult,
@@ -95,6 +96,42 @@ const HEALTH_OPERATIONS: Record<HealthAudience, ApiOperationOptions> = {
   },
 };
 
+/** The 200 body (terminus's): every dependency is up, so `error` is empty and `details` repeats `info`. */
+function healthBody(audience: HealthAudience): SchemaObject {
+  const entry: SchemaObject = {
+    type: 'object',
+    required: ['status'],
+    properties: { status: { type: 'string', enum: ['up'] } },
+    // The public answer says up and nothing else; the operator's adds each dependency's figures.
+    additionalProperties: audience === 'operator',
+  };
+  const entries: SchemaObject = {
+    type: 'object',
+    description:
+      audience === 'public'
+        ? 'One entry per dependency: sqlite, memory, postgres, redis, persister.'
+        : 'instance (pid, store), then one entry per dependency with its figures.',
+    additionalProperties: entry,
+  };
+  return {
+    type: 'object',
+    required: ['status', 'info', 'error', 'details'],
+    additionalProperties: false,
+    properties: {
+      status: { type: 'string', enum: ['ok'] },
+      info: entries,
+      error: { type: 'object', maxProperties: 0, additionalProperties: false },
+      details: entries,
+    },
+    example: {
+      status: 'ok',
+      info: { sqlite: { status: 'up' } },
+      error: {},
+      details: { sqlite: { status: 'up' } },
+    },
+  };
+}
+
 /**
  * A route answering HealthReport for `audience`: GET `path` (under its controller's), 200 when
  * every dependency answers, else 503 problem+json.
@@ -104,6 +141,6 @@ export const HealthRoute = (audience: HealthAudience, path = ''): MethodDecorato
     Get(path),
     HealthCheck({ swaggerDocumentation: false }),
     ApiOperation(HEALTH_OPERATIONS[audience]),
-    ApiOkResponse({ description: 'Every dependency answered.' }),
+    ApiOkResponse({ description: 'Every dependency answered.', schema: healthBody(audience) }),
     ApiProblems(ErrorCode.ServiceUnavailable),
   );

@@ -23,6 +23,7 @@ export class MetricsController {
   @ApiProduces('text/plain')
   @ApiOkResponse({
     description: 'Prometheus text exposition format 0.0.4.',
+    headers: { 'Cache-Control': { required: true, schema: { type: 'string', enum: ['no-store'] } } },
     content: {
       'text/plain': {
         schema: { type: 'string' },

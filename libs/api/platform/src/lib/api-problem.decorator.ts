@@ -3,6 +3,21 @@ import { ApiProperty, ApiPropertyOptional, ApiResponse } from '@nestjs/swagger';
 import { ErrorCode, FieldError, ProblemDetails, PurchaseFaultOutcome } from '@gtd/shared-contracts';
 import { buildProblem, PROBLEM_CATALOGUE } from './problem';
 
+/**
+ * The codes an answer can carry. IDEMPOTENCY_KEY_IN_USE is reserved (see its comment in
+ * error-codes.ts): no store here sends it, so the document does not promise it under any status.
+ */
+const SENT_CODES = Object.values(ErrorCode).filter((code) => code !== ErrorCode.IdempotencyKeyInUse);
+
+/** The headers a problem's status carries besides X-Request-Id (declared in openapi-contract.ts). */
+const PROBLEM_HEADERS: Record<number, Record<string, { $ref: string }>> = {
+  // Every 401 names the scheme that would succeed (ProblemDetailsFilter).
+  401: { 'WWW-Authenticate': { $ref: '#/components/headers/WWW-Authenticate' } },
+  429: { 'Retry-After': { $ref: '#/components/headers/Retry-After' } },
+  // A dependency fault and a full password-hash queue say when to come back; a not-ready /health does not.
+  503: { 'Retry-After': { $ref: '#/components/headers/Retry-After-If-Known' } },
+};
+
 class FieldErrorSchema implements FieldError {
   @ApiProperty({ example: 'quantity' }) field!: string;
   @ApiProperty({ example: ['quantity must not be greater than 10'] })
@@ -14,27 +29,41 @@ export class ProblemDetailsSchema implements ProblemDetails {
   @ApiProperty({ example: 'urn:golden-ticket-drop:problem:sold-out' })
   type!: string;
   @ApiProperty({ example: 'Sold out' }) title!: string;
-  @ApiProperty({ example: 409 }) status!: number;
+  @ApiProperty({ type: 'integer', minimum: 400, maximum: 599, example: 409 }) status!: number;
   @ApiProperty({ example: 'Product 1 is sold out.' }) detail!: string;
-  @ApiProperty({ enum: Object.values(ErrorCode), example: ErrorCode.SoldOut })
+  @ApiProperty({ enum: SENT_CODES, example: ErrorCode.SoldOut })
   code!: ErrorCode;
   @ApiPropertyOptional({ example: '/buy' }) instance?: string;
   @ApiPropertyOptional({ type: [FieldErrorSchema] }) errors?: FieldError[];
   @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
     example: 2,
     description: 'Stock left, on INSUFFICIENT_STOCK',
   })
   available?: number;
-  @ApiPropertyOptional({ example: 1 }) productId?: number;
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, example: 1 }) productId?: number;
   @ApiPropertyOptional({ format: 'date-time', description: 'When the drop opens, on NOT_STARTED' })
   startsAt?: string;
   @ApiPropertyOptional({ format: 'date-time', description: 'When the drop closed, on ENDED' })
   endsAt?: string;
-  @ApiPropertyOptional({ example: 2, description: "The drop's per-buyer limit, on LIMIT_REACHED" })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    example: 2,
+    description: "The drop's per-buyer limit, on LIMIT_REACHED",
+  })
   limit?: number;
-  @ApiPropertyOptional({ example: 2, description: 'What this buyer already holds, on LIMIT_REACHED' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    example: 2,
+    description: 'What this buyer already holds, on LIMIT_REACHED',
+  })
   bought?: number;
   @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
     example: 12,
     description: 'Seconds to wait (also `Retry-After`), on RATE_LIMITED and SERVICE_UNAVAILABLE',
   })
@@ -46,6 +75,14 @@ export class ProblemDetailsSchema implements ProblemDetails {
       '`UNKNOWN` (it may have sold: retry with the same `Idempotency-Key`, or look the order up)',
   })
   purchase?: PurchaseFaultOutcome;
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'object', additionalProperties: true },
+    description:
+      'On SERVICE_UNAVAILABLE from `GET /admin/health` only: each check as in the 200 answer, so figures ' +
+      'such as the persister backlog stay visible while a dependency is down',
+  })
+  details?: Record<string, Record<string, unknown>>;
 }
 
 /**
@@ -63,6 +100,7 @@ export function ApiProblems(...codes: ErrorCode[]): MethodDecorator & ClassDecor
       ApiResponse({
         status,
         description: group.map((code) => `\`${code}\``).join(' or '),
+        headers: PROBLEM_HEADERS[status],
         content: {
           'application/problem+json': {
             schema: { $ref: '#/components/schemas/ProblemDetailsSchema' },

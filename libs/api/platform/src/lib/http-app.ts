@@ -6,6 +6,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { IncomingMessage } from 'node:http';
 import { HttpAdapterKind, TrustProxy } from './config';
 import { ErrorCode } from '@gtd/shared-contracts';
+import { answerClientError } from './client-error';
 import { checkClientAddressOnExpress, checkClientAddressOnFastify } from './client-address';
 import { installFastifyJsonBody } from './fastify-body';
 import { buildProblem } from './problem';
@@ -44,6 +45,8 @@ export async function createHttpApp(
       // Keep such keys so the validation pipe refuses them by name, as on Express.
       onProtoPoisoning: 'ignore',
       onConstructorPoisoning: 'ignore',
+      // Requests Node cannot parse get a problem, as on Express (see answerClientError).
+      clientErrorHandler: answerClientError,
       // Fastify names every request anyway; this makes its id ours (see RequestObserver).
       genReqId: (request: IncomingMessage) => acceptRequestId(request.headers[REQUEST_ID_HEADER]),
       // Errors Fastify raises before routing (a URL that does not decode) get the same problem
@@ -51,6 +54,8 @@ export async function createHttpApp(
       frameworkErrors: (error: Error, request: FastifyRequest, reply: FastifyReply) => {
         const problem = buildProblem(ErrorCode.BadRequest, error.message, request.url);
         void reply
+          // Before routing, so RequestObserver's onRequest hook has not named the answer yet.
+          .header(REQUEST_ID_HEADER, request.id)
           .status(problem.status)
           .type('application/problem+json; charset=utf-8')
           .send(JSON.stringify(problem));
@@ -65,6 +70,8 @@ export async function createHttpApp(
   }
   const app = await NestFactory.create<NestExpressApplication>(module, STARTUP);
   app.disable('x-powered-by');
+  // Requests Node cannot parse get a problem, not Node's bare 400 (see answerClientError).
+  app.getHttpServer().on('clientError', answerClientError);
   sendSecurityHeadersOnExpress(app);
   app.set('trust proxy', trustProxy);
   if (trustProxy !== false) checkClientAddressOnExpress(app);

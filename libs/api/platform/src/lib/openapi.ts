@@ -2,15 +2,30 @@ import { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { ApiRoutes } from '@gtd/shared-contracts';
 import { ProblemDetailsSchema } from './api-problem.decorator';
+import { completeDocument, OpenApiSettings } from './openapi-contract';
 
-/** Swagger UI at `/docs`, the OpenAPI document at `/docs-json`. */
-export function setupOpenApi(app: INestApplication, version: string): void {
-  const config = new DocumentBuilder()
+/** The controllers' tags, described once at the root (in the order Swagger UI lists them). */
+const TAGS: Record<string, string> = {
+  products: 'The catalogue and the live counts buyers poll or stream.',
+  purchase: 'Buying, and reading a confirmed order.',
+  buyers: 'Buyer accounts and their bearer tokens.',
+  admin: 'The operator API (ADMIN_TOKEN): drops, restocks, pauses, orders, the audit log.',
+  operations: 'Readiness and metrics for load balancers and scrapers.',
+};
+
+/** Swagger UI at `/docs`, the OpenAPI document at `/docs-json`, saying what this configuration does. */
+export function setupOpenApi(app: INestApplication, settings: OpenApiSettings): void {
+  const builder = new DocumentBuilder()
     .setTitle('Golden Ticket Drop API')
     .setDescription(
       'Limited-stock drops that never oversell. Every error is an RFC 9457 problem+json body with a stable `code`.',
     )
-    .setVersion(version)
+    .setVersion(settings.version)
+    .setLicense('MIT', 'https://opensource.org/licenses/MIT')
+    // Relative: the API, the storefront and this document share one origin, whatever host serves them.
+    .addServer('/', 'The server that serves this document');
+  for (const [name, description] of Object.entries(TAGS)) builder.addTag(name, description);
+  const config = builder
     // An explicit format: Nest labels a bearer scheme "JWT" by default, and these two are opaque secrets.
     .addBearerAuth(
       {
@@ -40,9 +55,10 @@ export function setupOpenApi(app: INestApplication, version: string): void {
       'buyer',
     )
     .build();
-  const document = SwaggerModule.createDocument(app, config, {
-    extraModels: [ProblemDetailsSchema],
-  });
+  const document = completeDocument(
+    SwaggerModule.createDocument(app, config, { extraModels: [ProblemDetailsSchema] }),
+    settings,
+  );
   SwaggerModule.setup(ApiRoutes.docs.slice(1), app, document, {
     jsonDocumentUrl: ApiRoutes.openApiJson.slice(1),
     customSiteTitle: 'Golden Ticket Drop API',

@@ -54,6 +54,23 @@ describe('ProblemDetailsFilter', () => {
     expect(logged).toHaveBeenCalled();
   });
 
+  it('tells a client abort (Node\'s "aborted") from a fault: a 400, logged at debug without a stack', () => {
+    // The spy of an earlier test may be reused: only this test's calls count.
+    const errors = jest.spyOn(filter['logger'], 'error').mockImplementation(() => undefined);
+    errors.mockClear();
+    const debug = jest.spyOn(filter['logger'], 'debug').mockImplementation(() => undefined);
+    const aborted = Object.assign(new Error('aborted'), { code: 'ECONNRESET' });
+    expect(filter.toProblem(aborted, '/buy', 'req-1')).toMatchObject({
+      status: 400,
+      code: ErrorCode.BadRequest,
+    });
+    expect(errors).not.toHaveBeenCalled();
+    expect(debug).toHaveBeenCalledWith({
+      msg: expect.stringMatching(/closed the connection/),
+      reqId: 'req-1',
+    });
+  });
+
   it('answers a dependency fault 503 with Retry-After, its cause only in the log', () => {
     const logged = jest.spyOn(filter['logger'], 'warn').mockImplementation(() => undefined);
     const fault = new DependencyUnavailable('postgres', true, {

@@ -22,6 +22,18 @@ function challengeOf(exception: unknown, status: number): BearerChallenge | unde
 }
 
 /**
+ * Node's error for a request whose connection closed before its body arrived (Fastify's body reader
+ * passes it on; Express's reader turns it into its own 400 first).
+ */
+function isClientAbort(exception: unknown): boolean {
+  return (
+    exception instanceof Error &&
+    exception.message === 'aborted' &&
+    (exception as NodeJS.ErrnoException).code === 'ECONNRESET'
+  );
+}
+
+/**
  * Turns every error into one RFC 9457 body with a stable `code`. Client mistakes keep their 4xx and
  * a safe message; anything unexpected becomes a 500 whose details stay in the log, never the body.
  */
@@ -82,6 +94,18 @@ export class ProblemDetailsFilter implements ExceptionFilter {
               : exception.message;
         return { ...buildProblem(code, detail, instance), status };
       }
+    }
+    if (isClientAbort(exception)) {
+      // The client left while sending its body: nobody will read the answer, nothing failed here.
+      this.logger.debug({
+        msg: `Client closed the connection during the request on ${instance}`,
+        reqId: requestId,
+      });
+      return buildProblem(
+        ErrorCode.BadRequest,
+        'The request was not complete: the client closed it.',
+        instance,
+      );
     }
     this.logger.error({
       msg: `Unhandled error on ${instance}`,

@@ -1,28 +1,33 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { DROP_STATES, DropState, Inventory, Product } from '@gtd/shared-contracts';
+import { CURRENCY_PATTERN } from '@gtd/api-platform';
 
 const STATE_DESCRIPTION =
   'Where the drop stands now: `paused` (by its operator) > `upcoming` (before `startsAt`) > `ended` (from `endsAt`) > `sold_out` > `live`.';
 
 export class ProductDto implements Product {
-  @ApiProperty({ example: 1 }) id!: number;
+  @ApiProperty({ type: 'integer', minimum: 1, example: 1 }) id!: number;
   @ApiProperty({ example: 'Golden Ticket' }) name!: string;
   @ApiProperty({
     example: 'A tour of the chocolate factory for one lucky holder.',
   })
   description!: string;
   @ApiProperty({
+    type: 'integer',
+    minimum: 0,
     example: 5000,
     description: 'Price in the minor unit of `currency` (5000 EUR = €50.00).',
   })
   price!: number;
-  @ApiProperty({ example: 'EUR', description: 'ISO 4217 currency code.' })
+  @ApiProperty({ example: 'EUR', pattern: CURRENCY_PATTERN, description: 'ISO 4217 currency code.' })
   currency!: string;
-  @ApiProperty({ example: 100, description: 'Stock the drop started with.' })
+  @ApiProperty({ type: 'integer', minimum: 0, example: 100, description: 'Stock the drop started with.' })
   stock!: number;
-  @ApiProperty({ example: 42, description: 'Left right now.' })
+  @ApiProperty({ type: 'integer', minimum: 0, example: 42, description: 'Left right now.' })
   available!: number;
   @ApiProperty({
+    type: 'integer',
+    minimum: 1,
     example: 10,
     description: 'The most one purchase may ask for.',
   })
@@ -44,7 +49,8 @@ export class ProductDto implements Product {
   })
   endsAt!: string | null;
   @ApiProperty({
-    type: Number,
+    type: 'integer',
+    minimum: 1,
     nullable: true,
     example: 2,
     description:
@@ -56,11 +62,13 @@ export class ProductDto implements Product {
 }
 
 export class InventoryDto implements Inventory {
-  @ApiProperty({ example: 1 }) productId!: number;
-  @ApiProperty({ example: 42 }) available!: number;
+  @ApiProperty({ type: 'integer', minimum: 1, example: 1 }) productId!: number;
+  @ApiProperty({ type: 'integer', minimum: 0, example: 42 }) available!: number;
   @ApiProperty({ enum: DROP_STATES, example: 'live', description: STATE_DESCRIPTION })
   state!: DropState;
   @ApiProperty({
+    type: 'integer',
+    minimum: 1,
     example: 1000,
     description:
       'Milliseconds to wait before polling again. POLL_INTERVAL_MS while the server has room; up to 10× that under load or while nothing is for sale; never past an upcoming drop’s opening.',

@@ -5,7 +5,6 @@ import {
   ApiHeader,
   ApiOkResponse,
   ApiOperation,
-  ApiParam,
   ApiProduces,
   ApiResponse,
   ApiTags,
@@ -13,7 +12,7 @@ import {
 } from '@nestjs/swagger';
 import { ErrorCode, Inventory, Product } from '@gtd/shared-contracts';
 import { CatalogueQueries, LiveInventory } from '@gtd/api-inventory';
-import { ApiProblems, ParsePositiveIntPipe } from '@gtd/api-platform';
+import { ApiPositiveIntParam, ApiProblems, ParsePositiveIntPipe } from '@gtd/api-platform';
 import { interval, map, merge, Observable } from 'rxjs';
 import { InventoryFeed } from './inventory-feed';
 import { ifNoneMatchMatches, inventoryEtag } from './inventory-etag';
@@ -28,6 +27,16 @@ import { InventoryDto, ProductDto } from './product.dto';
  * display; the purchase itself decides against the store, never against a cached count.
  */
 export const POLL_CACHE_CONTROL = 'public, max-age=0, s-maxage=1, stale-while-revalidate=2';
+
+/** What every answer of the poll carries, a 304 included. */
+const POLL_HEADERS = {
+  ETag: {
+    required: true,
+    description: 'Strong tag of this body.',
+    schema: { type: 'string', pattern: '^"[^"]+"$', example: '"1-42-live-1000"' },
+  },
+  'Cache-Control': { required: true, schema: { type: 'string', enum: [POLL_CACHE_CONTROL] } },
+};
 
 /** A comment line this often keeps idle proxies and load balancers from closing a quiet stream. */
 export const HEARTBEAT_MS = 15_000;
@@ -56,17 +65,24 @@ export class ProductsController {
   ) {}
 
   @Get()
-  @ApiOperation({ summary: 'The catalogue, with live available counts and each drop’s state' })
+  @ApiOperation({
+    summary: 'The catalogue, with live available counts and each drop’s state',
+    description: 'Every product, in id order, as `GET /products/{id}` answers each.',
+  })
   @ApiOkResponse({ type: [ProductDto] })
+  @ApiProblems(ErrorCode.ServiceUnavailable)
   list(): Promise<Product[]> {
     return this.catalogue.listProducts();
   }
 
   @Get(':id')
-  @ApiOperation({ summary: 'One product' })
-  @ApiParam({ name: 'id', type: Number, example: 1 })
+  @ApiOperation({
+    summary: 'One product',
+    description: 'Its price, stock, schedule, per-buyer limit and state; `available` is read live.',
+  })
+  @ApiPositiveIntParam('id')
   @ApiOkResponse({ type: ProductDto })
-  @ApiProblems(ErrorCode.ValidationFailed, ErrorCode.ProductNotFound)
+  @ApiProblems(ErrorCode.ValidationFailed, ErrorCode.ProductNotFound, ErrorCode.ServiceUnavailable)
   get(@Param('id', ParsePositiveIntPipe) id: number): Promise<Product> {
     return this.catalogue.getProduct(id);
   }
@@ -77,20 +93,15 @@ export class ProductsController {
     description:
       'Poll again after `pollAfterMs`, sending the last `ETag` in `If-None-Match`: while nothing changed the answer is a 304 without a body. A shared cache may serve an answer for a second.',
   })
-  @ApiParam({ name: 'id', type: Number, example: 1 })
+  @ApiPositiveIntParam('id')
   @ApiHeader({ name: 'If-None-Match', required: false, description: 'The `ETag` of the last answer.' })
-  @ApiOkResponse({
-    type: InventoryDto,
-    headers: {
-      ETag: {
-        description: 'Strong tag of this body.',
-        schema: { type: 'string', example: '"1-42-live-1000"' },
-      },
-      'Cache-Control': { schema: { type: 'string', example: POLL_CACHE_CONTROL } },
-    },
+  @ApiOkResponse({ type: InventoryDto, headers: POLL_HEADERS })
+  @ApiResponse({
+    status: 304,
+    description: 'Not modified: `If-None-Match` still names the current body.',
+    headers: POLL_HEADERS,
   })
-  @ApiResponse({ status: 304, description: 'Not modified: `If-None-Match` still names the current body.' })
-  @ApiProblems(ErrorCode.ValidationFailed, ErrorCode.ProductNotFound)
+  @ApiProblems(ErrorCode.ValidationFailed, ErrorCode.ProductNotFound, ErrorCode.ServiceUnavailable)
   async inventoryOf(
     @Param('id', ParsePositiveIntPipe) id: number,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
@@ -111,7 +122,7 @@ export class ProductsController {
     description:
       'The first event at once, then one per change, at most about four a second however fast stock sells; each event’s `data` is the same JSON as `GET /products/{id}/inventory`. A comment line every 15 s keeps idle connections open. Unknown or malformed ids are answered with a problem before the stream starts.',
   })
-  @ApiParam({ name: 'id', type: Number, example: 1 })
+  @ApiPositiveIntParam('id')
   @ApiProduces('text/event-stream')
   @ApiOkResponse({
     description: 'An endless `text/event-stream`; each event’s `data` is an Inventory object.',
@@ -122,7 +133,7 @@ export class ProductsController {
       },
     },
   })
-  @ApiProblems(ErrorCode.ValidationFailed, ErrorCode.ProductNotFound)
+  @ApiProblems(ErrorCode.ValidationFailed, ErrorCode.ProductNotFound, ErrorCode.ServiceUnavailable)
   async stream(@Param('id', ParsePositiveIntPipe) id: number): Promise<Observable<MessageEvent>> {
     // Read once before the stream starts, so an unknown id is a 404 problem, not an empty stream.
     await this.catalogue.getLiveInventory(id);

@@ -120,10 +120,14 @@ export class PurchaseController {
   }
 
   @Get('orders/:orderId')
-  @ApiOperation({ summary: 'A confirmed order' })
-  @ApiParam({ name: 'orderId', format: 'uuid' })
+  @ApiOperation({
+    summary: 'A confirmed order',
+    description:
+      'Whichever worker sold it; the way to learn the outcome of a purchase whose answer was lost.',
+  })
+  @ApiParam({ name: 'orderId', schema: { type: 'string', format: 'uuid' } })
   @ApiOkResponse({ type: OrderDto })
-  @ApiProblems(ErrorCode.ValidationFailed, ErrorCode.OrderNotFound)
+  @ApiProblems(ErrorCode.ValidationFailed, ErrorCode.OrderNotFound, ErrorCode.ServiceUnavailable)
   order(@Param('orderId', parseOrderId) orderId: string): Promise<Order> {
     return this.catalogue.getOrder(orderId);
   }
