@@ -8,6 +8,7 @@ import { BuyersModule } from './buyers.module';
 import { BuyersModuleOptions } from './buyers.options';
 import { MIXED_SCRIPT_MESSAGE } from './email-canonical';
 import { hashPassword } from './password-hash';
+import { PasswordHashGate } from './password-hash-gate';
 
 // Registration and sign-in run scrypt at its production cost.
 jest.setTimeout(60_000);
@@ -64,7 +65,7 @@ describe('accounts keyed by canonical email', () => {
     const legacy = {
       id: '0b9f8a43-2c1d-4e5f-8a7b-6c5d4e3f2a10',
       email: 'old.timer+shop@gmail.com' as EmailKey,
-      passwordHash: await hashPassword(PASSWORD),
+      passwordHash: await app.get(PasswordHashGate).run((deriveKey) => hashPassword(PASSWORD, deriveKey)),
       createdAt: new Date().toISOString(),
     };
     expect(await store.create(legacy)).toBe(true);

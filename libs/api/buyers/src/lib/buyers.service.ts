@@ -35,7 +35,7 @@ export class BuyersService {
     const buyer = {
       id: randomUUID(),
       email,
-      passwordHash: await this.hashes.run(() => hashPassword(credentials.password)),
+      passwordHash: await this.hashes.run((deriveKey) => hashPassword(credentials.password, deriveKey)),
       createdAt: new Date().toISOString(),
     };
     // The store's unique key decides, so two registrations racing for one account cannot both win.
@@ -47,8 +47,8 @@ export class BuyersService {
   async signIn(credentials: Credentials): Promise<AuthSession> {
     const buyer = await this.findAccount(credentials.email);
     // An unknown email still costs one full scrypt run, so response times do not reveal accounts.
-    const matches = await this.hashes.run(() =>
-      verifyPassword(credentials.password, buyer?.passwordHash ?? DECOY_HASH),
+    const matches = await this.hashes.run((deriveKey) =>
+      verifyPassword(credentials.password, buyer?.passwordHash ?? DECOY_HASH, deriveKey),
     );
     if (!buyer || !matches) {
       throw new DomainError(ErrorCode.InvalidCredentials, 'The email or the password is wrong.');

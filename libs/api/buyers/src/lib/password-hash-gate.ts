@@ -1,9 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { ErrorCode } from '@gtd/shared-contracts';
 import { DomainError } from '@gtd/api-platform';
 import { BUYERS_OPTIONS, BuyersModuleOptions } from './buyers.options';
+import { DeriveKey, ScryptWorkers } from './scrypt-workers';
 
-/** Defaults: two of libuv's four threads for scrypt, the other two stay free for everything else. */
+/** Defaults: two hash threads (at a low CPU priority, see ScryptWorkers) and a short queue. */
 export const DEFAULT_HASH_CONCURRENCY = 2;
 export const DEFAULT_HASH_QUEUE = 32;
 
@@ -15,19 +16,25 @@ export const DEFAULT_HASH_QUEUE = 32;
  * so the client may simply try again.
  */
 @Injectable()
-export class PasswordHashGate {
+export class PasswordHashGate implements OnApplicationShutdown {
   private readonly concurrency: number;
   private readonly queueLimit: number;
   private running = 0;
   private readonly waiting: (() => void)[] = [];
+  /** One thread per slot: the gate never asks for more at once. */
+  private readonly workers: ScryptWorkers;
 
   constructor(@Inject(BUYERS_OPTIONS) options: Pick<BuyersModuleOptions, 'hashConcurrency' | 'hashQueue'>) {
     this.concurrency = options.hashConcurrency ?? DEFAULT_HASH_CONCURRENCY;
     this.queueLimit = options.hashQueue ?? DEFAULT_HASH_QUEUE;
+    this.workers = new ScryptWorkers(this.concurrency);
   }
 
-  /** Runs `hash` when a slot is free; throws 503 SERVICE_UNAVAILABLE when the queue is full. */
-  async run<T>(hash: () => Promise<T>): Promise<T> {
+  /**
+   * Runs `hash` with the key derivation when a slot is free; throws 503 SERVICE_UNAVAILABLE when
+   * the queue is full.
+   */
+  async run<T>(hash: (deriveKey: DeriveKey) => Promise<T>): Promise<T> {
     if (this.running >= this.concurrency) {
       if (this.waiting.length >= this.queueLimit) {
         throw new DomainError(
@@ -42,11 +49,20 @@ export class PasswordHashGate {
       this.running++;
     }
     try {
-      return await hash();
+      return await hash(this.workers.derive);
     } finally {
       const next = this.waiting.shift();
       if (next) next();
       else this.running--;
     }
+  }
+
+  /** The OS thread ids of the hash threads started so far (Linux). */
+  hashThreadIds(): number[] {
+    return this.workers.threadIds();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.workers.close();
   }
 }

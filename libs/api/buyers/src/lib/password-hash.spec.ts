@@ -1,4 +1,15 @@
-import { DECOY_HASH, hashPassword, SCRYPT_PARAMETERS, verifyPassword } from './password-hash';
+import {
+  DECOY_HASH,
+  hashPassword as hashWith,
+  SCRYPT_PARAMETERS,
+  verifyPassword as verifyWith,
+} from './password-hash';
+import { ScryptWorkers } from './scrypt-workers';
+
+const workers = new ScryptWorkers(2);
+afterAll(() => workers.close());
+const hashPassword = (password: string) => hashWith(password, workers.derive);
+const verifyPassword = (password: string, stored: string) => verifyWith(password, stored, workers.derive);
 
 // scrypt at its production cost: each hash takes a noticeable fraction of a second.
 jest.setTimeout(30_000);

@@ -1,4 +1,5 @@
-import { randomBytes, scrypt, ScryptOptions, timingSafeEqual } from 'node:crypto';
+import { randomBytes, ScryptOptions, timingSafeEqual } from 'node:crypto';
+import type { DeriveKey } from './scrypt-workers';
 
 /**
  * scrypt parameters: N = 2^15, r = 8, p = 3 is one of OWASP's equivalent minimums (32 MiB of memory
@@ -13,25 +14,28 @@ const KEY_BYTES = 32;
 /** Bounds for parameters read back from storage, so a corrupted row cannot ask for gigabytes. */
 const LIMITS = { logN: [10, 20], r: [1, 32], p: [1, 16] } as const;
 
-function derive(password: string, salt: Buffer, logN: number, r: number, p: number): Promise<Buffer> {
+function derive(
+  deriveKey: DeriveKey,
+  password: string,
+  salt: Buffer,
+  logN: number,
+  r: number,
+  p: number,
+): Promise<Buffer> {
   const N = 2 ** logN;
   // Node refuses anything above `maxmem` (32 MiB by default); scrypt needs 128·N·r bytes plus a little.
   const options: ScryptOptions = { N, r, p, maxmem: 2 * 128 * N * r };
-  return new Promise((resolve, reject) =>
-    scrypt(password.normalize('NFKC'), salt, KEY_BYTES, options, (error, key) =>
-      error ? reject(error) : resolve(key),
-    ),
-  );
+  return deriveKey(password.normalize('NFKC'), salt, KEY_BYTES, options);
 }
 
 /**
  * A self-describing PHC-style string, `$scrypt$ln=15,r=8,p=3$<salt>$<hash>` (base64, no padding),
- * with a fresh random salt. Runs on libuv's thread pool, never blocking the event loop.
+ * with a fresh random salt. `deriveKey` runs scrypt off the event loop (ScryptWorkers).
  */
-export async function hashPassword(password: string): Promise<string> {
+export async function hashPassword(password: string, deriveKey: DeriveKey): Promise<string> {
   const { logN, r, p } = SCRYPT_PARAMETERS;
   const salt = randomBytes(SALT_BYTES);
-  const key = await derive(password, salt, logN, r, p);
+  const key = await derive(deriveKey, password, salt, logN, r, p);
   return `$scrypt$ln=${logN},r=${r},p=${p}$${salt.toString('base64url')}$${key.toString('base64url')}`;
 }
 
@@ -43,7 +47,11 @@ const within = (value: number, [min, max]: readonly [number, number]) => value >
  * True when `password` produces the stored hash, compared in constant time. A string this module
  * did not write (or with parameters out of bounds) never matches.
  */
-export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+export async function verifyPassword(
+  password: string,
+  stored: string,
+  deriveKey: DeriveKey,
+): Promise<boolean> {
   const match = PHC.exec(stored);
   if (!match) return false;
   const [logN, r, p] = [Number(match[1]), Number(match[2]), Number(match[3])];
@@ -51,7 +59,7 @@ export async function verifyPassword(password: string, stored: string): Promise<
   const salt = Buffer.from(match[4], 'base64url');
   const expected = Buffer.from(match[5], 'base64url');
   if (expected.length !== KEY_BYTES) return false;
-  const actual = await derive(password, salt, logN, r, p);
+  const actual = await derive(deriveKey, password, salt, logN, r, p);
   return timingSafeEqual(actual, expected);
 }
 
