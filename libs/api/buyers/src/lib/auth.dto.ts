@@ -43,7 +43,9 @@ abstract class EmailCredentials {
   @ApiProperty({
     example: 'charlie@example.com',
     maxLength: 254,
-    description: 'Compared case-insensitively.',
+    description:
+      'Compared by its canonical form (NFKC, invisible characters dropped, lower case, `+tag` and Gmail dots ' +
+      'per the server policy); a local part mixing scripts is refused.',
   })
   @IsString()
   @MaxLength(254)

@@ -61,7 +61,8 @@ export class PurchaseController {
     required: false,
     description:
       '1–255 printable ASCII characters, unique per purchase attempt (e.g. a UUID); reuse it when retrying. ' +
-      'Kept at least 24 h, scoped to the signed-in buyer.',
+      'Kept at least 24 h, scoped to the signed-in buyer, or to the client address when anonymous. ' +
+      'After a 503 with `purchase: UNKNOWN`, retry with the same key: the answer is the first sale, never a second.',
     schema: { type: 'string', minLength: 1, maxLength: 255, example: '3f2c9a1e-8d4b-4a6f-b1c2-7e9d0a5b6c4d' },
   })
   @ApiBody({ type: BuyRequestDto })
