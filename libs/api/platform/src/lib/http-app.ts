@@ -45,6 +45,10 @@ export async function createHttpApp(
       // Keep such keys so the validation pipe refuses them by name, as on Express.
       onProtoPoisoning: 'ignore',
       onConstructorPoisoning: 'ignore',
+      // While draining, Fastify would answer requests itself with a bare JSON 503 (not problem+json,
+      // no X-Request-Id, no `purchase` member on /buy). Like Express, let them run: the store closes
+      // only after HTTP has drained, so each gets its real answer.
+      return503OnClosing: false,
       // Requests Node cannot parse get a problem, as on Express (see answerClientError).
       clientErrorHandler: answerClientError,
       // Fastify names every request anyway; this makes its id ours (see RequestObserver).
