@@ -1,7 +1,15 @@
 import { ApiRoutes } from '@gtd/shared-contracts';
 import { CatalogEntry, useStorefront } from '@gtd/testing';
 import { GOLDEN_TICKET } from './support/catalog';
+import type { Page } from 'playwright-core';
 import { horizontalOverflow, screenshot, seriousA11yViolations, waitForText } from './support/page';
+
+/** Lets every `POST /buy` through to the API, noting the Idempotency-Key each one carried. */
+const passBuysThrough = (page: Page, keys: string[]) =>
+  page.route(`**${ApiRoutes.buy}`, (route) => {
+    keys.push(route.request().headers()['idempotency-key']);
+    return route.continue();
+  });
 
 const SNEAKERS: CatalogEntry = {
   id: 2,
@@ -173,10 +181,7 @@ describe('storefront (production build served by the API)', () => {
     expect(await api.available(1)).toBe(before - 1);
 
     await page.unroute(`**${ApiRoutes.buy}`);
-    await page.route(`**${ApiRoutes.buy}`, (route) => {
-      keys.push(route.request().headers()['idempotency-key']);
-      return route.continue();
-    });
+    await passBuysThrough(page, keys);
     await page.getByTestId('retry-button').click();
     await page.getByTestId('order-id').waitFor();
     await page.unroute(`**${ApiRoutes.buy}`);
@@ -191,10 +196,7 @@ describe('storefront (production build served by the API)', () => {
     await waitForText(page.getByTestId('stock-count'), `${before - 1} left`);
 
     // A new press of Buy now is a new attempt with a new key.
-    await page.route(`**${ApiRoutes.buy}`, (route) => {
-      keys.push(route.request().headers()['idempotency-key']);
-      return route.continue();
-    });
+    await passBuysThrough(page, keys);
     await page.getByTestId('buy-button').click();
     await waitForText(page.getByTestId('stock-count'), `${before - 2} left`);
     await page.unroute(`**${ApiRoutes.buy}`);
@@ -236,10 +238,7 @@ describe('storefront (production build served by the API)', () => {
     await screenshot(page, 'drop-server-error');
 
     await page.unroute(`**${ApiRoutes.buy}`);
-    await page.route(`**${ApiRoutes.buy}`, (route) => {
-      keys.push(route.request().headers()['idempotency-key']);
-      return route.continue();
-    });
+    await passBuysThrough(page, keys);
     await page.getByTestId('retry-button').click();
     await page.getByTestId('order-id').waitFor();
     await page.unroute(`**${ApiRoutes.buy}`);

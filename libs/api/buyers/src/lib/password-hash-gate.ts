@@ -57,11 +57,6 @@ export class PasswordHashGate implements OnApplicationShutdown {
     }
   }
 
-  /** The OS thread ids of the hash threads started so far (Linux). */
-  hashThreadIds(): number[] {
-    return this.workers.threadIds();
-  }
-
   async onApplicationShutdown(): Promise<void> {
     await this.workers.close();
   }

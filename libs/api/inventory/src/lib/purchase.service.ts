@@ -3,7 +3,7 @@ import { DomainError } from '@gtd/api-platform';
 import { ErrorCode, PurchaseResult } from '@gtd/shared-contracts';
 import { Subject } from 'rxjs';
 import { Clock, CLOCK } from './clock';
-import { InventoryStore } from './inventory-store';
+import { InventoryStore, PurchaseOutcome } from './inventory-store';
 import { INVENTORY_OPTIONS, InventoryModuleOptions } from './inventory.options';
 import { purchaseRefused, purchaseUnavailable, quantityOverMaximum } from './purchase-errors';
 import { idempotencyScope } from './purchase-rules';
@@ -57,8 +57,9 @@ export class PurchaseService implements BeforeApplicationShutdown {
     if (quantity > this.maxQuantityPerPurchase) throw quantityOverMaximum(this.maxQuantityPerPurchase);
     const idempotencyKey = attempt.idempotencyKey ?? null;
     const buyerId = attempt.buyerId ?? null;
-    const outcome = await this.store
-      .purchase({
+    let outcome: PurchaseOutcome;
+    try {
+      outcome = await this.store.purchase({
         productId,
         quantity,
         buyerId,
@@ -67,13 +68,13 @@ export class PurchaseService implements BeforeApplicationShutdown {
         idempotencyScope:
           idempotencyKey === null ? '' : idempotencyScope(buyerId, attempt.clientAddress ?? null),
         nowMs: this.clock.now(),
-      })
-      .catch((fault: unknown) => {
-        if (fault instanceof DomainError) throw fault;
-        this.logger.warn({ msg: 'The store did not decide a purchase', productId, err: fault });
-        this.purchaseOutcomes$.next({ productId, outcome: ErrorCode.ServiceUnavailable, quantity });
-        throw purchaseUnavailable(fault, idempotencyKey !== null);
       });
+    } catch (fault) {
+      if (fault instanceof DomainError) throw fault;
+      this.logger.warn({ msg: 'The store did not decide a purchase', productId, err: fault });
+      this.purchaseOutcomes$.next({ productId, outcome: ErrorCode.ServiceUnavailable, quantity });
+      throw purchaseUnavailable(fault, idempotencyKey !== null);
+    }
     if (outcome.ok) {
       const { order, remaining, replayed } = outcome;
       this.purchaseOutcomes$.next({ productId, outcome: replayed ? 'replayed' : 'sold', quantity });

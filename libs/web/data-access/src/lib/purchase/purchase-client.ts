@@ -1,11 +1,19 @@
 import { HttpClient, HttpErrorResponse, HttpHeaders } from '@angular/common/http';
 import { inject, Injectable } from '@angular/core';
-import { ApiRoutes, ErrorCode, PurchaseRequest, PurchaseResult } from '@gtd/shared-contracts';
+import {
+  ApiRoutes,
+  ErrorCode,
+  PurchaseFaultOutcome,
+  PurchaseRequest,
+  PurchaseResult,
+} from '@gtd/shared-contracts';
 import { catchError, map, Observable, of } from 'rxjs';
 import { injectApiUrl, PURCHASE_TIMEOUT_MS } from '../config/api-config';
 import { isNetworkFailure, problemFigure, readProblem, retryAfterSeconds } from '../http/problem';
 import { IDEMPOTENCY_KEY_FACTORY } from './idempotency-key';
 import { PurchaseAttempt, PurchaseOutcome } from './purchase-outcome';
+
+const FAULT_OUTCOMES: readonly PurchaseFaultOutcome[] = Object.values(PurchaseFaultOutcome);
 
 /** Client-side 4xx codes that all mean "this request was not acceptable as sent". */
 const INVALID_REQUEST_CODES: readonly string[] = [
@@ -62,8 +70,9 @@ export function toOutcome(error: unknown, request: PurchaseRequest): PurchaseOut
   const status = response.status;
   const requested = request.quantity;
   if (status >= 500) {
-    const made =
-      problem?.purchase === 'NOT_MADE' || problem?.purchase === 'UNKNOWN' ? problem.purchase : null;
+    // The body is the server's (or a proxy's) word: only the documented values count.
+    const said = problem?.purchase;
+    const made = said !== undefined && FAULT_OUTCOMES.includes(said) ? said : null;
     return { kind: 'server', status, made, retryAfterSeconds: retryAfterSeconds(response, problem), problem };
   }
   if (status === 429) {

@@ -1,3 +1,4 @@
+import { PurchaseFaultOutcome } from '@gtd/shared-contracts';
 import type { PurchaseOutcome, PurchaseOutcomeKind } from '@gtd/web-data-access';
 
 export type MessageTone = 'success' | 'warning' | 'error';
@@ -191,7 +192,7 @@ export function describeOutcome(outcome: PurchaseOutcome, context: MessageContex
           : `in ${outcome.retryAfterSeconds} ${plural(outcome.retryAfterSeconds, 'second', 'seconds')}`;
       // Retry re-sends this attempt with its Idempotency-Key: after a maybe, the answer is the first
       // decision's, never a second sale.
-      return outcome.made === 'NOT_MADE'
+      return outcome.made === PurchaseFaultOutcome.NotMade
         ? {
             ...base,
             tone: 'warning',

@@ -49,6 +49,8 @@ export class PostgresDatabase {
     });
     // An idle client losing its connection must not crash the process; the pool replaces it.
     this.pool.on('error', () => undefined);
+    // Likewise a checked-out one: listened to once, when the pool creates it, not per checkout.
+    this.pool.on('connect', (client) => client.on('error', ignoreClientError));
   }
 
   /** Creates or migrates the schema; safe when several processes start at once. */
@@ -88,7 +90,6 @@ export class PostgresDatabase {
     } catch (error) {
       throw translated(error, 'connect');
     }
-    if (!client.listeners('error').includes(ignoreClientError)) client.on('error', ignoreClientError);
     return client;
   }
 

@@ -86,8 +86,9 @@ export class RedisInventoryStore implements InventoryStore {
   }
 
   /** The poll: one script, counter and rules from one consistent view of Redis. */
-  inventory(productId: number): Promise<InventorySnapshot | undefined> {
-    return withRedisFaults(async () => {
+  async inventory(productId: number): Promise<InventorySnapshot | undefined> {
+    // The poll is the hottest read: its fault handling inline, not through a closure per call.
+    try {
       for (let attempt = 0; ; attempt++) {
         const reply = await this.connection.redis.inventorySnapshot(
           RedisKeys.builtFrom,
@@ -101,7 +102,9 @@ export class RedisInventoryStore implements InventoryStore {
         }
         await this.gate.afterNotReady(attempt);
       }
-    });
+    } catch (error) {
+      throw redisFault(error) ?? error;
+    }
   }
 
   /**
@@ -111,19 +114,24 @@ export class RedisInventoryStore implements InventoryStore {
   async purchase(command: PurchaseCommand): Promise<PurchaseOutcome> {
     for (let attempt = 0; ; attempt++) {
       assertWritable(this.connection.redis);
-      const outcome = await this.purchaseOnce(command).catch((error: unknown) => {
+      let outcome: PurchaseOutcome | typeof NOT_READY;
+      try {
+        outcome = await this.purchaseOnce(command);
+      } catch (error) {
         throw redisFault(error) ?? error;
-      });
+      }
       if (outcome !== NOT_READY) return outcome;
       // The gate was closed, so nothing happened: wait for (or run) the rebuild and decide again.
       // If that fails, still nothing was sold.
-      await this.gate.afterNotReady(attempt).catch((error: unknown) => {
-        const fault = error instanceof DependencyUnavailable ? error : redisFault(error);
+      try {
+        await this.gate.afterNotReady(attempt);
+      } catch (error) {
+        const fault = redisFault(error);
         throw new DependencyUnavailable(fault?.dependency ?? 'redis', false, {
           cause: error,
           message: `Redis was not ready to sell (${(error as Error).message})`,
         });
-      });
+      }
     }
   }
 
