@@ -14,6 +14,8 @@ export * from './lib/problem';
 export * from './lib/problem.filter';
 export * from './lib/request-id';
 export * from './lib/request-observer';
+export * from './lib/load-shedding';
+export * from './lib/refusal-digest';
 export * from './lib/shutdown';
 export * from './lib/validation';
 export * from './lib/storefront';

@@ -3,6 +3,7 @@ import { JwtService } from '@nestjs/jwt';
 import { Buyer, ErrorCode } from '@gtd/shared-contracts';
 import { BuyerRecord, BuyerStore, EmailKey } from '@gtd/api-inventory';
 import { createFeatureTestApp } from '@gtd/api-testing';
+import { ObservabilityModule } from '@gtd/api-platform';
 import request from 'supertest';
 import { BuyersModule } from './buyers.module';
 import { CurrentBuyer, OptionalBuyerGuard } from './optional-buyer.guard';
@@ -172,12 +173,27 @@ describe('BuyersModule over HTTP', () => {
   });
 });
 
-describe('a sign-in flood', () => {
+/** 16 sign-ins at once against one hash slot and a queue of one: most are refused. */
+const burstOfSignIns = (app: INestApplication) =>
+  Promise.all(
+    Array.from({ length: 16 }, (_, i) =>
+      request(app.getHttpServer())
+        .post('/auth/sign-in')
+        .send({ email: `nobody${i}@example.com`, password: 'wrong but long enough' }),
+    ),
+  );
+
+describe.each([
+  ['by the route itself (no LoadShedder in the app)', []],
+  ['before the pipeline, by LoadShedder', [ObservabilityModule.forRoot({ LOG_LEVEL: 'silent' })]],
+])('a sign-in flood, refused %s', (_, observability) => {
   let app: INestApplication;
+  const refusedBodies = new Set<string>();
 
   beforeAll(async () => {
     app = await createFeatureTestApp(
       [
+        ...observability,
         BuyersModule.forRoot({
           jwtSecret: SECRET,
           tokenTtlSeconds: TTL_SECONDS,
@@ -192,13 +208,7 @@ describe('a sign-in flood', () => {
   afterAll(() => app.close());
 
   it('past the hash queue answers 503 SERVICE_UNAVAILABLE with Retry-After, never a 5xx of another kind', async () => {
-    const attempts = await Promise.all(
-      Array.from({ length: 16 }, (_, i) =>
-        request(app.getHttpServer())
-          .post('/auth/sign-in')
-          .send({ email: `nobody${i}@example.com`, password: 'wrong but long enough' }),
-      ),
-    );
+    const attempts = await burstOfSignIns(app);
     const statuses = attempts.map((res) => res.status);
     expect(statuses.every((status) => status === 401 || status === 503)).toBe(true);
     // One hashing and one waiting: the burst arrives long before a 0.3 s hash ends, so most are refused.
@@ -207,9 +217,19 @@ describe('a sign-in flood', () => {
     for (const res of refused) {
       expect(res.headers['retry-after']).toBe('1');
       expect(res.body).toMatchObject({ code: ErrorCode.ServiceUnavailable, retryAfterSeconds: 1 });
+      refusedBodies.add(res.text);
     }
+    // The same bytes whichever of the two refuses (this set is shared by both apps of the table).
+    expect([...refusedBodies]).toEqual([sharedRefusal(refused[0].text)]);
   });
 });
+
+let firstRefusal: string | undefined;
+/** The first refusal body seen by either app; every later one must equal it. */
+function sharedRefusal(text: string): string {
+  firstRefusal ??= text;
+  return firstRefusal;
+}
 
 describe('/auth rate limits', () => {
   let app: INestApplication;

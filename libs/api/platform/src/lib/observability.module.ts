@@ -1,6 +1,7 @@
 import { DynamicModule, Global, Module, NestModule } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import { LoggerModule } from 'nestjs-pino';
+import { LoadShedder } from './load-shedding';
 import { createRootLogger, ROOT_LOGGER, RootLogger } from './logging';
 import { MetricsRegistry } from './metrics';
 import { RequestObserver } from './request-observer';
@@ -26,18 +27,21 @@ export class ObservabilityModule implements NestModule {
     return {
       module: ObservabilityModule,
       imports: [LoggerModule.forRoot({ pinoHttp: { logger: root }, useExisting: true, forRoutes: [] })],
-      providers: [{ provide: ROOT_LOGGER, useValue: root }, MetricsRegistry, RequestObserver],
-      exports: [ROOT_LOGGER, MetricsRegistry, RequestObserver, LoggerModule],
+      providers: [{ provide: ROOT_LOGGER, useValue: root }, MetricsRegistry, RequestObserver, LoadShedder],
+      exports: [ROOT_LOGGER, MetricsRegistry, RequestObserver, LoadShedder, LoggerModule],
     };
   }
 
   constructor(
     private readonly observer: RequestObserver,
+    private readonly shedder: LoadShedder,
     private readonly adapterHost: HttpAdapterHost,
   ) {}
 
-  // Called while Nest registers middleware, before any route: the hook runs first on every request.
+  // Called while Nest registers middleware, before any route: the hooks run first on every request,
+  // the observer before the shedder so a refused request is still named, timed and counted.
   configure(): void {
     this.observer.install(this.adapterHost.httpAdapter);
+    this.shedder.install(this.adapterHost.httpAdapter);
   }
 }

@@ -8,6 +8,7 @@ import { HTTP_ADAPTERS } from './config';
 import { HttpPlatformModule } from './http-platform.module';
 import { MetricsRegistry } from './metrics';
 import { ObservabilityModule } from './observability.module';
+import { RequestObserver } from './request-observer';
 
 @Controller('things')
 class ThingsController {
@@ -15,6 +16,9 @@ class ThingsController {
   read(@Param('id') id: string): { id: string } {
     if (id === 'missing') throw new DomainError(ErrorCode.ProductNotFound, 'No such thing.');
     if (id === 'broken') throw new Error('disk on fire');
+    if (id === 'limited') {
+      throw new DomainError(ErrorCode.RateLimited, 'Slow down.', { retryAfterSeconds: 1 });
+    }
     return { id };
   }
 
@@ -100,6 +104,18 @@ describe.each(HTTP_ADAPTERS)('request ids, request log lines and latency on %s',
     const res = await http().get('/things/missing').expect(404);
     expect(linesOf(res.headers['x-request-id'])).toEqual([
       expect.objectContaining({ level: 'warn', code: ErrorCode.ProductNotFound, res: { statusCode: 404 } }),
+    ]);
+  });
+
+  it('counts rate-limited answers in the refusal digest instead of a line each', async () => {
+    const res = await http().get('/things/limited').expect(429);
+    for (let attempt = 0; attempt < 50 && lines.length === 0; attempt++) {
+      app.get(RequestObserver).onApplicationShutdown();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect(linesOf(res.headers['x-request-id'])).toEqual([]);
+    expect(lines).toEqual([
+      expect.objectContaining({ refused: { 'GET /things/:id 429 RATE_LIMITED': 1 }, total: 1 }),
     ]);
   });
 

@@ -1,10 +1,12 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { AbstractHttpAdapter } from '@nestjs/core';
 import type { Express, NextFunction, Request, Response } from 'express';
 import type { FastifyInstance } from 'fastify';
+import { ErrorCode } from '@gtd/shared-contracts';
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
 import { ROOT_LOGGER, RootLogger } from './logging';
 import { MetricsRegistry, RequestLatencyHistogram } from './metrics';
+import { RefusalDigest } from './refusal-digest';
 import { acceptRequestId, REQUEST_ID_HEADER } from './request-id';
 
 /** The route label of requests no route matched (unknown paths; on Express, bodies refused before routing). */
@@ -16,7 +18,9 @@ const LOGGED_HEADERS = ['user-agent', 'content-type', 'x-forwarded-for', 'idempo
 const REDACTED = '[redacted]';
 
 const PROBLEM_CODE = Symbol('problemCode');
-type ProblemMarked = { [PROBLEM_CODE]?: string };
+const SHED = Symbol('shed');
+/** SHED holds the route the refused request was for: on Express it never reached the router. */
+type ProblemMarked = { [PROBLEM_CODE]?: string; [SHED]?: string };
 
 /**
  * Remembers the problem `code` an error response answered with, for the request's log line.
@@ -25,6 +29,11 @@ type ProblemMarked = { [PROBLEM_CODE]?: string };
 export function noteProblemCode(response: object, code: string): void {
   const raw = ((response as { raw?: object }).raw ?? response) as ProblemMarked;
   raw[PROBLEM_CODE] = code;
+}
+
+/** Marks an answer LoadShedder gave to `route` before Nest's pipeline: counted in the refusal digest. */
+export function noteShed(response: ServerResponse, route: string): void {
+  (response as ServerResponse & ProblemMarked)[SHED] = route;
 }
 
 export interface CompletedRequest {
@@ -38,6 +47,8 @@ export interface CompletedRequest {
   remoteAddress: string | undefined;
   headers: IncomingHttpHeaders;
   problemCode: string | undefined;
+  /** Refused by LoadShedder before any work. */
+  shed?: boolean;
 }
 
 /**
@@ -51,11 +62,13 @@ export interface CompletedRequest {
  *
  * What is logged: every request that fails (4xx `warn`, 5xx `error`) and every write (`info`).
  * Successful reads — the polls, the SSE streams, /metrics, /health — are `debug`, so at the
- * default `info` a crowd polling costs no log line at all.
+ * default `info` a crowd polling costs no log line at all. Rate-limited and shed answers are counted
+ * in a RefusalDigest, one line per interval: a flood must not write a line per request.
  */
 @Injectable()
-export class RequestObserver {
+export class RequestObserver implements OnApplicationShutdown {
   readonly latency = new RequestLatencyHistogram();
+  private readonly refusals: RefusalDigest;
   /** Decided once: whether a successful read is worth building a line for. */
   private readonly logsReads: boolean;
 
@@ -65,6 +78,11 @@ export class RequestObserver {
   ) {
     metrics.register(this.latency);
     this.logsReads = logger.isLevelEnabled('debug');
+    this.refusals = new RefusalDigest(logger);
+  }
+
+  onApplicationShutdown(): void {
+    this.refusals.flush();
   }
 
   /** Before Nest's middleware and routes are registered (from a module's `configure`). */
@@ -76,6 +94,10 @@ export class RequestObserver {
   completed(request: CompletedRequest): void {
     const { method, status } = request;
     this.latency.observe(method, request.route, status, request.seconds);
+    if (request.shed || request.problemCode === ErrorCode.RateLimited) {
+      this.refusals.count(method, request.route, status, request.problemCode);
+      return;
+    }
     const read = method === 'GET' || method === 'HEAD';
     if (status < 400 && read && !this.logsReads) return;
     const level = status >= 500 ? 'error' : status >= 400 ? 'warn' : read ? 'debug' : 'info';
@@ -111,12 +133,13 @@ export class RequestObserver {
           id,
           method: req.method,
           url: req.originalUrl,
-          route: expressRouteOf(req),
+          route: (res as ProblemMarked)[SHED] ?? expressRouteOf(req),
           status: res.statusCode,
           seconds: Number(process.hrtime.bigint() - start) / 1e9,
           remoteAddress: req.socket.remoteAddress,
           headers: req.headers,
           problemCode: (res as ProblemMarked)[PROBLEM_CODE],
+          shed: (res as ProblemMarked)[SHED] !== undefined,
         });
       });
       next();
@@ -141,6 +164,7 @@ export class RequestObserver {
         remoteAddress: request.raw.socket?.remoteAddress,
         headers: request.headers,
         problemCode: (reply.raw as ServerResponse & ProblemMarked)[PROBLEM_CODE],
+        shed: (reply.raw as ServerResponse & ProblemMarked)[SHED] !== undefined,
       });
       done();
     });
