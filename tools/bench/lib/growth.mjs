@@ -29,6 +29,7 @@ import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { StartError } from './servers.mjs';
 import { message, postgresProblem } from './services.mjs';
 import { growthMarkdown } from './growth/markdown.mjs';
 import { growthServers } from './growth/server.mjs';
@@ -63,6 +64,9 @@ export const GROWTH_DEFAULTS = Object.freeze({
   stores: /** @type {Array<'sqlite' | 'postgres'>} */ (['sqlite', 'postgres']),
   parts: /** @type {Array<'orders' | 'keys' | 'sse'>} */ (['orders', 'keys', 'sse']),
 });
+
+/** Why a part stopped, with the server's own line when it would not start. @param {unknown} error */
+const why = (error) => (error instanceof StartError ? `${error.message}: ${error.reason}` : message(error));
 
 /**
  * @param {GrowthContext} context
@@ -103,8 +107,8 @@ export async function runGrowth(context) {
         try {
           rows.push(...(await storeRows({ servers, store, scale, parts: storeParts, timing, log })));
         } catch (error) {
-          log(`  growth ${store} failed: ${message(error)}`);
-          notes.push(`${store} rows stopped: ${message(error)}`);
+          log(`  growth ${store} failed: ${why(error)}`);
+          notes.push(`${store} rows stopped: ${why(error)}`);
         }
       }
     }
@@ -114,8 +118,8 @@ export async function runGrowth(context) {
         rows.push(...sse.rows);
         notes.push(...sse.notes);
       } catch (error) {
-        log(`  growth SSE rows failed: ${message(error)}`);
-        notes.push(`SSE rows stopped: ${message(error)}`);
+        log(`  growth SSE rows failed: ${why(error)}`);
+        notes.push(`SSE rows stopped: ${why(error)}`);
       }
     }
     for (const row of rows) {

@@ -27,6 +27,13 @@ const errorsText = (row) =>
   `${int(row.errors)}${row.unexpected ? ` (+${int(row.unexpected)} other answers)` : ''}` +
   `${row.stock && !row.stock.pass ? ' **stock check FAILED**' : ''}`;
 
+/** @param {GrowthRow} row */
+function cpuText(row) {
+  const cpu = row.cpuMsPerRequest;
+  if (!cpu) return '?';
+  return cpu.database === undefined ? `${cpu.server}` : `${cpu.server} + ${cpu.database} PostgreSQL`;
+}
+
 /**
  * @param {object} spec
  * @param {GrowthRow[]} spec.rows
@@ -46,27 +53,33 @@ export function growthMarkdown({ rows, notes, timing, scale, pinning, elapsedMs 
     `Whole section: ${(elapsedMs / 1000).toFixed(0)} s.`;
   if (storeRows.length > 0) {
     lines.push(
-      'Does a purchase get slower as the store fills up? Each durable store is measured empty, then restarted on ' +
-        `the same data after ${int(scale.orders)} one-unit orders of product 1 were written straight into its database ` +
-        '(created over past hours; their units taken off `available`, so stock − available = units sold still holds), ' +
-        `then again after ${int(Math.min(scale.keys, scale.orders))} idempotency keys were added (one per seeded order, ` +
-        "in the load generator's scope, all younger than the 24 h TTL so no sweep removes them). " +
+      'Does a purchase get slower as the store fills up? Each durable store is measured three ways, three servers ' +
+        `side by side: empty; holding ${int(scale.orders)} one-unit orders of product 1, written straight into its ` +
+        'database before the server started (created over past hours; their units taken off `available`, so ' +
+        'stock − available = units sold still holds); and a copy of that one with ' +
+        `${int(Math.min(scale.keys, scale.orders))} idempotency keys added (one per seeded order, in the load ` +
+        "generator's scope, all younger than the 24 h TTL so no sweep removes them). " +
         '`rush` is `POST /buy` quantity 1; `rush+key` sends a fresh `Idempotency-Key` with every request, so each ' +
         'one looks its key up among those stored and stores one more. The rows\u2019 own sales come on top of what ' +
-        'was seeded. Every rush ends with the stock check (units gone = 201s). ' +
+        'was seeded. Every rush ends with the stock check (units gone = 201s). Each kind of row is measured ' +
+        'on the three one after the other, as the bench alternates its servers. ' +
+        "CPU per request is the server process's CPU time over the answers of the " +
+        "measured window, plus (PostgreSQL) that of the backends of the server's database: on a shared machine " +
+        'it moves less than req/s. ' +
         setup,
       '',
       `Goal (issue 12): req/s with ${int(scale.orders)} stored ≥ ${GOALS.storedRatio}× the same row on the empty store.`,
       '',
-      '| store | scenario | stored | req/s | p50 ms | p99 ms | errors | × empty, req/s | × empty, p99 | goal |',
-      '|---|---|---|---:|---:|---:|---:|---:|---:|---|',
+      '| store | scenario | stored | req/s | p50 ms | p99 ms | errors | CPU ms / request | × empty, req/s | × empty, p99 | × empty, CPU / request | goal |',
+      '|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---|',
     );
     for (const row of storeRows) {
       const c = row.compare;
       lines.push(
         `| ${row.store} | ${row.scenario} | ${storedText(row.stored)} | ${int(row.requestsPerSecond)} | ` +
-          `${row.latencyMs.p50} | ${row.latencyMs.p99} | ${errorsText(row)} | ` +
+          `${row.latencyMs.p50} | ${row.latencyMs.p99} | ${errorsText(row)} | ${cpuText(row)} | ` +
           `${c ? `${c.ratio.toFixed(2)}×` : '—'} | ${c ? `${c.p99Ratio.toFixed(2)}×` : '—'} | ` +
+          `${c?.cpuRatio === undefined ? '—' : `${c.cpuRatio.toFixed(2)}×`} | ` +
           `${c ? `≥ ${GOALS.storedRatio}×: ${mark(c.ratio >= GOALS.storedRatio)}` : ''} |`,
       );
     }

@@ -5,6 +5,7 @@ import { RUSH_PRODUCT, SCENARIOS } from '../options.mjs';
 import { groupCpuSeconds, settle } from '../servers.mjs';
 import testing from '../testing.mjs';
 import { runKeyedLoad } from './keyed-load.mjs';
+import { backendPids, cpuSecondsOf } from './pg-cpu.mjs';
 
 const { availableOf } = testing;
 
@@ -33,11 +34,15 @@ export const POLL = scenario('poll');
  * @property {Record<string, number>} statuses
  * @property {number} seconds  measured window
  * @property {number | undefined} serverCpuPercent
+ * @property {{ server: number, database: number | undefined } | undefined} cpuMsPerRequest
+ *   CPU time per answer in the measured window: the server's process, and PostgreSQL's backends
+ *   serving its database (steadier than req/s on a shared machine)
  * @property {number} loadCpuPercent
  * @property {{ before: number, after: number, created: number, pass: boolean } | undefined} stock
  *   after a rush: units gone must equal the 201s (warm-up included)
- * @property {{ against: string, ratio: number, p99Ratio: number } | undefined} compare
- *   req/s and p99 over those of the row named in `against` (same store, nothing stored)
+ * @property {{ against: string, ratio: number, p99Ratio: number, cpuRatio: number | undefined } | undefined} compare
+ *   req/s, p99 and CPU per request (server + database) over those of the row named in `against`
+ *   (same store, nothing stored)
  * @property {SubscriberFacts | undefined} [subscribers]
  */
 
@@ -70,10 +75,12 @@ export const POLL = scenario('poll');
  * @param {'rush' | 'rush+key' | 'poll'} spec.kind
  * @param {Timing} spec.timing
  * @param {() => void} [spec.during]
+ * @param {string} [spec.databaseUrl]  PostgreSQL: its backends' CPU is counted too
  * @returns {Promise<Omit<GrowthRow, 'part' | 'store' | 'stored' | 'compare'>>}
  */
-export async function measure({ server, kind, timing, during }) {
+export async function measure({ server, kind, timing, during, databaseUrl }) {
   await settle(server, 5000);
+  const backends = databaseUrl ? await backendPids(databaseUrl) : [];
   const selling = kind !== 'poll';
   const before = selling ? await availableOf(server.url, RUSH_PRODUCT) : undefined;
   let opened = false;
@@ -82,7 +89,8 @@ export async function measure({ server, kind, timing, during }) {
       opened = true;
       during?.();
     }
-    return groupCpuSeconds(server.pid);
+    const own = groupCpuSeconds(server.pid);
+    return own === undefined ? undefined : { own, database: cpuSecondsOf(backends) };
   };
   const load = {
     url: server.url,
@@ -95,8 +103,12 @@ export async function measure({ server, kind, timing, during }) {
     kind === 'rush+key'
       ? await runKeyedLoad({ ...load, path: RUSH.path, body: RUSH.body })
       : await runLoad({ ...load, scenario: kind === 'rush' ? RUSH : POLL });
-  const cpuStart = /** @type {number | undefined} */ (result.sampleAtStart);
-  const cpuEnd = /** @type {number | undefined} */ (result.sampleAtEnd);
+  const cpuStart = /** @type {{ own: number, database: number } | undefined} */ (result.sampleAtStart);
+  const cpuEnd = /** @type {{ own: number, database: number } | undefined} */ (result.sampleAtEnd);
+  const cpu =
+    cpuStart === undefined || cpuEnd === undefined
+      ? undefined
+      : { own: cpuEnd.own - cpuStart.own, database: cpuEnd.database - cpuStart.database };
   const expected = selling ? RUSH.expectedStatus : POLL.expectedStatus;
   /** @type {GrowthRow['stock']} */
   let stock;
@@ -122,10 +134,14 @@ export async function measure({ server, kind, timing, during }) {
     unexpected: result.responses - (result.statuses[String(expected)] ?? 0),
     statuses: result.statuses,
     seconds: result.seconds,
-    serverCpuPercent:
-      cpuStart === undefined || cpuEnd === undefined
+    serverCpuPercent: cpu === undefined ? undefined : round((cpu.own / result.seconds) * 100, 1),
+    cpuMsPerRequest:
+      cpu === undefined || result.responses === 0
         ? undefined
-        : round(((cpuEnd - cpuStart) / result.seconds) * 100, 1),
+        : {
+            server: round((cpu.own * 1000) / result.responses, 3),
+            database: databaseUrl ? round((cpu.database * 1000) / result.responses, 3) : undefined,
+          },
     loadCpuPercent: round((result.loadCpuSeconds / result.seconds) * 100, 1),
     stock,
   };
@@ -161,6 +177,18 @@ export function compared(row, reference, against) {
       against,
       ratio: round(row.requestsPerSecond / reference.requestsPerSecond, 3),
       p99Ratio: reference.latencyMs.p99 > 0 ? round(row.latencyMs.p99 / reference.latencyMs.p99, 2) : 0,
+      cpuRatio: cpuRatio(row, reference),
     },
   };
+}
+
+/** @param {GrowthRow} row */
+const cpuPerRequest = (row) =>
+  row.cpuMsPerRequest ? row.cpuMsPerRequest.server + (row.cpuMsPerRequest.database ?? 0) : undefined;
+
+/** @param {GrowthRow} row @param {GrowthRow} reference */
+function cpuRatio(row, reference) {
+  const mine = cpuPerRequest(row);
+  const theirs = cpuPerRequest(reference);
+  return mine === undefined || theirs === undefined || theirs === 0 ? undefined : round(mine / theirs, 2);
 }
