@@ -5,7 +5,7 @@ import { RUSH_PRODUCT, SCENARIOS } from '../options.mjs';
 import { groupCpuSeconds, settle } from '../servers.mjs';
 import testing from '../testing.mjs';
 import { runKeyedLoad } from './keyed-load.mjs';
-import { backendPids, cpuSecondsOf } from './pg-cpu.mjs';
+import { backendTicks, databaseCpuSeconds, postmasterPid } from './pg-cpu.mjs';
 
 const { availableOf } = testing;
 
@@ -80,7 +80,7 @@ export const POLL = scenario('poll');
  */
 export async function measure({ server, kind, timing, during, databaseUrl }) {
   await settle(server, 5000);
-  const backends = databaseUrl ? await backendPids(databaseUrl) : [];
+  const postmaster = databaseUrl ? await postmasterPid(databaseUrl) : undefined;
   const selling = kind !== 'poll';
   const before = selling ? await availableOf(server.url, RUSH_PRODUCT) : undefined;
   let opened = false;
@@ -90,7 +90,7 @@ export async function measure({ server, kind, timing, during, databaseUrl }) {
       during?.();
     }
     const own = groupCpuSeconds(server.pid);
-    return own === undefined ? undefined : { own, database: cpuSecondsOf(backends) };
+    return own === undefined ? undefined : { own, backends: backendTicks(postmaster) };
   };
   const load = {
     url: server.url,
@@ -103,12 +103,19 @@ export async function measure({ server, kind, timing, during, databaseUrl }) {
     kind === 'rush+key'
       ? await runKeyedLoad({ ...load, path: RUSH.path, body: RUSH.body })
       : await runLoad({ ...load, scenario: kind === 'rush' ? RUSH : POLL });
-  const cpuStart = /** @type {{ own: number, database: number } | undefined} */ (result.sampleAtStart);
-  const cpuEnd = /** @type {{ own: number, database: number } | undefined} */ (result.sampleAtEnd);
+  /** @typedef {{ own: number, backends: Map<number, number> } | undefined} CpuSample */
+  const cpuStart = /** @type {CpuSample} */ (result.sampleAtStart);
+  const cpuEnd = /** @type {CpuSample} */ (result.sampleAtEnd);
   const cpu =
     cpuStart === undefined || cpuEnd === undefined
       ? undefined
-      : { own: cpuEnd.own - cpuStart.own, database: cpuEnd.database - cpuStart.database };
+      : {
+          own: cpuEnd.own - cpuStart.own,
+          database:
+            databaseUrl && postmaster !== undefined
+              ? await databaseCpuSeconds(databaseUrl, cpuStart.backends, cpuEnd.backends)
+              : undefined,
+        };
   const expected = selling ? RUSH.expectedStatus : POLL.expectedStatus;
   /** @type {GrowthRow['stock']} */
   let stock;
@@ -140,7 +147,8 @@ export async function measure({ server, kind, timing, during, databaseUrl }) {
         ? undefined
         : {
             server: round((cpu.own * 1000) / result.responses, 3),
-            database: databaseUrl ? round((cpu.database * 1000) / result.responses, 3) : undefined,
+            database:
+              cpu.database === undefined ? undefined : round((cpu.database * 1000) / result.responses, 3),
           },
     loadCpuPercent: round((result.loadCpuSeconds / result.seconds) * 100, 1),
     stock,
