@@ -144,6 +144,54 @@ const PURCHASE_FUNCTION = `
    $fn$;`;
 
 /**
+ * Many purchases as ONE call and one transaction: each is decided by `gtd_purchase` in arrival
+ * order, so the check order stays in that one function and each buyer sees every earlier buyer's
+ * sale, the same key twice in a batch replays the first's order, and a limit counts the batch's
+ * own sales. Answers one row per purchase, in order.
+ *
+ * The products that some purchase of the batch may sell, on a plain snapshot, are locked first, in
+ * id order: two batches (two processes) touching several products take their locks in the same
+ * order and so never deadlock on them, and hold them until the batch commits, so the function's
+ * fresh statements see the current row. A batch that sells nothing (a sold-out crowd) locks
+ * nothing and writes nothing. Should a restock between the snapshot and a purchase make it sell
+ * after all, `gtd_purchase` takes that row's lock itself; the only cycle left, two batches'
+ * idempotency keys waiting on each other, ends in a deadlock error that rolls the whole batch back
+ * (the caller retries it).
+ */
+const PURCHASE_BATCH_FUNCTION = `
+   CREATE FUNCTION gtd_purchase_batch(
+     p_product_ids bigint[], p_quantities integer[], p_buyer_ids uuid[], p_scopes text[],
+     p_keys text[], p_fingerprints text[], p_nows timestamptz[], p_key_ttl interval,
+     p_order_ids uuid[])
+   RETURNS TABLE (outcome text, available integer, order_id uuid, created_at timestamptz,
+     bought integer, starts_at timestamptz, ends_at timestamptz, paused boolean,
+     per_buyer_limit integer)
+   LANGUAGE plpgsql AS $fn$
+   DECLARE
+     v_sellable bigint[];
+   BEGIN
+     -- Over-approximates "may sell" (a live key would replay): it only decides what to lock.
+     SELECT array_agg(DISTINCT p.id) INTO v_sellable
+       FROM unnest(p_product_ids, p_quantities, p_buyer_ids, p_nows) AS c(product_id, quantity, buyer_id, now)
+       JOIN products p ON p.id = c.product_id
+      WHERE NOT p.paused AND p.available >= c.quantity
+        AND (p.starts_at IS NULL OR p.starts_at <= c.now) AND (p.ends_at IS NULL OR c.now < p.ends_at)
+        AND (p.per_buyer_limit IS NULL
+             OR (c.buyer_id IS NOT NULL
+                 AND c.quantity + coalesce((SELECT t.quantity FROM buyer_totals t
+                                             WHERE t.product_id = p.id AND t.buyer_id = c.buyer_id), 0)
+                     <= p.per_buyer_limit));
+     IF v_sellable IS NOT NULL THEN
+       PERFORM 1 FROM products p WHERE p.id = ANY (v_sellable) ORDER BY p.id FOR NO KEY UPDATE;
+     END IF;
+     FOR i IN 1 .. coalesce(array_length(p_product_ids, 1), 0) LOOP
+       RETURN QUERY SELECT * FROM gtd_purchase(p_product_ids[i], p_quantities[i], p_buyer_ids[i],
+         p_scopes[i], p_keys[i], p_fingerprints[i], p_nows[i], p_key_ttl, p_order_ids[i]);
+     END LOOP;
+   END
+   $fn$;`;
+
+/**
  * Schema versions, applied in order and recorded in `schema_migrations`. Append only: a shipped
  * migration is never edited.
  */
@@ -195,6 +243,8 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
    CREATE INDEX idempotency_keys_by_age ON idempotency_keys (created_at);
 
    ${PURCHASE_FUNCTION}`,
+  // Purchases arriving together decided in one round trip and one transaction.
+  PURCHASE_BATCH_FUNCTION,
 ];
 
 /** Any constant works; it only has to be the same for every process migrating this database. */
