@@ -193,7 +193,7 @@ describeWithService(TEST_POSTGRES)('postgresFault on the test server', () => {
       try {
         const store = await lockedProduct(database);
         const errors = rush(store);
-        for (let i = 0; i < 200; i++) {
+        for (let i = 0; i < 1000; i++) {
           const { rowCount } = await holder.query(
             `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
               WHERE query LIKE '%gtd_purchase_batch%' AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
@@ -209,7 +209,7 @@ describeWithService(TEST_POSTGRES)('postgresFault on the test server', () => {
       } finally {
         await database.close();
       }
-    });
+    }, 30_000);
   });
 
   it('a bad statement is not a dependency fault: it is thrown as it is', async () => {
