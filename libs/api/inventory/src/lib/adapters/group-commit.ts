@@ -22,7 +22,7 @@ export function failEach<C, R>(batch: readonly Pending<C, R>[], error: unknown):
 /**
  * Group commit for a store that decides through a round trip (PostgreSQL): commands arriving in
  * the same event-loop turn go as one batch; while a batch is in flight, newcomers queue and go
- * together in the next, started as soon as the previous one returns. A lone command therefore
+ * together in the next, sent as soon as the previous one returns. A lone command therefore
  * goes at once (one `setImmediate`, no timer), and under a rush the batch grows to whatever
  * arrived during one round trip, up to `maxBatch`.
  *
@@ -89,14 +89,16 @@ export class GroupCommit<C, R> {
     } catch (error) {
       committing = Promise.reject(error);
     }
+    // The next batch is sent before this one's callers are answered: the database works on it
+    // while this process writes their responses, instead of each waiting for the other.
     committing.then(
       (outcomes) => {
-        answerEach(batch, outcomes);
-        setImmediate(this.next);
+        this.next();
+        setImmediate(answerEach<C, R>, batch, outcomes);
       },
       (error: unknown) => {
-        failEach(batch, error);
-        setImmediate(this.next);
+        this.next();
+        setImmediate(failEach<C, R>, batch, error);
       },
     );
   };
