@@ -398,7 +398,8 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
    CREATE INDEX idempotency_keys_by_age ON idempotency_keys (created_at);
 
    ${PURCHASE_FUNCTION}`,
-  // Purchases arriving together decided in one round trip and one transaction.
+  // Purchases arriving together decided in one round trip and one transaction. `gtd_purchase`
+  // stays: a process of the previous build may still be calling it during a rolling deploy.
   PURCHASE_BATCH_FUNCTION,
 ];
 
