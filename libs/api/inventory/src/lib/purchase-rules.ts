@@ -10,7 +10,7 @@ import {
 
 /**
  * The order in which a purchase is decided; the first check that fails answers. TypeScript
- * (`purchaseRejection`), PL/pgSQL (`gtd_purchase`) and Lua (`PURCHASE_LUA`) each implement it,
+ * (`purchaseRejection`), PL/pgSQL (`gtd_purchase_batch`) and Lua (`PURCHASE_LUA`) each implement it,
  * and the contract suite derives its precedence cases from this list, so an adapter that checks
  * in another order fails there.
  *

@@ -5,7 +5,7 @@ import { migratePostgres } from './postgres-schema';
 
 export interface PostgresStoreOptions {
   connectionString: string;
-  /** Connections per process; a hot row serialises purchases anyway, so more is rarely faster. */
+  /** Connections per process; purchases take one at a time (one batch in flight), reads the rest. */
   poolSize?: number;
   /** How long an idempotency key is remembered (default 24 h). */
   idempotencyTtlMs?: number;

@@ -136,6 +136,82 @@ describeWithService(TEST_POSTGRES)('postgresFault on the test server', () => {
     }
   });
 
+  describe('a purchase batch failing as a whole', () => {
+    const BATCH = 8;
+    let holder: Client;
+
+    /** A migrated store whose product 1 row another transaction holds locked, so a batch waits on it. */
+    async function lockedProduct(database: PostgresDatabase) {
+      await database.migrate();
+      const store = postgresInventory(database);
+      await store.seedIfEmpty([{ id: 1, name: 'P', description: '', price: 1, currency: 'EUR', stock: 100 }]);
+      await store.restock(1, { mode: 'set', quantity: 100 });
+      holder = new Client({ connectionString: url });
+      await holder.connect();
+      await holder.query('BEGIN');
+      await holder.query('SELECT 1 FROM products WHERE id = 1 FOR UPDATE');
+      return store;
+    }
+
+    const rush = (store: ReturnType<typeof postgresInventory>) =>
+      Promise.all(
+        Array.from({ length: BATCH }, (_, i) =>
+          failure(() => store.purchase({ ...COMMAND, idempotencyKey: i % 2 ? `fault-${i}` : null })),
+        ),
+      );
+
+    async function availableNow(): Promise<number> {
+      const { rows } = await holder.query<{ available: number }>(
+        'SELECT available FROM products WHERE id = 1',
+      );
+      return rows[0].available;
+    }
+
+    afterEach(async () => {
+      await holder.query('ROLLBACK').catch(() => undefined);
+      await holder.end();
+    });
+
+    it('cancelled by statement_timeout (rolled back): every buyer of the batch hears "not made"', async () => {
+      const database = new PostgresDatabase({
+        connectionString: `${url}?options=-c%20statement_timeout%3D300`,
+      });
+      try {
+        const store = await lockedProduct(database);
+        const errors = await rush(store);
+        for (const error of errors) expectFault(error, false);
+        expect(new Set(errors).size).toBe(1);
+        await holder.query('ROLLBACK');
+        expect(await availableNow()).toBe(100);
+      } finally {
+        await database.close();
+      }
+    });
+
+    it('its backend terminated mid-statement: every buyer of the batch hears "in doubt"', async () => {
+      const database = new PostgresDatabase({ connectionString: url });
+      try {
+        const store = await lockedProduct(database);
+        const errors = rush(store);
+        for (let i = 0; i < 1000; i++) {
+          const { rowCount } = await holder.query(
+            `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+              WHERE query LIKE '%gtd_purchase_batch%' AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
+          );
+          if (rowCount) break;
+          await new Promise((done) => setTimeout(done, 20));
+        }
+        const answered = await errors;
+        for (const error of answered) expectFault(error, true);
+        expect(new Set(answered).size).toBe(1);
+        await holder.query('ROLLBACK');
+        expect(await availableNow()).toBe(100);
+      } finally {
+        await database.close();
+      }
+    }, 30_000);
+  });
+
   it('a bad statement is not a dependency fault: it is thrown as it is', async () => {
     const database = new PostgresDatabase({ connectionString: url });
     try {

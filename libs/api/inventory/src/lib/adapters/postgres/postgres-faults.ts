@@ -7,8 +7,9 @@ import { types } from 'node:util';
  * - `connect`: no connection yet, so no statement of it was sent.
  * - `uncommitted`: inside an explicit transaction whose COMMIT was not sent: PostgreSQL rolls a
  *   transaction back when its connection goes, so nothing of it can have been committed.
- * - `in-doubt`: a statement that commits by itself (one implicit transaction, like `gtd_purchase`)
- *   or the COMMIT was sent: the server may have committed just before the answer was lost.
+ * - `in-doubt`: a statement that commits by itself (one implicit transaction, like a
+ *   `gtd_purchase_batch` call) or the COMMIT was sent: the server may have committed just before
+ *   the answer was lost.
  */
 export type PostgresPhase = 'connect' | 'uncommitted' | 'in-doubt';
 

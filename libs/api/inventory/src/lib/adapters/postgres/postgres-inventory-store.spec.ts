@@ -6,6 +6,7 @@ import { InventoryStore, OrderRecord, PurchaseCommand, PurchaseOutcome } from '.
 import { DEFAULT_IDEMPOTENCY_TTL_MS, idempotencyScope } from '../../purchase-rules';
 import { PostgresDatabase } from './postgres-database';
 import { PersistedOrder, PostgresOrderLedger } from './postgres-ledger';
+import { PostgresPurchases } from './postgres-purchase';
 import { postgresInventory } from './postgres-stores';
 import { POSTGRES_MIGRATIONS } from './postgres-schema';
 
@@ -42,6 +43,7 @@ describeWithService({ name: 'PostgreSQL', host: '127.0.0.1', port: 5432 })('Post
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
   let pool: PostgresDatabase | undefined;
   let store: InventoryStore;
+  let purchases: PostgresPurchases;
   let ledger: PostgresOrderLedger;
   let sql: Client;
 
@@ -61,7 +63,8 @@ describeWithService({ name: 'PostgreSQL', host: '127.0.0.1', port: 5432 })('Post
   async function openStore(idempotencyTtlMs?: number): Promise<InventoryStore> {
     pool = new PostgresDatabase({ connectionString: database.url, poolSize: 20 });
     await pool.migrate();
-    store = postgresInventory(pool, idempotencyTtlMs);
+    purchases = new PostgresPurchases(pool, idempotencyTtlMs ?? DEFAULT_IDEMPOTENCY_TTL_MS);
+    store = postgresInventory(pool, idempotencyTtlMs, purchases);
     ledger = new PostgresOrderLedger(pool, idempotencyTtlMs ?? DEFAULT_IDEMPOTENCY_TTL_MS);
     return store;
   }
@@ -219,6 +222,97 @@ describeWithService({ name: 'PostgreSQL', host: '127.0.0.1', port: 5432 })('Post
     const summary = await store.salesSummary(1);
     expect(summary).toMatchObject({ stock: 100, sold: soldCount, orders: soldCount });
     expect(summary?.available).toBe(100 - soldCount);
+  });
+
+  it('purchases sent together are one batch, decided in arrival order: keys, limits and stock as if one by one', async () => {
+    await openStore();
+    await store.seedIfEmpty([entry(1, 100), entry(2, 100), entry(3, 1)]);
+    await store.updateProduct(2, { perBuyerLimit: 2 });
+    const OTHER = '6a0f8d4e-3b1c-4c55-9a3e-0d7c5b2f1e12';
+    const before = purchases.batches.stats.batches;
+    const outcomes = await Promise.all([
+      store.purchase(command({ productId: 1, quantity: 2, idempotencyKey: 'k' })),
+      store.purchase(command({ productId: 1, quantity: 2, idempotencyKey: 'k' })),
+      store.purchase(command({ productId: 1, quantity: 3, idempotencyKey: 'k' })),
+      store.purchase(command({ productId: 2, buyerId: BUYER })),
+      store.purchase(command({ productId: 2, buyerId: BUYER })),
+      store.purchase(command({ productId: 2, buyerId: BUYER })),
+      store.purchase(command({ productId: 2, buyerId: OTHER, quantity: 2 })),
+      store.purchase(command({ productId: 2 })),
+      store.purchase(command({ productId: 3 })),
+      store.purchase(command({ productId: 3 })),
+      store.purchase(command({ productId: 99 })),
+    ]);
+    expect(purchases.batches.stats.batches - before).toBe(1);
+    const first = outcomes[0] as Sold;
+    expect(first).toMatchObject({ ok: true, replayed: false, remaining: 98 });
+    // The key repeated inside the batch replays the first's order: nothing sold twice.
+    expect(outcomes[1]).toEqual({ ...first, replayed: true });
+    expect(outcomes[2]).toMatchObject({ ok: false, code: ErrorCode.IdempotencyKeyMismatch });
+    expect(outcomes.slice(3, 8)).toMatchObject([
+      { ok: true, remaining: 99 },
+      { ok: true, remaining: 98 },
+      { ok: false, code: ErrorCode.LimitReached, bought: 2 },
+      { ok: true, remaining: 96 },
+      { ok: false, code: ErrorCode.AuthRequired },
+    ]);
+    expect(outcomes.slice(8)).toMatchObject([
+      { ok: true, remaining: 0 },
+      { ok: false, code: ErrorCode.SoldOut },
+      { ok: false, code: ErrorCode.ProductNotFound },
+    ]);
+    expect(await store.salesSummary(1)).toMatchObject({ sold: 2, orders: 1 });
+    expect(await store.salesSummary(2)).toMatchObject({ sold: 4, orders: 3, buyers: 2 });
+    expect(await store.salesSummary(3)).toMatchObject({ sold: 1, available: 0 });
+  });
+
+  it('a rush is decided in batches, none larger than the maximum', async () => {
+    await openStore();
+    await store.seedIfEmpty([entry(1, 1000)]);
+    const bounded = new PostgresPurchases(pool as PostgresDatabase, DEFAULT_IDEMPOTENCY_TTL_MS, 50);
+    const outcomes = await Promise.all(Array.from({ length: 600 }, () => bounded.purchase(command({}))));
+    expect(outcomes.filter((o) => o.ok)).toHaveLength(600);
+    const { batches, commands, largest } = bounded.batches.stats;
+    expect(commands).toBe(600);
+    expect(largest).toBe(50);
+    expect(batches).toBeGreaterThanOrEqual(12);
+    expect(batches).toBeLessThan(600);
+    expect(await store.salesSummary(1)).toMatchObject({ sold: 600, orders: 600, available: 400 });
+  });
+
+  it('two pools (two processes) batching across products in opposite orders: no deadlock, exact stock', async () => {
+    await openStore();
+    await store.seedIfEmpty([entry(1, 300), entry(2, 300), entry(3, 300)]);
+    const other = new PostgresDatabase({ connectionString: database.url, poolSize: 5 });
+    try {
+      const second = postgresInventory(other);
+      const rush = (target: InventoryStore, order: number[]) =>
+        Promise.all(
+          Array.from({ length: 600 }, (_, i) =>
+            target.purchase(
+              command({
+                productId: order[i % 3],
+                // Some keyed, some limited-free buyers: every path takes its turn under the locks.
+                idempotencyKey: i % 5 === 0 ? `k-${order.join('')}-${i}` : null,
+              }),
+            ),
+          ),
+        );
+      const [a, b] = await Promise.all([rush(store, [1, 2, 3]), rush(second, [3, 2, 1])]);
+      const sold = [...a, ...b].filter((o): o is Sold => o.ok);
+      expect(sold).toHaveLength(900);
+      expect(new Set(sold.map((o) => o.order.orderId)).size).toBe(900);
+      for (const id of [1, 2, 3]) {
+        expect(await store.salesSummary(id)).toMatchObject({
+          stock: 300,
+          available: 0,
+          sold: 300,
+          orders: 300,
+        });
+      }
+    } finally {
+      await other.close();
+    }
   });
 
   it('deletes expired keys only', async () => {

@@ -19,7 +19,7 @@ import { PostgresSales } from './postgres-sales';
 
 /**
  * Durable inventory shared by many API processes and hosts: the products table
- * (`PostgresCatalogue`), the `gtd_purchase` call (`PostgresPurchases`) and what was sold
+ * (`PostgresCatalogue`), the batched `gtd_purchase_batch` call (`PostgresPurchases`) and what was sold
  * (`PostgresSales`). Operator writes are single statements on the row purchases lock.
  */
 export class PostgresInventoryStore implements InventoryStore {

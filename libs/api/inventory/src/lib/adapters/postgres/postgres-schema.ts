@@ -144,6 +144,209 @@ const PURCHASE_FUNCTION = `
    $fn$;`;
 
 /**
+ * Many purchases as ONE call and one transaction, each decided in arrival order exactly as
+ * `gtd_purchase` decides one — key, product, rules, limit, stock, then key, decrement, buyer total
+ * and order, in the order the port fixes — and answered with one row each, in order. Each buyer
+ * sees every earlier buyer's sale: the same key twice in a batch replays the first's order, a
+ * limit counts the batch's own sales (buyer_totals is written per sale), stock is kept per
+ * product as the batch sells it.
+ *
+ * The products that some purchase of the batch may sell, on a plain snapshot, are locked first, in
+ * id order: two batches (two processes) touching several products take their locks in the same
+ * order, so they never deadlock on them, and each product row is read once, under its lock, and
+ * written once at the end (one UPDATE per product, not per sale: a row updated again and again in
+ * one transaction leaves a chain of versions every later read walks; `CHECK (available >= 0)`
+ * still guards the result). Orders are inserted together at the end too. A batch that sells
+ * nothing (a sold-out crowd) locks and writes nothing. Should a restock between the snapshot and a
+ * purchase make it sell after all, that row is locked then and the purchase decided again; the
+ * only cycles left (that lock, or two batches' idempotency keys waiting on each other) end in a
+ * deadlock error that rolls the whole batch back, and the caller sends it again.
+ */
+const PURCHASE_BATCH_FUNCTION = `
+   CREATE FUNCTION gtd_purchase_batch(
+     p_product_ids bigint[], p_quantities integer[], p_buyer_ids uuid[], p_scopes text[],
+     p_keys text[], p_fingerprints text[], p_nows timestamptz[], p_key_ttl interval,
+     p_order_ids uuid[])
+   RETURNS TABLE (outcome text, available integer, order_id uuid, created_at timestamptz,
+     bought integer, starts_at timestamptz, ends_at timestamptz, paused boolean,
+     per_buyer_limit integer)
+   LANGUAGE plpgsql AS $fn$
+   DECLARE
+     v_locked bigint[];
+     -- The products read so far: row (its rules), units left as this batch sold them, any sold.
+     v_ids bigint[] := '{}';
+     v_rows products[] := '{}';
+     v_left integer[] := '{}';
+     v_sold boolean[] := '{}';
+     v_at integer;
+     -- The orders sold, inserted together at the end.
+     o_ids uuid[] := '{}';
+     o_products bigint[] := '{}';
+     o_quantities integer[] := '{}';
+     o_buyers uuid[] := '{}';
+     o_times timestamptz[] := '{}';
+     v_product products%ROWTYPE;
+     v_key idempotency_keys%ROWTYPE;
+     v_quantity integer;
+     v_buyer uuid;
+     v_now timestamptz;
+   BEGIN
+     -- Over-approximates "may sell" (a live key would replay): it only decides what to lock.
+     SELECT coalesce(array_agg(DISTINCT p.id), '{}') INTO v_locked
+       FROM unnest(p_product_ids, p_quantities, p_buyer_ids, p_nows) AS c(product_id, quantity, buyer_id, now)
+       JOIN products p ON p.id = c.product_id
+      WHERE NOT p.paused AND p.available >= c.quantity
+        AND (p.starts_at IS NULL OR p.starts_at <= c.now) AND (p.ends_at IS NULL OR c.now < p.ends_at)
+        AND (p.per_buyer_limit IS NULL
+             OR (c.buyer_id IS NOT NULL
+                 AND c.quantity + coalesce((SELECT t.quantity FROM buyer_totals t
+                                             WHERE t.product_id = p.id AND t.buyer_id = c.buyer_id), 0)
+                     <= p.per_buyer_limit));
+     IF cardinality(v_locked) > 0 THEN
+       PERFORM 1 FROM products p WHERE p.id = ANY (v_locked) ORDER BY p.id FOR NO KEY UPDATE;
+     END IF;
+
+     FOR i IN 1 .. coalesce(array_length(p_product_ids, 1), 0) LOOP
+       v_quantity := p_quantities[i];
+       v_buyer := p_buyer_ids[i];
+       v_now := p_nows[i];
+       outcome := NULL; available := 0; order_id := NULL; created_at := NULL; bought := NULL;
+       starts_at := NULL; ends_at := NULL; paused := NULL; per_buyer_limit := NULL;
+       v_key := NULL;
+       IF p_keys[i] IS NOT NULL THEN
+         SELECT * INTO v_key FROM idempotency_keys k
+          WHERE k.scope = p_scopes[i] AND k.key = p_keys[i] AND k.created_at > v_now - p_key_ttl;
+       END IF;
+       <<decide>>
+       LOOP
+         v_at := array_position(v_ids, p_product_ids[i]);
+         IF v_key.order_id IS NOT NULL THEN
+           IF v_key.fingerprint <> p_fingerprints[i] THEN
+             outcome := 'IDEMPOTENCY_KEY_MISMATCH';
+             IF v_at IS NOT NULL THEN
+               available := v_left[v_at];
+             ELSE
+               SELECT p.available INTO available FROM products p WHERE p.id = p_product_ids[i];
+               available := coalesce(available, 0);
+             END IF;
+           ELSE
+             outcome := 'REPLAYED';
+             order_id := v_key.order_id;
+             available := v_key.remaining;
+             -- Sold earlier in this batch (not inserted yet), or stored.
+             created_at := o_times[array_position(o_ids, v_key.order_id)];
+             IF created_at IS NULL THEN
+               SELECT o.created_at INTO created_at FROM orders o WHERE o.id = v_key.order_id;
+             END IF;
+           END IF;
+           EXIT decide;
+         END IF;
+
+         IF v_at IS NULL THEN
+           SELECT * INTO v_product FROM products p WHERE p.id = p_product_ids[i];
+           IF NOT FOUND THEN
+             outcome := 'PRODUCT_NOT_FOUND';
+             available := 0;
+             EXIT decide;
+           END IF;
+           v_ids := v_ids || p_product_ids[i];
+           v_rows := v_rows || v_product;
+           v_left := v_left || v_product.available;
+           v_sold := v_sold || false;
+           v_at := cardinality(v_ids);
+         ELSE
+           v_product := v_rows[v_at];
+         END IF;
+         available := v_left[v_at];
+         starts_at := v_product.starts_at;
+         ends_at := v_product.ends_at;
+         paused := v_product.paused;
+         per_buyer_limit := v_product.per_buyer_limit;
+         IF v_product.paused THEN
+           outcome := 'PAUSED';
+           EXIT decide;
+         ELSIF v_now < v_product.starts_at THEN
+           outcome := 'NOT_STARTED';
+           EXIT decide;
+         ELSIF v_now >= v_product.ends_at THEN
+           outcome := 'ENDED';
+           EXIT decide;
+         END IF;
+         IF v_product.per_buyer_limit IS NOT NULL THEN
+           IF v_buyer IS NULL THEN
+             outcome := 'AUTH_REQUIRED';
+             EXIT decide;
+           END IF;
+           SELECT coalesce(max(t.quantity), 0) INTO bought FROM buyer_totals t
+            WHERE t.product_id = p_product_ids[i] AND t.buyer_id = v_buyer;
+           IF bought + v_quantity > v_product.per_buyer_limit THEN
+             outcome := 'LIMIT_REACHED';
+             EXIT decide;
+           END IF;
+         END IF;
+         IF available = 0 THEN
+           outcome := 'SOLD_OUT';
+           EXIT decide;
+         ELSIF available < v_quantity THEN
+           outcome := 'INSUFFICIENT_STOCK';
+           EXIT decide;
+         END IF;
+
+         IF NOT p_product_ids[i] = ANY (v_locked) THEN
+           -- It sells after all (restocked since the snapshot): lock it, read it, decide again.
+           -- Nothing of this batch sold it yet, since every sale happens under the lock.
+           SELECT * INTO v_product FROM products p WHERE p.id = p_product_ids[i] FOR NO KEY UPDATE;
+           v_locked := v_locked || p_product_ids[i];
+           v_rows[v_at] := v_product;
+           v_left[v_at] := v_product.available;
+           bought := NULL;
+           CONTINUE decide;
+         END IF;
+         IF p_keys[i] IS NOT NULL THEN
+           -- Stored before the sale: losing the race to a concurrent request with this key (it
+           -- holds another product's lock) leaves nothing to undo; its answer is replayed.
+           INSERT INTO idempotency_keys AS k (scope, key, fingerprint, order_id, remaining, created_at)
+           VALUES (p_scopes[i], p_keys[i], p_fingerprints[i], p_order_ids[i], available - v_quantity, v_now)
+           ON CONFLICT (scope, key) DO UPDATE
+             SET fingerprint = excluded.fingerprint, order_id = excluded.order_id,
+                 remaining = excluded.remaining, created_at = excluded.created_at
+             WHERE k.created_at <= v_now - p_key_ttl;
+           IF NOT FOUND THEN
+             SELECT * INTO v_key FROM idempotency_keys k WHERE k.scope = p_scopes[i] AND k.key = p_keys[i];
+             bought := NULL;
+             CONTINUE decide;
+           END IF;
+         END IF;
+         available := available - v_quantity;
+         v_left[v_at] := available;
+         v_sold[v_at] := true;
+         IF v_buyer IS NOT NULL THEN
+           INSERT INTO buyer_totals AS t (product_id, buyer_id, quantity)
+           VALUES (p_product_ids[i], v_buyer, v_quantity)
+           ON CONFLICT (product_id, buyer_id) DO UPDATE SET quantity = t.quantity + excluded.quantity;
+         END IF;
+         o_ids := o_ids || p_order_ids[i];
+         o_products := o_products || p_product_ids[i];
+         o_quantities := o_quantities || v_quantity;
+         o_buyers := o_buyers || v_buyer;
+         o_times := o_times || v_now;
+         outcome := 'SOLD';
+         order_id := p_order_ids[i];
+         created_at := v_now;
+         EXIT decide;
+       END LOOP;
+       RETURN NEXT;
+     END LOOP;
+
+     UPDATE products p SET available = u.available
+       FROM unnest(v_ids, v_left, v_sold) AS u(id, available, sold)
+      WHERE p.id = u.id AND u.sold;
+     INSERT INTO orders (id, product_id, quantity, buyer_id, created_at)
+     SELECT * FROM unnest(o_ids, o_products, o_quantities, o_buyers, o_times);
+   END
+   $fn$;`;
+
+/**
  * Schema versions, applied in order and recorded in `schema_migrations`. Append only: a shipped
  * migration is never edited.
  */
@@ -195,6 +398,9 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
    CREATE INDEX idempotency_keys_by_age ON idempotency_keys (created_at);
 
    ${PURCHASE_FUNCTION}`,
+  // Purchases arriving together decided in one round trip and one transaction. `gtd_purchase`
+  // stays: a process of the previous build may still be calling it during a rolling deploy.
+  PURCHASE_BATCH_FUNCTION,
 ];
 
 /** Any constant works; it only has to be the same for every process migrating this database. */

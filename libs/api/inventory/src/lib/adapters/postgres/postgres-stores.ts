@@ -7,16 +7,13 @@ import { PostgresPurchases } from './postgres-purchase';
 import { PostgresSales } from './postgres-sales';
 import { PostgresAuditStore, PostgresBuyerStore } from './postgres-side-stores';
 
-/** The inventory on PostgreSQL: its products, its one-call purchase, its sales. */
+/** The inventory on PostgreSQL: its products, its batched purchases, its sales. */
 export function postgresInventory(
   database: PostgresDatabase,
   idempotencyTtlMs = DEFAULT_IDEMPOTENCY_TTL_MS,
+  purchases = new PostgresPurchases(database, idempotencyTtlMs),
 ): PostgresInventoryStore {
-  return new PostgresInventoryStore(
-    new PostgresCatalogue(database),
-    new PostgresPurchases(database, idempotencyTtlMs),
-    new PostgresSales(database),
-  );
+  return new PostgresInventoryStore(new PostgresCatalogue(database), purchases, new PostgresSales(database));
 }
 
 /** Every port on one PostgreSQL database and one pool: durable, shared by any number of processes. */
@@ -28,12 +25,17 @@ export async function openPostgresStores(options: PostgresStoreOptions): Promise
     await database.close();
     throw error;
   }
+  const purchases = new PostgresPurchases(database, options.idempotencyTtlMs ?? DEFAULT_IDEMPOTENCY_TTL_MS);
   return {
     kind: 'postgres',
-    inventory: postgresInventory(database, options.idempotencyTtlMs),
+    inventory: postgresInventory(database, options.idempotencyTtlMs, purchases),
     audit: new PostgresAuditStore(database),
     buyers: new PostgresBuyerStore(database),
     checkHealth: async () => [await database.checkHealth()],
-    close: () => database.close(),
+    // Batches already queued are still decided and answered before the pool goes.
+    close: async () => {
+      await purchases.batches.drained();
+      await database.close();
+    },
   };
 }

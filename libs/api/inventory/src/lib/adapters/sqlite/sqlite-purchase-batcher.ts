@@ -1,13 +1,11 @@
 import Database from 'better-sqlite3';
 import { PurchaseCommand, PurchaseOutcome } from '../../inventory-store';
+import { answerEach, failEach, Pending } from '../group-commit';
 import { SqliteDatabase } from './sqlite-database';
 import { isLockedOut, lockClockMs, LockWaiter, sqliteLocked } from './sqlite-lock-wait';
 import { SqlitePurchaseDecider } from './sqlite-purchase-decider';
 
-interface QueuedPurchase {
-  command: PurchaseCommand;
-  resolve: (outcome: PurchaseOutcome) => void;
-  reject: (error: unknown) => void;
+interface QueuedPurchase extends Pending<PurchaseCommand, PurchaseOutcome> {
   /** Past this (monotonic ms), a purchase still locked out is answered "not made". */
   deadlineAtMs: number;
 }
@@ -22,6 +20,9 @@ interface QueuedPurchase {
  * newcomers join the queue behind the waiting ones, so the commit that gets the lock decides
  * everyone in arrival order. A purchase whose `lockWaitMs` ran out is answered
  * `DependencyUnavailable('sqlite', false)`: every attempt it was in rolled back, nothing was sold.
+ *
+ * It answers a batch as `GroupCommit` (PostgreSQL's) does; it schedules its own, since its commit
+ * is synchronous and may have to wait for another process's lock, which a round trip never does.
  */
 export class SqlitePurchaseBatcher implements LockWaiter {
   private queue: QueuedPurchase[] = [];
@@ -87,12 +88,12 @@ export class SqlitePurchaseBatcher implements LockWaiter {
       // The whole transaction rolled back: nothing was sold to anyone in this batch.
       this.queue = [];
       this.waiting = false;
-      for (const p of batch) p.reject(error);
+      failEach(batch, error);
       return undefined;
     }
     this.queue = [];
     this.waiting = false;
-    for (let i = 0; i < batch.length; i++) batch[i].resolve(outcomes[i]);
+    answerEach(batch, outcomes);
     return undefined;
   }
 
