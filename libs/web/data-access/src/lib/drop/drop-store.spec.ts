@@ -236,7 +236,11 @@ describe('DropStore', () => {
       const again = http.expectOne('/buy');
       expect(key(again)).toBe('key-1');
       expect(again.request.body).toEqual({ productId: 1, quantity: 2 });
-      again.flush(sale(2, 8), { status: 201, statusText: 'Created', headers: { 'Idempotent-Replayed': 'true' } });
+      again.flush(sale(2, 8), {
+        status: 201,
+        statusText: 'Created',
+        headers: { 'Idempotent-Replayed': 'true' },
+      });
       TestBed.tick();
       answerInventory(8);
       expect(store.unsettled()).toBeNull();

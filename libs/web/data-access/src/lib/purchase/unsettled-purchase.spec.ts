@@ -43,7 +43,11 @@ const CASES: [string, PurchaseOutcome, AnswerCertainty][] = [
     'known',
   ],
   ['sign in first', { kind: 'auth-required', problem: p('AUTH_REQUIRED') }, 'known'],
-  ['key used with another body', { kind: 'idempotency-mismatch', problem: p('IDEMPOTENCY_KEY_MISMATCH') }, 'known'],
+  [
+    'key used with another body',
+    { kind: 'idempotency-mismatch', problem: p('IDEMPOTENCY_KEY_MISMATCH') },
+    'known',
+  ],
   ['invalid', { kind: 'invalid', errors: [], problem: null }, 'known'],
   ['an unknown 4xx code', { kind: 'unknown', status: 409, problem: p('SOMETHING_NEW') }, 'known'],
   ['429 (refused before the store)', { kind: 'rate-limited', retryAfterSeconds: 5, problem: null }, 'untold'],
