@@ -142,7 +142,7 @@ describe('storefront (production build served by the API)', () => {
     expect(await api.available(3)).toBe(1);
   });
 
-  it('offers a retry after a network failure, and the retry goes through', async () => {
+  it('after a network failure Buy now re-sends the same order, and it goes through', async () => {
     const { api, page } = web;
     await page.goto(`${api.baseUrl}/drops/1`);
     const before = await api.available(1);
@@ -157,7 +157,7 @@ describe('storefront (production build served by the API)', () => {
     expect(await api.available(1)).toBe(before);
 
     await page.unroute(`**${ApiRoutes.buy}`);
-    await page.getByTestId('retry-button').click();
+    await page.getByTestId('buy-button').click(); // now "Try again — same order"
     await page.getByTestId('order-id').waitFor();
     await waitForText(page.getByTestId('stock-count'), `${before - 1} left`);
   });
@@ -182,7 +182,7 @@ describe('storefront (production build served by the API)', () => {
 
     await page.unroute(`**${ApiRoutes.buy}`);
     await passBuysThrough(page, keys);
-    await page.getByTestId('retry-button').click();
+    await page.getByTestId('buy-button').click(); // now "Try again — same order"
     await page.getByTestId('order-id').waitFor();
     await page.unroute(`**${ApiRoutes.buy}`);
 
@@ -239,7 +239,7 @@ describe('storefront (production build served by the API)', () => {
 
     await page.unroute(`**${ApiRoutes.buy}`);
     await passBuysThrough(page, keys);
-    await page.getByTestId('retry-button').click();
+    await page.getByTestId('buy-button').click(); // now "Try again — same order"
     await page.getByTestId('order-id').waitFor();
     await page.unroute(`**${ApiRoutes.buy}`);
     expect(keys).toHaveLength(2);

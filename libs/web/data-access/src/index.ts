@@ -7,6 +7,7 @@ export * from './lib/schedule/countdown';
 export * from './lib/purchase/purchase-outcome';
 export * from './lib/purchase/idempotency-key';
 export * from './lib/purchase/purchase-client';
+export * from './lib/purchase/unsettled-purchase';
 export * from './lib/auth/buyer-session';
 export * from './lib/auth/auth-client';
 export * from './lib/auth/bearer-token';

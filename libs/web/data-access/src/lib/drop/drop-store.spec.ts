@@ -206,6 +206,129 @@ describe('DropStore', () => {
     });
   });
 
+  describe('after a lost answer: no second purchase', () => {
+    const key = (req: { request: { headers: { get(name: string): string | null } } }) =>
+      req.request.headers.get('Idempotency-Key');
+
+    /** Buys `quantity` and loses the answer (the server may have sold). */
+    function loseAnswer(quantity = 2): void {
+      store.chooseQuantity(quantity);
+      store.buy();
+      answerBuy(0, null);
+      answerInventory(10);
+    }
+
+    it('Buy now re-sends the unknown attempt (same key, same body) until an answer settles it', () => {
+      openLoaded();
+      loseAnswer(2);
+      expect(store.unsettled()).toEqual({ request: { productId: 1, quantity: 2 }, idempotencyKey: 'key-1' });
+      expect(store.purchase()).toMatchObject({ status: 'done', outcomeUnknown: true });
+      expect(store.buyStatus()).toBe('unsettled');
+      expect(store.canBuy()).toBe(true);
+
+      // The buyer picks another quantity: it waits, the unknown attempt goes first.
+      store.chooseQuantity(4);
+      expect(store.canChooseQuantity()).toBe(false);
+      expect(store.quantity()).toBe(2);
+      expect(store.quantityOptions()).toEqual([2]);
+
+      expect(store.buy()).toBe('sent');
+      const again = http.expectOne('/buy');
+      expect(key(again)).toBe('key-1');
+      expect(again.request.body).toEqual({ productId: 1, quantity: 2 });
+      again.flush(sale(2, 8), {
+        status: 201,
+        statusText: 'Created',
+        headers: { 'Idempotent-Replayed': 'true' },
+      });
+      TestBed.tick();
+      answerInventory(8);
+      expect(store.unsettled()).toBeNull();
+      expect(store.purchase()).toMatchObject({ outcome: { kind: 'success' }, outcomeUnknown: false });
+      expect(store.buyStatus()).toBe('ready');
+      expect(store.quantity()).toBe(4); // the waiting choice applies now
+
+      store.buy(); // settled: a new attempt, a new key
+      expect(key(http.expectOne('/buy'))).toBe('key-2');
+    });
+
+    it('Retry and Buy now both re-send it after a 503 UNKNOWN, and still after another lost answer', () => {
+      openLoaded();
+      store.buy();
+      answerBuy(503, problem(503, 'SERVICE_UNAVAILABLE', { purchase: 'UNKNOWN' }));
+      answerInventory(10);
+      store.retry();
+      const retried = http.expectOne('/buy');
+      expect(key(retried)).toBe('key-1');
+      retried.error(new ProgressEvent('error'));
+      TestBed.tick();
+      answerInventory(10);
+      store.buy();
+      const pressed = http.expectOne('/buy');
+      expect(key(pressed)).toBe('key-1');
+      pressed.flush(problem(409, 'SOLD_OUT'), { status: 409, statusText: 'Conflict' });
+      TestBed.tick();
+      answerInventory(0);
+      // SOLD_OUT for that key: the store found no sale under it, so the outcome is known.
+      expect(store.unsettled()).toBeNull();
+      expect(store.buyStatus()).toBe('sold_out');
+    });
+
+    it.each([
+      ['201', 201, sale(1, 9)],
+      ['503 NOT_MADE', 503, problem(503, 'SERVICE_UNAVAILABLE', { purchase: 'NOT_MADE' })],
+      ['409 INSUFFICIENT_STOCK', 409, problem(409, 'INSUFFICIENT_STOCK', { available: 1 })],
+    ])('a known answer (%s) leaves nothing unsettled: the next Buy now has a new key', (_, status, body) => {
+      openLoaded();
+      store.buy();
+      answerBuy(status, body);
+      answerInventory(9);
+      expect(store.unsettled()).toBeNull();
+      store.buy();
+      expect(key(http.expectOne('/buy'))).toBe('key-2');
+    });
+
+    it('a 429 to the re-sent attempt settles nothing: after the rest, Buy now re-sends it again', () => {
+      jest.useFakeTimers();
+      openLoaded();
+      loseAnswer(1);
+      store.buy();
+      answerBuy(429, problem(429, 'RATE_LIMITED'), { 'Retry-After': '2' });
+      answerInventory(10);
+      expect(store.purchase()).toMatchObject({ outcome: { kind: 'rate-limited' }, outcomeUnknown: true });
+      expect(store.buyStatus()).toBe('rate-limited');
+      expect(store.canBuy()).toBe(false);
+      jest.advanceTimersByTime(2000);
+      expect(store.buyStatus()).toBe('unsettled');
+      store.buy();
+      expect(key(http.expectOne('/buy'))).toBe('key-1');
+    });
+
+    it('can be re-sent even when the drop shows sold out (it may have bought the last one)', () => {
+      openLoaded();
+      loseAnswer(1);
+      TestBed.inject(InventoryPoller).refresh(1);
+      answerInventory(0);
+      expect(store.dropState()).toBe('sold_out');
+      expect(store.buyStatus()).toBe('unsettled');
+      expect(store.canBuy()).toBe(true);
+      store.buy();
+      expect(key(http.expectOne('/buy'))).toBe('key-1');
+    });
+
+    it("is the buyer's own: another buyer on this tab starts afresh, the first one finds it again", () => {
+      const session = TestBed.inject(BuyerSession);
+      session.start(buyerSession());
+      openLoaded();
+      loseAnswer(1);
+      session.start({ ...buyerSession('token-2'), buyer: { id: 'b-2', email: 'bo@example.com' } });
+      expect(store.unsettled()).toBeNull();
+      expect(store.buyStatus()).toBe('ready');
+      session.start(buyerSession('token-3'));
+      expect(store.unsettled()).toMatchObject({ idempotencyKey: 'key-1' });
+    });
+  });
+
   describe('buyStatus', () => {
     it.each([
       ['upcoming', 'upcoming'],

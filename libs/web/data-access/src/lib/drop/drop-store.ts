@@ -17,6 +17,7 @@ import { InventoryState } from '../inventory/inventory-state';
 import { ProductsClient } from '../products/products-client';
 import { PurchaseClient } from '../purchase/purchase-client';
 import { PurchaseAttempt, PurchaseOutcome, PurchaseState } from '../purchase/purchase-outcome';
+import { unsettledAfter, UnsettledPurchases } from '../purchase/unsettled-purchase';
 import { countdown } from '../schedule/countdown';
 import {
   effectiveDropState,
@@ -42,6 +43,8 @@ export type BuyStatus =
   | 'limit-reached'
   /** After a 429, until its `Retry-After` has passed. */
   | 'rate-limited'
+  /** The last attempt's outcome is unknown: Buy now re-sends it (same key, same quantity). */
+  | 'unsettled'
   /** The drop has a per-buyer limit and nobody is signed in: Buy now leads to sign-in. */
   | 'sign-in'
   | 'ready';
@@ -52,7 +55,8 @@ export type BuyResult = 'sent' | 'sign-in-first' | 'ignored';
 /**
  * One drop as its page shows it, and the buyer's purchase of it: the product, its live count, the
  * page's clock (which opens and ends the drop on the second), the per-buyer limit, the purchase
- * (idle → pending → done, with Retry re-sending the same attempt) and the rest after a 429.
+ * (idle → pending → done, with Retry re-sending the same attempt), the attempt whose outcome is
+ * unknown (which Buy now re-sends until an answer settles it) and the rest after a 429.
  *
  * Provide it in the page (`providers: [DropStore]`) and `connect` the route's id: one store per
  * page, and its polling, clock and timers end with it.
@@ -64,6 +68,7 @@ export class DropStore {
   private readonly purchases = inject(PurchaseClient);
   private readonly destroyRef = inject(DestroyRef);
   private readonly session = inject(BuyerSession);
+  private readonly unsettledPurchases = inject(UnsettledPurchases);
 
   /** The id from the URL, as the page's input holds it (a signal of a signal, set by `connect`). */
   private readonly routeId = signal<Signal<string | null | undefined>>(signal(undefined));
@@ -177,6 +182,19 @@ export class DropStore {
 
   readonly rateLimited = computed(() => this.rateLimitedUntil() !== null);
 
+  /**
+   * This buyer's attempt on this drop whose outcome is unknown (its answer was lost, or a 5xx did
+   * not say), also from before a reload; `null` when there is none. While it is set, every way of
+   * trying again re-sends it, with its key and quantity: the server then answers with the sale it
+   * may have made, or decides it now — it can never sell it twice.
+   */
+  readonly unsettled = computed<PurchaseAttempt | null>(() => {
+    const productId = this.productId();
+    return productId === null
+      ? null
+      : this.unsettledPurchases.find(productId, this.session.buyer()?.id ?? null);
+  });
+
   /** 1 … min(per-purchase maximum, what is left, what the per-buyer limit still allows). */
   readonly maxQuantity = computed(() => {
     const product = this.product();
@@ -189,12 +207,21 @@ export class DropStore {
     return Math.max(0, Math.min(product.maxQuantityPerPurchase, left, limitLeft));
   });
 
-  readonly quantityOptions = computed(() => Array.from({ length: this.maxQuantity() }, (_, i) => i + 1));
+  /** While an attempt is unsettled, only its quantity: another one would be another order. */
+  readonly quantityOptions = computed(() => {
+    const unsettled = this.unsettled();
+    return unsettled
+      ? [unsettled.request.quantity]
+      : Array.from({ length: this.maxQuantity() }, (_, i) => i + 1);
+  });
 
   private readonly chosenQuantity = signal(1);
 
-  /** The choice, kept within range when the count drops under it. */
-  readonly quantity = computed(() => Math.max(1, Math.min(this.chosenQuantity(), this.maxQuantity())));
+  /** The choice, kept within range when the count drops under it; the unsettled attempt's while there is one. */
+  readonly quantity = computed(
+    () =>
+      this.unsettled()?.request.quantity ?? Math.max(1, Math.min(this.chosenQuantity(), this.maxQuantity())),
+  );
 
   private readonly purchaseState = signal<PurchaseState>({ status: 'idle' });
   /** The latest attempt: idle, pending, or done with its outcome. */
@@ -202,19 +229,29 @@ export class DropStore {
 
   readonly pending = computed(() => this.purchase().status === 'pending');
 
+  /**
+   * Whether Buy now can be pressed. With an unsettled attempt it can whatever the drop shows (sold
+   * out, paused, ended): the server looks the key up before any of those checks, so the re-sent
+   * attempt still learns whether it was sold — perhaps the very last one.
+   */
   readonly canBuy = computed(
     () =>
       this.product() !== null &&
       !this.pending() &&
-      this.dropState() === 'live' &&
-      !this.limitReached() &&
       !this.rateLimited() &&
-      this.maxQuantity() >= 1,
+      (this.unsettled() !== null ||
+        (this.dropState() === 'live' && !this.limitReached() && this.maxQuantity() >= 1)),
   );
+
+  /** The quantity can be changed only when Buy now would start a new attempt. */
+  readonly canChooseQuantity = computed(() => this.canBuy() && this.unsettled() === null);
 
   readonly buyStatus = computed<BuyStatus>(() => {
     if (this.pending()) {
       return 'buying';
+    }
+    if (this.unsettled()) {
+      return this.rateLimited() ? 'rate-limited' : 'unsettled';
     }
     const state = this.dropState();
     if (state !== null && state !== 'live') {
@@ -281,7 +318,10 @@ export class DropStore {
     this.reloads.update((n) => n + 1);
   }
 
-  /** The buyer's choice of quantity; anything but a positive whole number is ignored. */
+  /**
+   * The buyer's choice of quantity; anything but a positive whole number is ignored, and while an
+   * attempt is unsettled the choice waits (Buy now re-sends that attempt's quantity).
+   */
   chooseQuantity(quantity: number): void {
     if (Number.isInteger(quantity) && quantity > 0) {
       this.chosenQuantity.set(quantity);
@@ -289,13 +329,19 @@ export class DropStore {
   }
 
   /**
-   * Buy now: a new attempt with a new `Idempotency-Key`. Where the drop needs a signed-in buyer and
-   * nobody is, nothing is sent: the caller takes the buyer to sign in.
+   * Buy now: a new attempt with a new `Idempotency-Key` — or, while the last attempt's outcome is
+   * unknown, that attempt again (same key, same quantity). Where the drop needs a signed-in buyer
+   * and nobody is, nothing is sent: the caller takes the buyer to sign in.
    */
   buy(): BuyResult {
     const product = this.product();
     if (!product || !this.canBuy()) {
       return 'ignored';
+    }
+    const unsettled = this.unsettled();
+    if (unsettled) {
+      this.send(unsettled);
+      return 'sent';
     }
     if (this.needsSignIn()) {
       return 'sign-in-first';
@@ -304,16 +350,21 @@ export class DropStore {
     return 'sent';
   }
 
-  /** Try again after an answer that decided nothing: the same attempt, the same key, so it cannot buy twice. */
+  /**
+   * Try again after an answer that decided nothing: the unsettled attempt if there is one, else the
+   * last one, with its key, so it cannot buy twice.
+   */
   retry(): void {
     const purchase = this.purchase();
-    if (purchase.status === 'done' && !this.pending()) {
-      this.send(purchase.attempt);
+    const attempt = this.unsettled() ?? (purchase.status === 'done' ? purchase.attempt : null);
+    if (attempt && !this.pending() && !this.rateLimited()) {
+      this.send(attempt);
     }
   }
 
   private send(attempt: PurchaseAttempt): void {
     const buyerId = this.session.buyer()?.id ?? null;
+    const { productId } = attempt.request;
     this.purchaseState.set({ status: 'pending', attempt });
     this.purchases
       .send(attempt)
@@ -323,7 +374,14 @@ export class DropStore {
         if (outcome.kind === 'rate-limited') {
           this.restAfterRateLimit(outcome);
         }
-        this.purchaseState.set({ status: 'done', attempt, outcome });
+        // Kept under the buyer who sent it (a refused token signs them out meanwhile).
+        const held = this.unsettledPurchases.find(productId, buyerId);
+        const after = unsettledAfter(held, attempt, outcome);
+        if (after !== held) {
+          this.unsettledPurchases.set(productId, buyerId, after);
+        }
+        const outcomeUnknown = after?.idempotencyKey === attempt.idempotencyKey;
+        this.purchaseState.set({ status: 'done', attempt, outcome, outcomeUnknown });
         // Whatever the answer, the count may have changed: show it now, not at the next tick.
         this.poller.refresh(attempt.request.productId);
       });

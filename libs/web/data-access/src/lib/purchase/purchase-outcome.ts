@@ -57,7 +57,10 @@ export type PurchaseOutcome =
       readonly errors: readonly FieldError[];
       readonly problem: ProblemDetails | null;
     }
-  /** No answer at all (offline, DNS, connection refused, CORS, timeout): status 0. Safe to retry. */
+  /**
+   * No answer at all (offline, DNS, connection refused, CORS, timeout): status 0. The request may
+   * have reached the store and sold: safe to retry only as the same attempt (same key).
+   */
   | { readonly kind: 'network' }
   /**
    * 5xx: a fault on the server's side. `made` is the API's word on whether the purchase happened
@@ -83,7 +86,8 @@ export type PurchaseOutcomeKind = PurchaseOutcome['kind'];
 /**
  * One purchase attempt: what the buyer asked for and the `Idempotency-Key` it travels with. A
  * retry after a network failure re-sends the same attempt (same key), so the server answers it
- * with the first decision instead of selling again; a new press of Buy now is a new attempt.
+ * with the first decision instead of selling again. Buy now starts a new attempt only once the
+ * last one's outcome is known (see `unsettledAfter`); until then it re-sends that one too.
  */
 export interface PurchaseAttempt {
   readonly request: PurchaseRequest;
@@ -98,4 +102,9 @@ export type PurchaseState =
       readonly status: 'done';
       readonly attempt: PurchaseAttempt;
       readonly outcome: PurchaseOutcome;
+      /**
+       * After this answer the attempt may still have bought (this answer, or an earlier one it
+       * does not overrule, left it unknown): trying again must re-send it, never start a new one.
+       */
+      readonly outcomeUnknown: boolean;
     };

@@ -20,6 +20,8 @@ export function buyButtonLabel(status: BuyStatus): string {
       return 'Please wait…';
     case 'sign-in':
       return 'Sign in to buy';
+    case 'unsettled':
+      return 'Try again — same order';
     case 'ready':
       return 'Buy now';
   }
@@ -32,14 +34,18 @@ export interface BuyReasonContext {
   readonly held: number;
   /** The countdown reached zero and the server has not opened yet. */
   readonly openingAnyMoment: boolean;
+  /** The quantity of the attempt whose outcome is unknown, if there is one. */
+  readonly unsettledQuantity: number | null;
   /** An ISO 8601 instant as the buyer reads it. */
   readonly formatInstant: (iso: string) => string;
 }
 
 /** The sentence next to the button (tied to it with `aria-describedby`), or `null` when there is nothing to explain. */
 export function buyButtonReason(status: BuyStatus, context: BuyReasonContext): string | null {
-  const { product, held, openingAnyMoment, formatInstant } = context;
+  const { product, held, openingAnyMoment, unsettledQuantity, formatInstant } = context;
   switch (status) {
+    case 'unsettled':
+      return `Your order of ${unsettledQuantity ?? 1} × ${product.name} is not confirmed yet. This button sends that same order again to find out how it ended, so it cannot buy twice. You can choose another quantity once it is settled.`;
     case 'upcoming':
       return openingAnyMoment
         ? 'Opening any moment now. This page switches to live by itself.'

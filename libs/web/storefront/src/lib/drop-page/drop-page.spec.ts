@@ -201,6 +201,8 @@ describe('DropPage', () => {
       quantity?: number;
       title: string;
       detail: RegExp;
+      /** Buy now re-sends the same order (the outcome is unknown). */
+      sameOrder?: boolean;
       /** The count the refresh right after the answer reports. */
       after: number;
       /** The drop state the refresh reports (default: from the count). */
@@ -259,24 +261,24 @@ describe('DropPage', () => {
         enabledAfter: true,
       },
       {
-        name: 'network failure, with a retry',
+        name: 'network failure: Buy now becomes the same-order retry',
         status: 0,
         body: null,
         title: 'Could not reach the store',
-        detail: /Check your connection/,
+        detail: /may have gone through\. Check your connection, then press Try again — same order/,
         after: 10,
         enabledAfter: true,
-        retry: true,
+        sameOrder: true,
       },
       {
-        name: 'server error: the outcome is unknown, so the retry re-sends the same order',
+        name: 'server error: the outcome is unknown, so Buy now re-sends the same order',
         status: 500,
         body: problem(500, 'INTERNAL_ERROR'),
         title: 'Something went wrong on our side',
-        detail: /may have gone through\. Try again in a moment: the retry is the same order/,
+        detail: /may have gone through\. Press Try again — same order in a moment: it sends the same order/,
         after: 10,
         enabledAfter: true,
-        retry: true,
+        sameOrder: true,
       },
       {
         name: 'store unavailable, purchase not made',
@@ -385,20 +387,32 @@ describe('DropPage', () => {
         enabledAfter: true,
       },
       {
-        name: 'the first request with this key still in flight, with a retry',
+        name: 'the first request with this key still in flight: Buy now re-sends the same order',
         status: 409,
         body: problem(409, 'IDEMPOTENCY_KEY_IN_USE'),
         title: 'Your order is still being processed',
-        detail: /Nothing is bought twice/,
+        detail: /Nothing is bought twice: press Try again — same order/,
         after: 10,
         enabledAfter: true,
-        retry: true,
+        sameOrder: true,
       },
     ];
 
     it.each(outcomes)(
       '$name: own message, count refreshed at once, button state',
-      ({ status, body, quantity, title, detail, after, afterState, enabledAfter, retry, signIn }) => {
+      ({
+        status,
+        body,
+        quantity,
+        title,
+        detail,
+        after,
+        afterState,
+        enabledAfter,
+        retry,
+        signIn,
+        sameOrder,
+      }) => {
         openLoaded(10);
         if (quantity) {
           choose(quantity);
@@ -417,6 +431,7 @@ describe('DropPage', () => {
         answerInventory(after, afterState);
         expect(buyButton().disabled).toBe(!enabledAfter);
         expect(text('stock-count')).toBe(after === 0 ? 'Sold out' : `${after} left`);
+        expect(buyButton().textContent?.trim() === 'Try again — same order').toBe(sameOrder === true);
         if (!enabledAfter) {
           // A disabled button says why, and is tied to that reason.
           expect(text('buy-reason')).toBeTruthy();
@@ -433,7 +448,7 @@ describe('DropPage', () => {
       answerInventory(9);
     });
 
-    it('retries the same request with the same Idempotency-Key after a network failure', () => {
+    it('after a lost answer, Buy now says and sends the same order (same key, same quantity)', () => {
       openLoaded(10);
       choose(2);
       clickBuy();
@@ -443,15 +458,43 @@ describe('DropPage', () => {
       render();
       answerInventory(10);
 
-      q('retry-button')?.click();
-      render();
+      // One button, saying what it does and why; the quantity waits for the answer.
+      expect(q('retry-button')).toBeNull();
+      expect(buyButton().textContent?.trim()).toBe('Try again — same order');
+      expect(buyButton().disabled).toBe(false);
+      expect(buyButton().getAttribute('aria-describedby')).toBe('buy-reason');
+      expect(text('buy-reason')).toBe(
+        'Your order of 2 × Golden Ticket is not confirmed yet. This button sends that same order again to find out how it ended, so it cannot buy twice. You can choose another quantity once it is settled.',
+      );
+      const select = q('quantity') as HTMLSelectElement;
+      expect(select.disabled).toBe(true);
+      expect(select.value).toBe('2');
+      expect(select.getAttribute('aria-describedby')).toBe('buy-reason');
+
+      clickBuy();
       expect(buyButton().disabled).toBe(true);
       const again = http.expectOne('/buy');
       expect(again.request.body).toEqual({ productId: 1, quantity: 2 });
       expect(again.request.headers.get('Idempotency-Key')).toBe('key-1');
       answerSale(again, 'ord-9', 2, 8);
       expect(text('order-id')).toBe('ord-9');
-      expect(q('retry-button')).toBeNull();
+      expect(buyButton().textContent?.trim()).toBe('Buy now');
+      expect(q('buy-reason')).toBeNull();
+      expect((q('quantity') as HTMLSelectElement).disabled).toBe(false);
+    });
+
+    it('after a 429 to the same-order retry, says the earlier order is still not confirmed', () => {
+      openLoaded(10);
+      clickBuy();
+      answerBuy(0, null);
+      answerInventory(10);
+      clickBuy();
+      answerBuy(429, problem(429, 'RATE_LIMITED', { retryAfterSeconds: 30 }));
+      answerInventory(10);
+      expect(text('purchase-message')?.replace(/\s+/g, ' ')).toMatch(
+        /Please wait 30 seconds before trying again\. Your earlier order is still not confirmed and may have gone through\./,
+      );
+      expect(text('purchase-message')).not.toMatch(/Nothing was bought/);
     });
 
     it('gives every new press of Buy now a new Idempotency-Key', () => {

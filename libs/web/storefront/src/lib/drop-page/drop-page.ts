@@ -59,6 +59,7 @@ export class DropPage {
           product,
           held: this.store.held(),
           openingAnyMoment: this.store.openingAnyMoment(),
+          unsettledQuantity: this.store.unsettled()?.request.quantity ?? null,
           formatInstant: this.formatInstant,
         })
       : null;
@@ -71,6 +72,7 @@ export class DropPage {
       ? describeOutcome(purchase.outcome, {
           productName: product.name,
           formatInstant: this.formatInstant,
+          outcomeUnknown: purchase.outcomeUnknown,
         })
       : null;
   });

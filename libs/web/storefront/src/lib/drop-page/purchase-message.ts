@@ -12,8 +12,9 @@ export interface PurchaseMessage {
   /** Shown separately so it can be copied and found by tests. */
   readonly orderId?: string;
   /**
-   * Offer to send the same attempt again, with the same `Idempotency-Key` (only where no decision
-   * arrived, so a retry can never buy twice).
+   * Offer a separate Try again that sends the same attempt again, with the same `Idempotency-Key`
+   * (only where nothing was decided). Where the outcome is unknown there is none: Buy now itself
+   * becomes "Try again — same order" and re-sends the attempt, so one button does it.
    */
   readonly retry: boolean;
   /** Offer a way to sign in (and come back to this drop). */
@@ -25,13 +26,22 @@ export interface MessageContext {
   readonly productName: string;
   /** An ISO 8601 instant as the buyer reads it. */
   readonly formatInstant: (iso: string) => string;
+  /**
+   * The attempt may still have bought: this answer (a 429, a refused token) came before the store
+   * and says nothing about an earlier sending that was lost.
+   */
+  readonly outcomeUnknown?: boolean;
 }
+
+/** The same-order retry, as the buyer reads it on the button. */
+const SAME_ORDER = 'Try again — same order';
 
 const plural = (n: number, one: string, many: string) => (n === 1 ? one : many);
 
 /** One clear message per outcome; exhaustive, so a new outcome kind fails to compile here. */
 export function describeOutcome(outcome: PurchaseOutcome, context: MessageContext): PurchaseMessage {
-  const { productName, formatInstant } = context;
+  const { productName, formatInstant, outcomeUnknown = false } = context;
+  const stillUnknown = 'Your earlier order is still not confirmed and may have gone through.';
   const base = { kind: outcome.kind, retry: false, signIn: false };
   switch (outcome.kind) {
     case 'success': {
@@ -147,7 +157,9 @@ export function describeOutcome(outcome: PurchaseOutcome, context: MessageContex
         ...base,
         tone: 'warning',
         title: 'Please sign in again',
-        detail: 'Your session has expired. Nothing was bought.',
+        detail: outcomeUnknown
+          ? `Your session has expired. ${stillUnknown} Sign in again, then press ${SAME_ORDER} to find out: it cannot buy twice.`
+          : 'Your session has expired. Nothing was bought.',
         signIn: true,
       };
     case 'rate-limited': {
@@ -156,7 +168,7 @@ export function describeOutcome(outcome: PurchaseOutcome, context: MessageContex
         ...base,
         tone: 'warning',
         title: 'Too many attempts',
-        detail: `${seconds === null ? 'Please wait a moment' : `Please wait ${seconds} ${plural(seconds, 'second', 'seconds')}`} before trying again. Nothing was bought.`,
+        detail: `${seconds === null ? 'Please wait a moment' : `Please wait ${seconds} ${plural(seconds, 'second', 'seconds')}`} before trying again. ${outcomeUnknown ? `${stillUnknown} ${SAME_ORDER} then sends the same order, so it cannot buy twice.` : 'Nothing was bought.'}`,
       };
     }
     case 'idempotency-mismatch':
@@ -172,17 +184,15 @@ export function describeOutcome(outcome: PurchaseOutcome, context: MessageContex
         ...base,
         tone: 'warning',
         title: 'Your order is still being processed',
-        detail: 'Nothing is bought twice: try again in a moment to see how it ended.',
-        retry: true,
+        detail: `Nothing is bought twice: press ${SAME_ORDER} in a moment to see how it ended.`,
       };
     case 'network':
       return {
         kind: outcome.kind,
         tone: 'error',
         title: 'Could not reach the store',
-        detail:
-          'Your order was not confirmed. Check your connection and try again: a retry cannot buy twice.',
-        retry: true,
+        detail: `Your order was not confirmed and may have gone through. Check your connection, then press ${SAME_ORDER}: it sends the same order, so it cannot buy twice.`,
+        retry: false,
         signIn: false,
       };
     case 'server': {
@@ -190,7 +200,8 @@ export function describeOutcome(outcome: PurchaseOutcome, context: MessageContex
         outcome.retryAfterSeconds === null
           ? 'in a moment'
           : `in ${outcome.retryAfterSeconds} ${plural(outcome.retryAfterSeconds, 'second', 'seconds')}`;
-      // Retry re-sends this attempt with its Idempotency-Key: after a maybe, the answer is the first
+      // After NOT_MADE nothing was sold: Try again may re-send it, and Buy now starts afresh. After
+      // a maybe, Buy now re-sends this attempt with its Idempotency-Key: the answer is the first
       // decision's, never a second sale.
       return outcome.made === PurchaseFaultOutcome.NotMade
         ? {
@@ -204,8 +215,7 @@ export function describeOutcome(outcome: PurchaseOutcome, context: MessageContex
             ...base,
             tone: 'error',
             title: 'Something went wrong on our side',
-            detail: `Your order was not confirmed and may have gone through. Try again ${wait}: the retry is the same order, so it cannot buy twice.`,
-            retry: true,
+            detail: `Your order was not confirmed and may have gone through. Press ${SAME_ORDER} ${wait}: it sends the same order, so it cannot buy twice.`,
           };
     }
     case 'unknown':
