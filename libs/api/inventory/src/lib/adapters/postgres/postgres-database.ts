@@ -9,7 +9,16 @@ export interface PostgresStoreOptions {
   poolSize?: number;
   /** How long an idempotency key is remembered (default 24 h). */
   idempotencyTtlMs?: number;
+  /** How long a request waits for a connection, new or pooled (default POSTGRES_CONNECT_TIMEOUT_MS). */
+  connectTimeoutMs?: number;
 }
+
+/**
+ * Without a bound, a PostgreSQL that accepts TCP but does not answer (a hung server, a dropped
+ * route, a full backlog) held every purchase until the operating system gave up on the socket —
+ * minutes. Past this, the buyer gets 503 `NOT_MADE`: no statement was sent.
+ */
+export const POSTGRES_CONNECT_TIMEOUT_MS = 5_000;
 
 /** Our bigints (ids, prices, epoch milliseconds) are kept within Number.MAX_SAFE_INTEGER by validation. */
 const parseBigint = (value: string): number => Number(value);
@@ -41,10 +50,11 @@ const ignoreClientError = (): undefined => undefined;
 export class PostgresDatabase {
   readonly pool: Pool;
 
-  constructor(options: Pick<PostgresStoreOptions, 'connectionString' | 'poolSize'>) {
+  constructor(options: Pick<PostgresStoreOptions, 'connectionString' | 'poolSize' | 'connectTimeoutMs'>) {
     this.pool = new Pool({
       connectionString: options.connectionString,
       max: options.poolSize ?? 10,
+      connectionTimeoutMillis: options.connectTimeoutMs ?? POSTGRES_CONNECT_TIMEOUT_MS,
       types: PG_TYPES,
     });
     // An idle client losing its connection must not crash the process; the pool replaces it.

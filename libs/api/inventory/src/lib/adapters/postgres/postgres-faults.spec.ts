@@ -1,5 +1,6 @@
 import { DependencyUnavailable } from '@gtd/api-platform';
 import { Client } from 'pg';
+import { AddressInfo, createServer, Server, Socket } from 'node:net';
 import {
   createTestDatabase,
   describeWithService,
@@ -70,6 +71,39 @@ describe('postgresFault on a closed port', () => {
     expectFault(postgresFault(refused, 'connect'), false);
     expectFault(postgresFault(refused, 'uncommitted'), false);
     expectFault(postgresFault(refused, 'in-doubt'), true);
+  });
+});
+
+describe('a PostgreSQL that accepts connections but never answers', () => {
+  let silent: Server;
+  let url: string;
+  const sockets = new Set<Socket>();
+  beforeAll(async () => {
+    // Takes the connection and the startup message, then says nothing: a hung server.
+    silent = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    url = `postgres://postgres@127.0.0.1:${(silent.address() as AddressInfo).port}/postgres`;
+  });
+  afterAll(async () => {
+    for (const socket of sockets) socket.destroy();
+    await new Promise((resolve) => silent.close(resolve));
+  });
+
+  it('a purchase is given up after the connect timeout as not reached, instead of waiting for the OS', async () => {
+    const database = new PostgresDatabase({ connectionString: url, connectTimeoutMs: 200 });
+    try {
+      const store = postgresInventory(database);
+      const timedOut = await failure(() => store.purchase(COMMAND));
+      expectFault(timedOut, false);
+      expect(((timedOut as Error).cause as Error).message).toMatch(/timeout/i);
+      // The same for a request that only waited for a pooled connection.
+      expectFault(await failure(() => database.query('SELECT 1')), false);
+    } finally {
+      await database.close();
+    }
   });
 });
 
