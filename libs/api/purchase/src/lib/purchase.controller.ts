@@ -8,6 +8,7 @@ import {
   Param,
   ParseUUIDPipe,
   Post,
+  Req,
   Res,
   UseGuards,
 } from '@nestjs/common';
@@ -24,7 +25,13 @@ import {
 import { Buyer, ErrorCode, Order, PurchaseResult } from '@gtd/shared-contracts';
 import { CatalogueQueries, PurchaseService } from '@gtd/api-inventory';
 import { ApiOptionalBuyer, CurrentBuyer, OptionalBuyerGuard } from '@gtd/api-buyers';
-import { ApiProblems, validationFailed } from '@gtd/api-platform';
+import {
+  ApiProblems,
+  preparedProblemAnswer,
+  sendJson,
+  sendProblemAnswer,
+  validationFailed,
+} from '@gtd/api-platform';
 import { BuyThrottlerGuard } from './buy-throttler.guard';
 import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER, IdempotencyKey } from './idempotency-key';
 import { BuyRequestDto, OrderDto, PurchaseResultDto } from './purchase.dto';
@@ -99,9 +106,10 @@ export class PurchaseController {
     @CurrentBuyer() buyer: Buyer | null,
     @IdempotencyKey() idempotencyKey: string | null,
     @Ip() clientAddress: string | undefined,
-    @Res({ passthrough: true }) response: unknown,
-  ): Promise<PurchaseResult> {
-    const receipt = await this.purchases.purchase({
+    @Req() httpRequest: object,
+    @Res() response: object,
+  ): Promise<void> {
+    const decision = await this.purchases.decide({
       productId: request.productId,
       quantity: request.quantity,
       buyerId: buyer?.id ?? null,
@@ -109,15 +117,24 @@ export class PurchaseController {
       // The address the buy rate limit counts (TRUST_PROXY applied): it scopes anonymous keys.
       clientAddress: clientAddress ?? null,
     });
-    if (receipt.replayed)
-      this.adapterHost.httpAdapter.setHeader(response, IDEMPOTENT_REPLAYED_HEADER, 'true');
+    const http = this.adapterHost.httpAdapter;
+    if (!decision.ok) {
+      // The refusal of a product state is one shared object, answered from its prepared bytes: no
+      // exception, no problem object, no serialisation per request (what the filter would send).
+      const instance = String(http.getRequestUrl(httpRequest));
+      sendProblemAnswer(http, response, preparedProblemAnswer(decision.refusal, instance));
+      return;
+    }
+    const { receipt } = decision;
+    if (receipt.replayed) http.setHeader(response, IDEMPOTENT_REPLAYED_HEADER, 'true');
     // Built field by field: an object rest (`{ replayed, ...result }`) is a slow runtime copy.
-    return {
+    const result: PurchaseResult = {
       orderId: receipt.orderId,
       productId: receipt.productId,
       quantity: receipt.quantity,
       remaining: receipt.remaining,
     };
+    sendJson(http, response, HttpStatus.CREATED, result);
   }
 
   @Get('orders/:orderId')
