@@ -3,6 +3,7 @@ import { AbstractHttpAdapter } from '@nestjs/core';
 import type { Express, NextFunction, Request, Response } from 'express';
 import type { FastifyInstance } from 'fastify';
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import { ROOT_LOGGER, RootLogger } from './logging';
 import { MetricsRegistry, RequestLatencyHistogram } from './metrics';
 import { acceptRequestId, REQUEST_ID_HEADER } from './request-id';
@@ -17,6 +18,8 @@ const REDACTED = '[redacted]';
 
 const PROBLEM_CODE = Symbol('problemCode');
 type ProblemMarked = { [PROBLEM_CODE]?: string };
+const STARTED_AT = Symbol('startedAt');
+type ObservedResponse = ServerResponse & ProblemMarked & { [STARTED_AT]: number };
 
 /**
  * Remembers the problem `code` an error response answered with, for the request's log line.
@@ -98,27 +101,32 @@ export class RequestObserver {
   }
 
   private installOnExpress(app: Express): void {
+    // One listener function for every response, reading what it needs from the response itself:
+    // `once` with a closure would allocate the closure and once's wrapper per request.
+    const completed = (request: CompletedRequest) => this.completed(request);
+    function finished(this: ObservedResponse): void {
+      // A stream's duration is how long the client stayed, not a latency (and Fastify does not
+      // report its end either).
+      if (isEventStream(this)) return;
+      const req = this.req as Request;
+      completed({
+        id: (req as Request & { id: string }).id,
+        method: req.method,
+        url: req.originalUrl,
+        route: expressRouteOf(req),
+        status: this.statusCode,
+        seconds: (performance.now() - this[STARTED_AT]) / 1e3,
+        remoteAddress: req.socket.remoteAddress,
+        headers: req.headers,
+        problemCode: this[PROBLEM_CODE],
+      });
+    }
     app.use((req: Request, res: Response, next: NextFunction) => {
       const id = acceptRequestId(req.headers[REQUEST_ID_HEADER]);
       (req as Request & { id: string }).id = id;
       res.setHeader(REQUEST_ID_HEADER, id);
-      const start = process.hrtime.bigint();
-      res.once('finish', () => {
-        // A stream's duration is how long the client stayed, not a latency (and Fastify does not
-        // report its end either).
-        if (isEventStream(res)) return;
-        this.completed({
-          id,
-          method: req.method,
-          url: req.originalUrl,
-          route: expressRouteOf(req),
-          status: res.statusCode,
-          seconds: Number(process.hrtime.bigint() - start) / 1e9,
-          remoteAddress: req.socket.remoteAddress,
-          headers: req.headers,
-          problemCode: (res as ProblemMarked)[PROBLEM_CODE],
-        });
-      });
+      (res as unknown as ObservedResponse)[STARTED_AT] = performance.now();
+      res.on('finish', finished);
       next();
     });
   }

@@ -4,7 +4,6 @@ import {
   Get,
   HttpCode,
   HttpStatus,
-  Ip,
   Param,
   ParseUUIDPipe,
   Post,
@@ -22,9 +21,9 @@ import {
   ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
-import { Buyer, ErrorCode, Order, PurchaseResult } from '@gtd/shared-contracts';
+import { ErrorCode, Order, PurchaseResult } from '@gtd/shared-contracts';
 import { CatalogueQueries, PurchaseService } from '@gtd/api-inventory';
-import { ApiOptionalBuyer, CurrentBuyer, OptionalBuyerGuard } from '@gtd/api-buyers';
+import { ApiOptionalBuyer, BuyerAwareRequest, OptionalBuyerGuard } from '@gtd/api-buyers';
 import {
   ApiProblems,
   preparedProblemAnswer,
@@ -103,19 +102,21 @@ export class PurchaseController {
   )
   async buy(
     @Body() request: BuyRequestDto,
-    @CurrentBuyer() buyer: Buyer | null,
     @IdempotencyKey() idempotencyKey: string | null,
-    @Ip() clientAddress: string | undefined,
-    @Req() httpRequest: object,
+    // The buyer and the address straight from the request, not as decorated parameters: each of
+    // those is a few promises of Nest's parameter pipeline per purchase, and the address (proxy
+    // headers parsed) is needed only when a key is sent.
+    @Req() httpRequest: BuyerAwareRequest & { ip?: string },
     @Res() response: object,
   ): Promise<void> {
     const decision = await this.purchases.decide({
       productId: request.productId,
       quantity: request.quantity,
-      buyerId: buyer?.id ?? null,
+      // Named by OptionalBuyerGuard, which runs before the handler.
+      buyerId: httpRequest.buyer?.id ?? null,
       idempotencyKey,
       // The address the buy rate limit counts (TRUST_PROXY applied): it scopes anonymous keys.
-      clientAddress: clientAddress ?? null,
+      clientAddress: idempotencyKey === null ? null : (httpRequest.ip ?? null),
     });
     const http = this.adapterHost.httpAdapter;
     if (!decision.ok) {
