@@ -80,7 +80,7 @@ describe('purchaseRefusal', () => {
   it('follows a rescheduled drop: another opening is another answer', () => {
     const first = purchaseRefusal(refused(ErrorCode.NotStarted, { rules }), 1, 3);
     expect(purchaseRefusal(refused(ErrorCode.NotStarted, { rules }), 1, 3)).toBe(first);
-    const later = { ...rules, startsAtMs: rules.startsAtMs! + 60_000 };
+    const later = { ...rules, startsAtMs: Date.parse(OPENS) + 60_000 };
     const moved = purchaseRefusal(refused(ErrorCode.NotStarted, { rules: later }), 1, 3);
     expect(moved.message).toBe('Product 1 goes on sale at 2030-01-01T10:01:00.000Z.');
   });
