@@ -11,6 +11,7 @@ export * from './lib/openapi';
 export * from './lib/openapi-contract';
 export * from './lib/openapi-schema';
 export * from './lib/problem';
+export * from './lib/problem-answer';
 export * from './lib/problem.filter';
 export * from './lib/request-id';
 export * from './lib/request-observer';

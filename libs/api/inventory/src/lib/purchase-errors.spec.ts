@@ -1,7 +1,7 @@
 import { ErrorCode } from '@gtd/shared-contracts';
 import { DomainError } from '@gtd/api-platform';
 import { DropRules } from './inventory-store';
-import { purchaseRefused, quantityOverMaximum } from './purchase-errors';
+import { purchaseRefusal, purchaseRefused, quantityOverMaximum } from './purchase-errors';
 import { PurchaseRejection } from './purchase-rules';
 
 const OPENS = '2030-01-01T10:00:00.000Z';
@@ -64,6 +64,37 @@ describe('purchaseRefused', () => {
       detail,
       extensions,
     });
+  });
+});
+
+describe('purchaseRefusal', () => {
+  it('is one prepared object per product state, answered again without being rebuilt', () => {
+    const soldOut = purchaseRefusal(refused(ErrorCode.SoldOut, { available: 0 }), 1, 3);
+    expect(purchaseRefusal(refused(ErrorCode.SoldOut, { available: 0 }), 1, 1)).toBe(soldOut);
+    expect(Object.isFrozen(soldOut)).toBe(true);
+    expect(purchaseRefusal(refused(ErrorCode.SoldOut, { available: 0 }), 2, 3)).not.toBe(soldOut);
+    const paused = purchaseRefusal(refused(ErrorCode.Paused), 1, 3);
+    expect(purchaseRefusal(refused(ErrorCode.Paused), 1, 3)).toBe(paused);
+  });
+
+  it('follows a rescheduled drop: another opening is another answer', () => {
+    const first = purchaseRefusal(refused(ErrorCode.NotStarted, { rules }), 1, 3);
+    expect(purchaseRefusal(refused(ErrorCode.NotStarted, { rules }), 1, 3)).toBe(first);
+    const later = { ...rules, startsAtMs: Date.parse(OPENS) + 60_000 };
+    const moved = purchaseRefusal(refused(ErrorCode.NotStarted, { rules: later }), 1, 3);
+    expect(moved.message).toBe('Product 1 goes on sale at 2030-01-01T10:01:00.000Z.');
+  });
+
+  it('builds answers that name the attempt (quantity, holding) per attempt', () => {
+    const short = refused(ErrorCode.InsufficientStock, { available: 2 });
+    expect(purchaseRefusal(short, 1, 3).message).toContain('asked for 3');
+    expect(purchaseRefusal(short, 1, 4).message).toContain('asked for 4');
+  });
+
+  it('carries what the thrown DomainError carries', () => {
+    const outcome = refused(ErrorCode.Ended, { rules });
+    const { code, message, extensions } = purchaseRefused(outcome, 1, 3);
+    expect(purchaseRefusal(outcome, 1, 3)).toEqual({ code, message, extensions });
   });
 });
 

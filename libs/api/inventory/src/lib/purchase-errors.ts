@@ -3,6 +3,8 @@ import {
   DEPENDENCY_RETRY_AFTER_SECONDS,
   DependencyUnavailable,
   DomainError,
+  ProblemExtensions,
+  ProblemSource,
   validationFailed,
 } from '@gtd/api-platform';
 import { isoOrNull } from './product-mapping';
@@ -20,68 +22,103 @@ export const quantityOverMaximum = (maxQuantityPerPurchase: number): DomainError
     { field: 'quantity', messages: [`quantity must not be greater than ${maxQuantityPerPurchase}`] },
   ]);
 
+/** A refusal as the buyer is told it, thrown or not: the fields of the DomainError it would be. */
+export type PurchaseRefusal = ProblemSource;
+
+/** Prepared refusals of a product state; bounded, since a refusal of unknown ids is one per id. */
+const PREPARED_LIMIT = 4096;
+const prepared = new Map<string, PurchaseRefusal>();
+
+/**
+ * The refusal that depends on the product's state alone (sold out, paused, not started, …), one
+ * object per state shared by every attempt it answers, so the HTTP layer serialises it once
+ * (preparedProblemAnswer) and a crowd hammering a sold-out drop builds nothing per request.
+ */
+function preparedRefusal(key: string, build: () => PurchaseRefusal): PurchaseRefusal {
+  let refusal = prepared.get(key);
+  if (refusal === undefined) {
+    if (prepared.size >= PREPARED_LIMIT) prepared.clear();
+    refusal = Object.freeze(build());
+    prepared.set(key, refusal);
+  }
+  return refusal;
+}
+
+const refusal = (code: ErrorCode, message: string, extensions: ProblemExtensions): PurchaseRefusal => ({
+  code,
+  message,
+  extensions,
+});
+
 /**
  * What a buyer is told when the store refuses a purchase: the code, a sentence a person can act on,
  * and the members a client branches on (what is left, when the drop opens, the limit and holding).
+ * Answers that name the attempt (its quantity, the buyer's holding) are built per attempt; the
+ * others are prepared once per product state.
  */
-export function purchaseRefused(
+export function purchaseRefusal(
   outcome: PurchaseRejection,
   productId: number,
   quantity: number,
-): DomainError {
+): PurchaseRefusal {
   switch (outcome.code) {
     case ErrorCode.ProductNotFound:
-      return productNotFound(productId);
+      return preparedRefusal(`F${productId}`, () =>
+        refusal(ErrorCode.ProductNotFound, `No product ${productId}.`, { productId }),
+      );
     case ErrorCode.SoldOut:
-      return new DomainError(ErrorCode.SoldOut, `Product ${productId} is sold out.`, {
-        productId,
-        available: 0,
-      });
+      return preparedRefusal(`S${productId}`, () =>
+        refusal(ErrorCode.SoldOut, `Product ${productId} is sold out.`, { productId, available: 0 }),
+      );
     case ErrorCode.InsufficientStock:
-      return new DomainError(
+      return refusal(
         ErrorCode.InsufficientStock,
         `Only ${outcome.available} of product ${productId} left; asked for ${quantity}. Nothing was sold.`,
         { productId, available: outcome.available },
       );
     case ErrorCode.NotStarted: {
-      const startsAt = isoOrNull(outcome.rules?.startsAtMs ?? null) ?? undefined;
-      return new DomainError(
-        ErrorCode.NotStarted,
-        startsAt
-          ? `Product ${productId} goes on sale at ${startsAt}.`
-          : `Product ${productId} is not on sale yet.`,
-        { productId, startsAt },
-      );
+      const startsAtMs = outcome.rules?.startsAtMs ?? null;
+      return preparedRefusal(`N${productId}:${startsAtMs}`, () => {
+        const startsAt = isoOrNull(startsAtMs) ?? undefined;
+        return refusal(
+          ErrorCode.NotStarted,
+          startsAt
+            ? `Product ${productId} goes on sale at ${startsAt}.`
+            : `Product ${productId} is not on sale yet.`,
+          { productId, startsAt },
+        );
+      });
     }
     case ErrorCode.Ended: {
-      const endsAt = isoOrNull(outcome.rules?.endsAtMs ?? null) ?? undefined;
-      return new DomainError(
-        ErrorCode.Ended,
-        endsAt
-          ? `The drop of product ${productId} ended at ${endsAt}.`
-          : `The drop of product ${productId} ended.`,
-        { productId, endsAt },
-      );
+      const endsAtMs = outcome.rules?.endsAtMs ?? null;
+      return preparedRefusal(`E${productId}:${endsAtMs}`, () => {
+        const endsAt = isoOrNull(endsAtMs) ?? undefined;
+        return refusal(
+          ErrorCode.Ended,
+          endsAt
+            ? `The drop of product ${productId} ended at ${endsAt}.`
+            : `The drop of product ${productId} ended.`,
+          { productId, endsAt },
+        );
+      });
     }
     case ErrorCode.Paused:
-      return new DomainError(
-        ErrorCode.Paused,
-        `The drop of product ${productId} is paused; try again later.`,
-        {
+      return preparedRefusal(`P${productId}`, () =>
+        refusal(ErrorCode.Paused, `The drop of product ${productId} is paused; try again later.`, {
           productId,
-        },
+        }),
       );
     case ErrorCode.AuthRequired:
-      // A 401: the problem filter adds `WWW-Authenticate: Bearer`, the buyer's token being the way in.
-      return new DomainError(
-        ErrorCode.AuthRequired,
-        `Product ${productId} is limited per buyer: sign in to buy it.`,
-        { productId },
+      // A 401: the problem answer adds `WWW-Authenticate: Bearer`, the buyer's token being the way in.
+      return preparedRefusal(`A${productId}`, () =>
+        refusal(ErrorCode.AuthRequired, `Product ${productId} is limited per buyer: sign in to buy it.`, {
+          productId,
+        }),
       );
     case ErrorCode.LimitReached: {
       const limit = outcome.rules?.perBuyerLimit ?? undefined;
       const bought = outcome.bought;
-      return new DomainError(
+      return refusal(
         ErrorCode.LimitReached,
         `You already hold ${bought ?? 'the most'} of product ${productId}` +
           (limit !== undefined ? ` (limit ${limit} per buyer)` : '') +
@@ -90,12 +127,22 @@ export function purchaseRefused(
       );
     }
     case ErrorCode.IdempotencyKeyMismatch:
-      return new DomainError(
+      return refusal(
         ErrorCode.IdempotencyKeyMismatch,
         'This Idempotency-Key was first used with a different product or quantity; use a new key for a new purchase.',
         { productId },
       );
   }
+}
+
+/** The same refusal as the DomainError the problem filter answers (for callers that throw). */
+export function purchaseRefused(
+  outcome: PurchaseRejection,
+  productId: number,
+  quantity: number,
+): DomainError {
+  const { code, message, extensions } = purchaseRefusal(outcome, productId, quantity);
+  return new DomainError(code, message, extensions);
 }
 
 /**

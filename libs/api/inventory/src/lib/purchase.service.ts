@@ -5,7 +5,12 @@ import { Subject } from 'rxjs';
 import { Clock, CLOCK } from './clock';
 import { InventoryStore, PurchaseOutcome } from './inventory-store';
 import { INVENTORY_OPTIONS, InventoryModuleOptions } from './inventory.options';
-import { purchaseRefused, purchaseUnavailable, quantityOverMaximum } from './purchase-errors';
+import {
+  PurchaseRefusal,
+  purchaseRefusal,
+  purchaseUnavailable,
+  quantityOverMaximum,
+} from './purchase-errors';
 import { idempotencyScope } from './purchase-rules';
 import { RejectionTally } from './rejection-tally';
 
@@ -23,6 +28,14 @@ export interface PurchaseAttempt {
 
 /** A successful purchase; `replayed`: an earlier answer to the same idempotency key, nothing sold now. */
 export type PurchaseReceipt = PurchaseResult & { replayed: boolean };
+
+/**
+ * How the store decided an attempt: a receipt, or the refusal the buyer is told — a value, not an
+ * exception, since under a sold-out crowd refusals are most of the answers (see purchaseRefusal).
+ */
+export type PurchaseDecision =
+  | { readonly ok: true; readonly receipt: PurchaseReceipt }
+  | { readonly ok: false; readonly refusal: PurchaseRefusal };
 
 /** Every purchase the store decided: metrics count them by outcome. */
 export interface PurchaseOutcomeEvent {
@@ -52,7 +65,19 @@ export class PurchaseService implements BeforeApplicationShutdown {
     this.maxQuantityPerPurchase = options.maxQuantityPerPurchase;
   }
 
+  /** The receipt, or the refusal thrown as its DomainError. */
   async purchase(attempt: PurchaseAttempt): Promise<PurchaseReceipt> {
+    const decision = await this.decide(attempt);
+    if (decision.ok) return decision.receipt;
+    const { code, message, extensions } = decision.refusal;
+    throw new DomainError(code, message, extensions);
+  }
+
+  /**
+   * The store's decision on one attempt. Refusals come back as values; what is not a decision — a
+   * quantity over the maximum, a store that did not answer — is still thrown as its DomainError.
+   */
+  async decide(attempt: PurchaseAttempt): Promise<PurchaseDecision> {
     const { productId, quantity } = attempt;
     if (quantity > this.maxQuantityPerPurchase) throw quantityOverMaximum(this.maxQuantityPerPurchase);
     const idempotencyKey = attempt.idempotencyKey ?? null;
@@ -79,16 +104,19 @@ export class PurchaseService implements BeforeApplicationShutdown {
       const { order, remaining, replayed } = outcome;
       this.purchaseOutcomes$.next({ productId, outcome: replayed ? 'replayed' : 'sold', quantity });
       return {
-        orderId: order.orderId,
-        productId: order.productId,
-        quantity: order.quantity,
-        remaining,
-        replayed,
+        ok: true,
+        receipt: {
+          orderId: order.orderId,
+          productId: order.productId,
+          quantity: order.quantity,
+          remaining,
+          replayed,
+        },
       };
     }
     this.purchaseOutcomes$.next({ productId, outcome: outcome.code, quantity });
     this.tally.count(productId, outcome.code);
-    throw purchaseRefused(outcome, productId, quantity);
+    return { ok: false, refusal: purchaseRefusal(outcome, productId, quantity) };
   }
 
   beforeApplicationShutdown(): void {

@@ -3,6 +3,7 @@ import { ErrorCode } from '@gtd/shared-contracts';
 import { DependencyUnavailable } from './dependency-unavailable';
 import { BearerChallenge, DomainError, unauthorized } from './domain-error';
 import { PROBLEM_CATALOGUE } from './problem';
+import { preparedProblemAnswer } from './problem-answer';
 import { ProblemDetailsFilter } from './problem.filter';
 
 describe('ProblemDetailsFilter', () => {
@@ -85,19 +86,40 @@ describe('ProblemDetailsFilter', () => {
 });
 
 describe('ProblemDetailsFilter answering', () => {
-  /** The status and headers the filter writes through the HTTP adapter (the same calls on both platforms). */
-  function answer(exception: unknown): { status: number; headers: Record<string, string> } {
-    const written = { status: 0, headers: {} as Record<string, string> };
+  const filter = () => new ProblemDetailsFilter({} as never);
+  /** The status, headers and body the filter writes through the HTTP adapter (the same calls on both platforms). */
+  function answer(exception: unknown): { status: number; headers: Record<string, string>; body: string } {
+    const written = { status: 0, headers: {} as Record<string, string>, body: '' };
     const httpAdapter = {
+      getType: () => 'fastify',
       getRequestUrl: () => '/x',
       isHeadersSent: () => false,
       setHeader: (_response: object, name: string, value: string) => (written.headers[name] = value),
-      reply: (_response: object, _body: string, status: number) => (written.status = status),
     };
-    const host = { switchToHttp: () => ({ getResponse: () => ({}), getRequest: () => ({}) }) };
+    const reply = {
+      raw: {},
+      code: (status: number) => {
+        written.status = status;
+        return { send: (body: Buffer) => (written.body = body.toString()) };
+      },
+    };
+    const host = { switchToHttp: () => ({ getResponse: () => reply, getRequest: () => ({}) }) };
     new ProblemDetailsFilter({ httpAdapter } as never).catch(exception, host as never);
     return written;
   }
+
+  it('writes the problem as problem+json, the same bytes as its prepared answer', () => {
+    const error = new DomainError(ErrorCode.SoldOut, 'Product 2 is sold out.', {
+      productId: 2,
+      available: 0,
+    });
+    const written = answer(error);
+    const prepared = preparedProblemAnswer(error, '/x');
+    expect(written.status).toBe(409);
+    expect(written.headers['Content-Type']).toBe('application/problem+json; charset=utf-8');
+    expect(written.body).toBe(prepared.body.toString());
+    expect(JSON.parse(written.body)).toEqual(filter().toProblem(error, '/x'));
+  });
 
   it.each<[string, DomainError, string]>([
     ['no credentials', unauthorized('x', false), 'Bearer'],

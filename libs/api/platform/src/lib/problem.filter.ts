@@ -5,7 +5,7 @@ import { BearerChallenge, DomainError } from './domain-error';
 import { BodyProblem } from './body-rules';
 import { DependencyUnavailable, dependencyUnavailable } from './dependency-unavailable';
 import { buildProblem } from './problem';
-import { noteProblemCode } from './request-observer';
+import { problemAnswer, sendProblemAnswer } from './problem-answer';
 
 const STATUS_CODES: Record<number, ErrorCode> = {
   400: ErrorCode.BadRequest,
@@ -18,7 +18,7 @@ const STATUS_CODES: Record<number, ErrorCode> = {
 /** Every 401 names the scheme that would succeed (a bearer token), as the error says or bare. */
 function challengeOf(exception: unknown, status: number): BearerChallenge | undefined {
   if (status !== 401) return undefined;
-  return (exception instanceof DomainError ? exception.challenge : undefined) ?? BearerChallenge.required;
+  return exception instanceof DomainError ? exception.challenge : undefined;
 }
 
 /**
@@ -54,15 +54,7 @@ export class ProblemDetailsFilter implements ExceptionFilter {
       httpAdapter.end(response);
       return;
     }
-    noteProblemCode(response, problem.code);
-    const challenge = challengeOf(exception, problem.status);
-    if (challenge) httpAdapter.setHeader(response, 'WWW-Authenticate', challenge);
-    // A rate limit or an overload says when to come back, in the body and where HTTP clients look.
-    if (problem.retryAfterSeconds !== undefined) {
-      httpAdapter.setHeader(response, 'Retry-After', String(problem.retryAfterSeconds));
-    }
-    httpAdapter.setHeader(response, 'Content-Type', 'application/problem+json; charset=utf-8');
-    httpAdapter.reply(response, JSON.stringify(problem), problem.status);
+    sendProblemAnswer(httpAdapter, response, problemAnswer(problem, challengeOf(exception, problem.status)));
   }
 
   /** `requestId` (see RequestObserver) ties the log line of a 5xx to the request's own line. */

@@ -4,6 +4,7 @@ import type { Express, NextFunction, Request, Response } from 'express';
 import type { FastifyInstance } from 'fastify';
 import { ErrorCode } from '@gtd/shared-contracts';
 import type { IncomingHttpHeaders, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import { ROOT_LOGGER, RootLogger } from './logging';
 import { MetricsRegistry, RequestLatencyHistogram } from './metrics';
 import { RefusalDigest } from './refusal-digest';
@@ -21,6 +22,8 @@ const PROBLEM_CODE = Symbol('problemCode');
 const SHED = Symbol('shed');
 /** SHED holds the route the refused request was for: on Express it never reached the router. */
 type ProblemMarked = { [PROBLEM_CODE]?: string; [SHED]?: string };
+const STARTED_AT = Symbol('startedAt');
+type ObservedResponse = ServerResponse & ProblemMarked & { [STARTED_AT]: number };
 
 /**
  * Remembers the problem `code` an error response answered with, for the request's log line.
@@ -120,28 +123,33 @@ export class RequestObserver implements OnApplicationShutdown {
   }
 
   private installOnExpress(app: Express): void {
+    // One listener function for every response, reading what it needs from the response itself:
+    // `once` with a closure would allocate the closure and once's wrapper per request.
+    const completed = (request: CompletedRequest) => this.completed(request);
+    function finished(this: ObservedResponse): void {
+      // A stream's duration is how long the client stayed, not a latency (and Fastify does not
+      // report its end either).
+      if (isEventStream(this)) return;
+      const req = this.req as Request;
+      completed({
+        id: (req as Request & { id: string }).id,
+        method: req.method,
+        url: req.originalUrl,
+        route: this[SHED] ?? expressRouteOf(req),
+        status: this.statusCode,
+        seconds: (performance.now() - this[STARTED_AT]) / 1e3,
+        remoteAddress: req.socket.remoteAddress,
+        headers: req.headers,
+        problemCode: this[PROBLEM_CODE],
+        shed: this[SHED] !== undefined,
+      });
+    }
     app.use((req: Request, res: Response, next: NextFunction) => {
       const id = acceptRequestId(req.headers[REQUEST_ID_HEADER]);
       (req as Request & { id: string }).id = id;
       res.setHeader(REQUEST_ID_HEADER, id);
-      const start = process.hrtime.bigint();
-      res.once('finish', () => {
-        // A stream's duration is how long the client stayed, not a latency (and Fastify does not
-        // report its end either).
-        if (isEventStream(res)) return;
-        this.completed({
-          id,
-          method: req.method,
-          url: req.originalUrl,
-          route: (res as ProblemMarked)[SHED] ?? expressRouteOf(req),
-          status: res.statusCode,
-          seconds: Number(process.hrtime.bigint() - start) / 1e9,
-          remoteAddress: req.socket.remoteAddress,
-          headers: req.headers,
-          problemCode: (res as ProblemMarked)[PROBLEM_CODE],
-          shed: (res as ProblemMarked)[SHED] !== undefined,
-        });
-      });
+      (res as unknown as ObservedResponse)[STARTED_AT] = performance.now();
+      res.on('finish', finished);
       next();
     });
   }

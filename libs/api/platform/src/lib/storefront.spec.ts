@@ -57,4 +57,28 @@ describe('serveStorefront (Express)', () => {
     expect(page.text).toContain('<title>Drop</title>');
     expect(page.headers['cache-control']).toBe('no-cache');
   });
+
+  it('answers navigations from memory, revalidated by ETag or Last-Modified', async () => {
+    const reads = [jest.spyOn(fs, 'readFile'), jest.spyOn(fs, 'createReadStream'), jest.spyOn(fs, 'stat')];
+    const page = await request(app).get('/drops/1').set('Accept', 'text/html').expect(200);
+    expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(page.headers['content-length']).toBe(String(page.text.length));
+    const { etag, 'last-modified': lastModified } = page.headers;
+    expect(etag).toMatch(/^W\/"[0-9a-f]+-[0-9a-f]+"$/);
+    const byTag = await request(app).get('/').set('If-None-Match', etag).expect(304);
+    expect(byTag.headers['etag']).toBe(etag);
+    expect(byTag.headers['cache-control']).toBe('no-cache');
+    expect(byTag.text).toBe('');
+    await request(app).get('/').set('If-Modified-Since', lastModified).expect(304);
+    await request(app)
+      .get('/')
+      .set('If-None-Match', '"other"')
+      .set('If-Modified-Since', lastModified)
+      .expect(200);
+    // A hard reload asks past the browser's copy.
+    await request(app).get('/').set('If-None-Match', etag).set('Cache-Control', 'no-cache').expect(200);
+    const head = await request(app).head('/drops/1').set('Accept', 'text/html').expect(200);
+    expect(head.headers['content-length']).toBe(page.headers['content-length']);
+    expect(reads.reduce((n, spy) => n + spy.mock.calls.length, 0)).toBe(0);
+  });
 });

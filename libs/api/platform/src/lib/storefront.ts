@@ -5,8 +5,8 @@ import { API_PATH_ROOTS } from '@gtd/shared-contracts';
 import accepts from 'accepts';
 import { static as serveFiles } from 'express';
 import type { NextFunction, Request, Response } from 'express';
-import type { IncomingMessage } from 'node:http';
-import { existsSync, readdirSync } from 'node:fs';
+import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 
 /** Angular's production build names files by content hash, so they never change under one name. */
@@ -49,34 +49,103 @@ function buildFiles(root: string): ReadonlySet<string> {
 }
 
 /**
+ * index.html, read once at start like the list of files: the page answers every navigation, and
+ * reading it per request would put a stat and a read in libuv's thread pool each time.
+ */
+export interface StorefrontPage {
+  readonly body: Buffer;
+  /** The validators `send` (behind res.sendFile and @fastify/static) derives from the file. */
+  readonly etag: string;
+  readonly lastModified: string;
+}
+
+export function loadStorefrontPage(indexFile: string): StorefrontPage {
+  const body = readFileSync(indexFile);
+  const { size, mtime } = statSync(indexFile);
+  return {
+    body,
+    etag: `W/"${size.toString(16)}-${mtime.getTime().toString(16)}"`,
+    lastModified: mtime.toUTCString(),
+  };
+}
+
+/**
+ * Whether the browser's copy is current, as the `fresh` package (Express, `send`) decides: a
+ * `no-cache` request (a hard reload) never is; `If-None-Match` (weak comparison) decides when
+ * sent, else `If-Modified-Since` against the file's time.
+ */
+export function pageIsFresh(headers: IncomingHttpHeaders, page: StorefrontPage): boolean {
+  const noneMatch = headers['if-none-match'];
+  const modifiedSince = headers['if-modified-since'];
+  if (noneMatch === undefined && modifiedSince === undefined) return false;
+  if (/(?:^|,)\s*no-cache\s*(?:,|$)/.test(String(headers['cache-control'] ?? ''))) return false;
+  if (noneMatch !== undefined && noneMatch !== '*') {
+    const weak = (tag: string) => (tag.startsWith('W/') ? tag.slice(2) : tag);
+    const ours = weak(page.etag);
+    return noneMatch.split(',').some((tag) => weak(tag.trim()) === ours);
+  }
+  if (noneMatch === '*') return true;
+  const since = Date.parse(modifiedSince ?? '');
+  return !Number.isNaN(since) && Date.parse(page.lastModified) <= since;
+}
+
+/**
+ * The page's headers: revalidated on every navigation, so a new release is picked up at once. As
+ * `send` wrote them, ETag included on both platforms (Express's app-wide `etag` switch, off for
+ * JSON bodies, used to drop it there); no `Accept-Ranges`, since a page of a few KB is never
+ * fetched in ranges and is not served so any more.
+ */
+export function pageHeaders(page: StorefrontPage, fresh: boolean): [string, string][] {
+  const validators: [string, string][] = [
+    ['Cache-Control', cacheControl('index.html')],
+    ['Last-Modified', page.lastModified],
+    ['ETag', page.etag],
+  ];
+  return fresh
+    ? validators
+    : [
+        ...validators,
+        ['Content-Type', 'text/html; charset=utf-8'],
+        ['Content-Length', String(page.body.length)],
+      ];
+}
+
+/**
  * Serves the storefront's production build from the API's origin: its files as they are, and
  * index.html for page navigations so deep links like /drops/1 survive a reload. Registered on
- * Express before Nest's router, so a static file costs no Nest pipeline. Only paths of files the
- * build holds (listed once at start) reach the file server: a poll or a purchase never waits for
- * an `fs.stat` in libuv's thread pool, which password hashing may be filling.
+ * Express before Nest's router, so a static file costs no Nest pipeline, and as one middleware, so
+ * an API request passes one layer of Express's router for it. Only paths of files the build holds
+ * (listed once at start) reach the file server, and the page is answered from memory: a poll or a
+ * purchase never waits for an `fs.stat` in libuv's thread pool, which password hashing may be filling.
  */
 export function serveStorefront(app: NestExpressApplication, root: string): boolean {
   const indexFile = storefrontIndex(root);
   if (!indexFile) return false;
   const files = buildFiles(root);
+  const page = loadStorefrontPage(indexFile);
   const serveFile = serveFiles(root, {
     index: false,
     setHeaders: (res, path) => res.setHeader('Cache-Control', cacheControl(path)),
   });
   app.use((req: Request, res: Response, next: NextFunction) => {
-    if ((req.method === 'GET' || req.method === 'HEAD') && files.has(decodedPath(req.path))) {
-      serveFile(req, res, next);
-      return;
-    }
-    next();
-  });
-  app.use((req: Request, res: Response, next: NextFunction) => {
-    if (!wantsPage(req, req.path)) {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
       next();
       return;
     }
-    res.setHeader('Cache-Control', cacheControl(indexFile));
-    res.sendFile(indexFile);
+    const path = req.path;
+    if (files.has(decodedPath(path))) {
+      serveFile(req, res, next);
+      return;
+    }
+    if (!wantsPage(req, path)) {
+      next();
+      return;
+    }
+    const fresh = pageIsFresh(req.headers, page);
+    for (const [name, value] of pageHeaders(page, fresh)) res.setHeader(name, value);
+    res.statusCode = fresh ? 304 : 200;
+    if (fresh || req.method === 'HEAD') res.end();
+    else res.end(page.body);
   });
   return true;
 }
@@ -93,7 +162,9 @@ function decodedPath(path: string): string {
 
 /** The same for Fastify: files through @fastify/static, the page for navigations that found no route. */
 export async function serveStorefrontOnFastify(app: NestFastifyApplication, root: string): Promise<boolean> {
-  if (!storefrontIndex(root)) return false;
+  const indexFile = storefrontIndex(root);
+  if (!indexFile) return false;
+  const page = loadStorefrontPage(indexFile);
   // Loaded only on Fastify: its dependencies are ES modules, which Node 20 loads but Jest's CommonJS
   // runtime cannot, and no Express process needs them.
   const { default: fastifyStatic } = await import('@fastify/static');
@@ -111,7 +182,10 @@ export async function serveStorefrontOnFastify(app: NestFastifyApplication, root
         done();
         return;
       }
-      void reply.sendFile('index.html');
+      const fresh = pageIsFresh(request.headers, page);
+      for (const [name, value] of pageHeaders(page, fresh)) void reply.header(name, value);
+      // Fastify leaves the body out of a HEAD answer and a 304 itself.
+      void reply.code(fresh ? 304 : 200).send(fresh ? undefined : page.body);
     });
   return true;
 }

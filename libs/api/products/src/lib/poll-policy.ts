@@ -62,16 +62,21 @@ export class PollPolicy implements OnModuleInit, OnModuleDestroy {
 
   /** The contract's Inventory: the live count plus when to ask again. */
   inventoryAnswer(live: LiveInventory): Inventory {
-    const msUntilStart =
-      live.state === 'upcoming' && live.startsAt !== null
-        ? Date.parse(live.startsAt) - this.clock.now()
-        : null;
     return {
       productId: live.productId,
       available: live.available,
       state: live.state,
-      pollAfterMs: pollAfterMs(this.baseMs, this.factor, live.state, msUntilStart),
+      pollAfterMs: this.pollAfterMsOf(live),
     };
+  }
+
+  /** When to ask again about `live`, as its inventory answer says. */
+  pollAfterMsOf(live: LiveInventory): number {
+    const msUntilStart =
+      live.state === 'upcoming' && live.startsAt !== null
+        ? Date.parse(live.startsAt) - this.clock.now()
+        : null;
+    return pollAfterMs(this.baseMs, this.factor, live.state, msUntilStart);
   }
 
   private sample(): void {

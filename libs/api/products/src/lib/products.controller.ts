@@ -12,10 +12,17 @@ import {
 } from '@nestjs/swagger';
 import { ErrorCode, Inventory, Product } from '@gtd/shared-contracts';
 import { CatalogueQueries, LiveInventory } from '@gtd/api-inventory';
-import { ApiPositiveIntParam, ApiProblems, ParsePositiveIntPipe } from '@gtd/api-platform';
+import {
+  ApiPositiveIntParam,
+  ApiProblems,
+  JSON_CONTENT_TYPE,
+  ParsePositiveIntPipe,
+  sendBytes,
+} from '@gtd/api-platform';
 import { interval, map, merge, Observable } from 'rxjs';
 import { InventoryFeed } from './inventory-feed';
-import { ifNoneMatchMatches, inventoryEtag } from './inventory-etag';
+import { InventoryAnswers } from './inventory-answer';
+import { ifNoneMatchMatches } from './inventory-etag';
 import { PollPolicy } from './poll-policy';
 import { InventoryDto, ProductDto } from './product.dto';
 
@@ -61,6 +68,7 @@ export class ProductsController {
     private readonly catalogue: CatalogueQueries,
     private readonly policy: PollPolicy,
     private readonly feed: InventoryFeed,
+    private readonly answers: InventoryAnswers,
     private readonly adapterHost: HttpAdapterHost,
   ) {}
 
@@ -107,13 +115,23 @@ export class ProductsController {
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res() response: object,
   ): Promise<void> {
-    const answer = this.policy.inventoryAnswer(await this.catalogue.getLiveInventory(id));
-    const etag = inventoryEtag(answer);
+    const live = await this.catalogue.getLiveInventory(id);
+    const { etag, body } = this.answers.answer(
+      id,
+      live.available,
+      live.state,
+      this.policy.pollAfterMsOf(live),
+    );
     const http = this.adapterHost.httpAdapter;
     http.setHeader(response, 'ETag', etag);
     http.setHeader(response, 'Cache-Control', POLL_CACHE_CONTROL);
-    if (ifNoneMatchMatches(ifNoneMatch, etag)) http.reply(response, undefined, 304);
-    else http.reply(response, answer, 200);
+    if (ifNoneMatchMatches(ifNoneMatch, etag)) {
+      http.reply(response, undefined, 304);
+      return;
+    }
+    // The prepared bytes of this count (see InventoryAnswers), as `res.json` would write them.
+    http.setHeader(response, 'Content-Type', JSON_CONTENT_TYPE);
+    sendBytes(http, response, 200, body);
   }
 
   @Sse(':id/inventory/stream')

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { InventoryAnswers } from './inventory-answer';
 import { InventoryFeed } from './inventory-feed';
 import { PollPolicy } from './poll-policy';
 import { ProductsController } from './products.controller';
@@ -8,5 +9,5 @@ import { ProductsController } from './products.controller';
  * and its SSE stream. Needs InventoryModule registered at the root; uses the app's ConfigService
  * (POLL_INTERVAL_MS) and MetricsRegistry when they are there.
  */
-@Module({ controllers: [ProductsController], providers: [PollPolicy, InventoryFeed] })
+@Module({ controllers: [ProductsController], providers: [PollPolicy, InventoryFeed, InventoryAnswers] })
 export class ProductsModule {}

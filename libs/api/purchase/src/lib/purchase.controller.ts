@@ -4,10 +4,10 @@ import {
   Get,
   HttpCode,
   HttpStatus,
-  Ip,
   Param,
   ParseUUIDPipe,
   Post,
+  Req,
   Res,
   UseGuards,
 } from '@nestjs/common';
@@ -21,10 +21,16 @@ import {
   ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
-import { Buyer, ErrorCode, Order, PurchaseResult } from '@gtd/shared-contracts';
+import { ErrorCode, Order, PurchaseResult } from '@gtd/shared-contracts';
 import { CatalogueQueries, PurchaseService } from '@gtd/api-inventory';
-import { ApiOptionalBuyer, CurrentBuyer, OptionalBuyerGuard } from '@gtd/api-buyers';
-import { ApiProblems, validationFailed } from '@gtd/api-platform';
+import { ApiOptionalBuyer, BuyerAwareRequest, OptionalBuyerGuard } from '@gtd/api-buyers';
+import {
+  ApiProblems,
+  preparedProblemAnswer,
+  sendJson,
+  sendProblemAnswer,
+  validationFailed,
+} from '@gtd/api-platform';
 import { BuyThrottlerGuard } from './buy-throttler.guard';
 import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER, IdempotencyKey } from './idempotency-key';
 import { BuyRequestDto, OrderDto, PurchaseResultDto } from './purchase.dto';
@@ -96,28 +102,40 @@ export class PurchaseController {
   )
   async buy(
     @Body() request: BuyRequestDto,
-    @CurrentBuyer() buyer: Buyer | null,
     @IdempotencyKey() idempotencyKey: string | null,
-    @Ip() clientAddress: string | undefined,
-    @Res({ passthrough: true }) response: unknown,
-  ): Promise<PurchaseResult> {
-    const receipt = await this.purchases.purchase({
+    // The buyer and the address straight from the request, not as decorated parameters: each of
+    // those is a few promises of Nest's parameter pipeline per purchase, and the address (proxy
+    // headers parsed) is needed only when a key is sent.
+    @Req() httpRequest: BuyerAwareRequest & { ip?: string },
+    @Res() response: object,
+  ): Promise<void> {
+    const decision = await this.purchases.decide({
       productId: request.productId,
       quantity: request.quantity,
-      buyerId: buyer?.id ?? null,
+      // Named by OptionalBuyerGuard, which runs before the handler.
+      buyerId: httpRequest.buyer?.id ?? null,
       idempotencyKey,
       // The address the buy rate limit counts (TRUST_PROXY applied): it scopes anonymous keys.
-      clientAddress: clientAddress ?? null,
+      clientAddress: idempotencyKey === null ? null : (httpRequest.ip ?? null),
     });
-    if (receipt.replayed)
-      this.adapterHost.httpAdapter.setHeader(response, IDEMPOTENT_REPLAYED_HEADER, 'true');
+    const http = this.adapterHost.httpAdapter;
+    if (!decision.ok) {
+      // The refusal of a product state is one shared object, answered from its prepared bytes: no
+      // exception, no problem object, no serialisation per request (what the filter would send).
+      const instance = String(http.getRequestUrl(httpRequest));
+      sendProblemAnswer(http, response, preparedProblemAnswer(decision.refusal, instance));
+      return;
+    }
+    const { receipt } = decision;
+    if (receipt.replayed) http.setHeader(response, IDEMPOTENT_REPLAYED_HEADER, 'true');
     // Built field by field: an object rest (`{ replayed, ...result }`) is a slow runtime copy.
-    return {
+    const result: PurchaseResult = {
       orderId: receipt.orderId,
       productId: receipt.productId,
       quantity: receipt.quantity,
       remaining: receipt.remaining,
     };
+    sendJson(http, response, HttpStatus.CREATED, result);
   }
 
   @Get('orders/:orderId')
