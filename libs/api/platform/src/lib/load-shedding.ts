@@ -5,6 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ServerResponse } from 'node:http';
 import { ErrorCode } from '@gtd/shared-contracts';
 import { buildProblem } from './problem';
+import { problemAnswer } from './problem-answer';
 import { noteProblemCode, noteShed } from './request-observer';
 
 /** A route that can tell, from its own state alone, that it would refuse the next request anyway. */
@@ -31,8 +32,6 @@ interface PreparedRule {
   /** The answer for the bare path; a URL with a query string gets its own `instance`. */
   refusal: Refusal;
 }
-
-const PROBLEM_CONTENT_TYPE = 'application/problem+json; charset=utf-8';
 
 /**
  * Refuses requests to a saturated route before Nest's pipeline: no body read, no guard, no pipe,
@@ -93,18 +92,16 @@ export class LoadShedder {
 }
 
 function prepareRefusal(rule: SheddingRule, instance: string): Refusal {
-  const problem = buildProblem(ErrorCode.ServiceUnavailable, rule.detail, instance, {
-    retryAfterSeconds: rule.retryAfterSeconds,
-  });
-  const body = Buffer.from(JSON.stringify(problem));
+  // The same bytes and headers as the filter's answer to the route's own refusal (problemAnswer).
+  const answer = problemAnswer(
+    buildProblem(ErrorCode.ServiceUnavailable, rule.detail, instance, {
+      retryAfterSeconds: rule.retryAfterSeconds,
+    }),
+  );
   return {
     route: rule.path,
-    body,
-    headers: {
-      'content-type': PROBLEM_CONTENT_TYPE,
-      'content-length': String(body.length),
-      'retry-after': String(rule.retryAfterSeconds),
-    },
+    body: answer.body,
+    headers: { ...Object.fromEntries(answer.headers), 'Content-Length': String(answer.body.length) },
   };
 }
 
