@@ -93,7 +93,14 @@ class ProductsController {
     const productId = Number(id);
     const left = available.get(productId);
     if (left === undefined) {
-      problem(res, 404, 'PRODUCT_NOT_FOUND', 'Product not found', `No product ${id}.`, `/products/${id}/inventory`);
+      problem(
+        res,
+        404,
+        'PRODUCT_NOT_FOUND',
+        'Product not found',
+        `No product ${id}.`,
+        `/products/${id}/inventory`,
+      );
       return;
     }
     const answer = inventoryOf(productId, left);
