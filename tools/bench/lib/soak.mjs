@@ -3,7 +3,7 @@
 import { runLoad, round } from './load.mjs';
 import { RUSH_PRODUCT, SCENARIOS } from './options.mjs';
 import { int } from './rows.mjs';
-import { groupRssKiB, settle, sleep } from './servers.mjs';
+import { groupRssKiB, settle } from './servers.mjs';
 import testing from './testing.mjs';
 
 const { availableOf } = testing;
@@ -77,28 +77,29 @@ export async function runSoak({ name, description, server, seconds, connections,
     return { atS, rssMiB, sold };
   };
   await take();
-  let sampling = true;
-  const sampler = (async () => {
-    let next = SOAK_SAMPLE_S;
-    while (sampling) {
-      await sleep(Math.max(0, started + next * 1000 - performance.now()));
-      if (!sampling) break;
+  /** @type {Promise<unknown>} */
+  let pending = Promise.resolve();
+  const timer = setInterval(() => {
+    pending = pending.then(async () => {
       const sample = await take();
       if (Math.round(sample.atS) % 30 === 0 || sample.atS < SOAK_SAMPLE_S * 1.5) {
         log(
-          `  soak ${String(Math.round(sample.atS)).padStart(4)} s: RSS ${sample.rssMiB ?? '?'} MiB, sold ${int(sample.sold ?? 0)}`,
+          `  soak ${String(Math.round(sample.atS)).padStart(4)} s: RSS ${sample.rssMiB ?? '?'} MiB, ` +
+            `sold ${int(sample.sold ?? 0)}`,
         );
       }
-      next += SOAK_SAMPLE_S;
-    }
-  })();
+    });
+  }, SOAK_SAMPLE_S * 1000);
   let result;
   try {
     result = await runLoad({ url: server.url, scenario, connections, warmup: 0, seconds });
   } finally {
-    sampling = false;
-    await sampler;
+    clearInterval(timer);
+    await pending;
   }
+  // The figure at the end is taken once the last answer is in; one just taken stands for it.
+  if (samples.length > 1 && performance.now() - started - (samples.at(-1)?.atS ?? 0) * 1000 < 1000)
+    samples.pop();
   await take();
   const stockAfter = await availableOf(server.url, RUSH_PRODUCT);
   const created = result.statusesAll['201'] ?? 0;
@@ -185,10 +186,14 @@ export function soakMarkdown(soak) {
       '',
     );
   }
-  // Every 30 s (and the last): RSS and the rate over the preceding interval, from the stock sold.
-  const shown = soak.samples.filter(
-    (s, i) => i === 0 || i === soak.samples.length - 1 || Math.round(s.atS) % 30 === 0,
-  );
+  // Every 30 s of a long soak (and the last): RSS and the rate over the preceding interval, from the
+  // stock sold.
+  const shown =
+    soak.samples.length <= 13
+      ? soak.samples
+      : soak.samples.filter(
+          (s, i) => i === 0 || i === soak.samples.length - 1 || Math.round(s.atS) % 30 === 0,
+        );
   lines.push('| s | RSS MiB | sold | req/s since the previous line |', '| --: | --: | --: | --: |');
   shown.forEach((sample, i) => {
     const previous = shown[i - 1];
