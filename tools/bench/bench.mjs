@@ -203,7 +203,9 @@ async function main() {
     const perRow = options.duration + options.warmup + 0.8;
     log(
       `• ${total} rows × ~${perRow.toFixed(1)} s ≈ ${Math.ceil((total * perRow) / 60)} min ` +
-        `(${options.duration} s measured + ${options.warmup} s warm-up each)`,
+        `(${options.duration} s measured + ${options.warmup} s warm-up each)` +
+        `${options.soak === undefined ? '' : `, then a ${options.soak} s soak`}` +
+        `${options.growth ? ', then the growth rows (if lib/growth.mjs exists)' : ''}`,
     );
     let index = 0;
     for (const scenario of options.scenarios) {
@@ -214,9 +216,10 @@ async function main() {
         /** @type {Map<string, BenchRow>} */
         const floors = new Map();
         for (const { name, server, kind, floor } of targets) {
-          index++;
-          const prefix = `[${String(index).padStart(String(total).length)}/${total}] ${scenario.name.padEnd(8)} c=${String(connections).padEnd(3)} ${name.padEnd(12)}`;
+          // The rows a reference server sits out are not in `total` either.
           if (!measures(scenario, name)) continue;
+          index++;
+          const prefix = `[${String(index).padStart(String(total).length)}/${total}] ${scenario.name.padEnd(8)} c=${String(connections).padEnd(3)} ${name.padEnd(14)}`;
           if (!server.alive()) {
             const reason = `server exited: ${server.output().split('\n').filter(Boolean).at(-1) ?? ''}`;
             log(`${prefix} skipped (${reason})`);

@@ -42,10 +42,6 @@ const available = new Map(catalog.map((entry) => [entry.id, entry.stock]));
 /** Orders kept as the memory store and the baseline keep them, so all three pay for it. */
 const orders = new Map();
 
-/** Set once the app exists: the adapter-neutral reply the product's poll handler uses too. */
-/** @type {any} */
-let http;
-
 /** @param {number} productId @param {number} left */
 const inventoryOf = (productId, left) => ({
   productId,
@@ -181,7 +177,9 @@ async function createApp() {
 }
 
 const app = await createApp();
-http = app.getHttpAdapter();
+/** The adapter-neutral reply the product's poll handler uses too; the handlers run only after this. */
+/** @type {any} */
+const http = app.getHttpAdapter();
 const port = Number(process.env.PORT || 8080);
 const host = process.env.HOST || '127.0.0.1';
 await app.listen(port, host);
