@@ -182,12 +182,14 @@ export async function startConfig(context, config, extraEnv = {}) {
       if (config.needs.includes('postgres') && !extraEnv.DATABASE_URL) {
         env.DATABASE_URL = await createDatabase(`gtd_bench_${context.runId}_${slug}_${attempt}`);
       }
-      if (config.needs.includes('redis') && !extraEnv.REDIS_PREFIX) {
-        env.REDIS_URL = REDIS_URL;
-        env.REDIS_PREFIX = `bench:${context.runId}:${slug}:${attempt}:`;
+      if (config.needs.includes('redis')) {
+        env.REDIS_URL = extraEnv.REDIS_URL ?? REDIS_URL;
         // The bench's Redis is the shared one without AOF: measure the hot path, accept the loss.
         env.REDIS_DURABILITY = env.REDIS_DURABILITY ?? 'accept-loss';
-        useRedisPrefix(env.REDIS_PREFIX);
+        if (!extraEnv.REDIS_PREFIX) {
+          env.REDIS_PREFIX = `bench:${context.runId}:${slug}:${attempt}:`;
+          useRedisPrefix(env.REDIS_PREFIX);
+        }
       }
       server = await startServer({
         label: config.name,
