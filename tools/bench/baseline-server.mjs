@@ -8,6 +8,8 @@ import { createServer } from 'node:http';
 
 const MAX_BODY_BYTES = 16 * 1024;
 const QUANTITY_CEILING = 1000;
+const POLL_AFTER_MS = 1000;
+const POLL_CACHE_CONTROL = 'public, max-age=0, s-maxage=1, stale-while-revalidate=2';
 
 const TITLES = {
   SOLD_OUT: 'Sold out',
@@ -67,10 +69,11 @@ const orders = new Map();
  * @param {number} status
  * @param {unknown} body
  * @param {string} [type]
+ * @param {Record<string, string>} [headers]
  */
-function send(res, status, body, type = 'application/json; charset=utf-8') {
+function send(res, status, body, type = 'application/json; charset=utf-8', headers = {}) {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': type, 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, { ...headers, 'content-type': type, 'content-length': Buffer.byteLength(text) });
   res.end(text);
 }
 
@@ -213,15 +216,26 @@ const server = createServer((req, res) => {
         return;
       }
       const left = available.get(productId);
-      if (left === undefined) problem(res, 404, 'PRODUCT_NOT_FOUND', `No product ${productId}.`);
-      // The same body the API answers (state and suggested poll interval included).
-      else
-        send(res, 200, {
-          productId,
-          available: left,
-          state: left === 0 ? 'sold_out' : 'live',
-          pollAfterMs: 1000,
-        });
+      if (left === undefined) {
+        problem(res, 404, 'PRODUCT_NOT_FOUND', `No product ${productId}.`);
+        return;
+      }
+      // The same body, ETag and Cache-Control the API answers, and its 304 for a current tag.
+      const state = left === 0 ? 'sold_out' : 'live';
+      const etag = `"${productId}-${left}-${state}-${POLL_AFTER_MS}"`;
+      const pollHeaders = { etag, 'cache-control': POLL_CACHE_CONTROL };
+      if (req.headers['if-none-match'] === etag) {
+        res.writeHead(304, pollHeaders);
+        res.end();
+        return;
+      }
+      send(
+        res,
+        200,
+        { productId, available: left, state, pollAfterMs: POLL_AFTER_MS },
+        undefined,
+        pollHeaders,
+      );
       return;
     }
     if (path === '/health') {

@@ -7,19 +7,29 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { runLoad } from './lib/load.mjs';
-import { BASELINE_NAME, BENCH_CATALOG, USAGE, parseOptions } from './lib/options.mjs';
+import {
+  BENCH_CATALOG,
+  REFERENCE_NAMES,
+  SCENARIOS,
+  SERVER_CONFIGS,
+  USAGE,
+  parseOptions,
+} from './lib/options.mjs';
 import { machineFacts, writeReport } from './lib/report.mjs';
 import { measureRow, rowNotes } from './lib/rows.mjs';
 import { deleteRedisKeys, dropDatabases, message, postgresProblem, redisProblem } from './lib/services.mjs';
-import { findTaskset, pinSelf, settle, stopAllServers } from './lib/servers.mjs';
-import { checkContract, startTargets } from './lib/targets.mjs';
+import { findTaskset, groupRssKiB, pinSelf, settle, stopAllServers } from './lib/servers.mjs';
+import { runSoak } from './lib/soak.mjs';
+import { checkContract, startConfig, startFloor, startTargets } from './lib/targets.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../..');
 const SERVER_MAIN = join(ROOT, 'dist/apps/api/main.js');
 const BASELINE_MAIN = join(HERE, 'baseline-server.mjs');
+const FLOOR_MAIN = join(HERE, 'floor-server.mjs');
+const GROWTH_MODULE = join(HERE, 'lib/growth.mjs');
 const RESULTS_DIR = join(HERE, 'results');
 
 /** @typedef {import('./lib/rows.mjs').BenchRow} BenchRow */
@@ -142,11 +152,13 @@ async function main() {
       redis: needsRedis ? await redisProblem() : undefined,
     };
 
-    const { targets, serverReports } = await startTargets({
+    /** @type {import('./lib/targets.mjs').TargetsContext} */
+    const targetsContext = {
       options,
       root: ROOT,
       serverMain: SERVER_MAIN,
       baselineMain: BASELINE_MAIN,
+      floorMain: FLOOR_MAIN,
       workDir,
       catalogPath,
       webRoot,
@@ -155,11 +167,13 @@ async function main() {
       serviceProblems,
       build,
       log,
-    });
+    };
+    const { targets, serverReports } = await startTargets(targetsContext);
     await checkContract(targets, options.scenarios, notes);
-    // The baseline has no sign-in: a row with a sign-in crowd would measure a crowd of cheap 404s.
+    // The baseline and the floors have no sign-in: a row with a sign-in crowd would measure a crowd
+    // of cheap 404s.
     /** @param {import('./lib/options.mjs').Scenario} scenario @param {string} name */
-    const measures = (scenario, name) => !(name === BASELINE_NAME && scenario.background);
+    const measures = (scenario, name) => !(REFERENCE_NAMES.includes(name) && scenario.background);
 
     // A fresh process runs cold (JIT, first garbage collections, lazily opened connections): one round
     // of every scenario before any row keeps that out of the first row of each server.
@@ -189,25 +203,40 @@ async function main() {
     const perRow = options.duration + options.warmup + 0.8;
     log(
       `• ${total} rows × ~${perRow.toFixed(1)} s ≈ ${Math.ceil((total * perRow) / 60)} min ` +
-        `(${options.duration} s measured + ${options.warmup} s warm-up each)`,
+        `(${options.duration} s measured + ${options.warmup} s warm-up each)` +
+        `${options.soak === undefined ? '' : `, then a ${options.soak} s soak`}` +
+        `${options.growth ? ', then the growth rows (if lib/growth.mjs exists)' : ''}`,
     );
     let index = 0;
     for (const scenario of options.scenarios) {
       for (const connections of options.connections) {
         /** @type {number | undefined} */
         let baselineRate;
-        for (const { name, server } of targets) {
-          index++;
-          const prefix = `[${String(index).padStart(String(total).length)}/${total}] ${scenario.name.padEnd(8)} c=${String(connections).padEnd(3)} ${name.padEnd(12)}`;
+        /** The floor rows of this scenario × connections, by name. */
+        /** @type {Map<string, BenchRow>} */
+        const floors = new Map();
+        for (const { name, server, kind, floor } of targets) {
+          // The rows a reference server sits out are not in `total` either.
           if (!measures(scenario, name)) continue;
+          index++;
+          const prefix = `[${String(index).padStart(String(total).length)}/${total}] ${scenario.name.padEnd(8)} c=${String(connections).padEnd(3)} ${name.padEnd(14)}`;
           if (!server.alive()) {
             const reason = `server exited: ${server.output().split('\n').filter(Boolean).at(-1) ?? ''}`;
             log(`${prefix} skipped (${reason})`);
             rows.push({ scenario: scenario.name, connections, server: name, skipped: reason });
             continue;
           }
-          const measured = await measureRow({ name, server, scenario, connections, options, baselineRate });
-          if (name === BASELINE_NAME) baselineRate = measured.row.requestsPerSecond;
+          const measured = await measureRow({
+            name,
+            server,
+            scenario,
+            connections,
+            options,
+            baselineRate,
+            floor: floor === undefined ? undefined : floors.get(floor),
+          });
+          if (kind === 'baseline') baselineRate = measured.row.requestsPerSecond;
+          if (kind === 'floor') floors.set(name, measured.row);
           if (measured.row.oversell) oversell.push(measured.row.oversell);
           if (measured.failed) exitCode = 1;
           notes.push(...measured.notes);
@@ -221,6 +250,50 @@ async function main() {
       if (!server.alive()) notes.push(`${name} exited during the run: ${server.output().slice(-500)}`);
     }
     notes.push(...rowNotes(/** @type {BenchRow[]} */ (rows.filter((r) => !('skipped' in r)))));
+
+    /** @type {import('./lib/soak.mjs').SoakReport | { server: string, skipped: string } | undefined} */
+    let soak;
+    if (options.soak !== undefined) {
+      const config = options.soakConfig;
+      log(`• soak: ${options.soak} s of rush on a fresh ${config.name} server, RSS every 5 s`);
+      const started = await startConfig(targetsContext, config);
+      if ('skipped' in started) {
+        soak = { server: config.name, skipped: started.skipped };
+      } else {
+        try {
+          soak = await runSoak({
+            name: config.name,
+            description: started.description,
+            server: started.server,
+            seconds: options.soak,
+            connections: options.connections[0],
+            log,
+          });
+          oversell.push(soak.oversell);
+          if (!soak.oversell.pass) exitCode = 1;
+          const { rss } = soak;
+          log(
+            `  soak ${config.name}: ${Math.round(soak.requestsPerSecond)} req/s, RSS ${rss.startMiB} → ` +
+              `${rss.referenceMiB} (at ${rss.referenceAtS} s) → ${rss.endMiB} MiB, end / ${rss.referenceAtS} s ` +
+              `${rss.ratio}× (goal ≤ ${rss.goal}×), sold ${soak.oversell.stockChange} = ${soak.oversell.created} × 201: ` +
+              `${soak.oversell.pass ? 'PASS' : 'FAIL'}`,
+          );
+        } finally {
+          await started.server.stop();
+        }
+      }
+    }
+
+    const growth = options.growth
+      ? await runGrowthRows({
+          options,
+          targetsContext,
+          targets,
+          notes,
+          oversell,
+          onFailure: () => (exitCode = 1),
+        })
+      : undefined;
 
     log('• stopping servers');
     await cleanup();
@@ -238,11 +311,16 @@ async function main() {
         scenarios: options.scenarios.map((s) => s.name),
         stores: options.configs.map((c) => c.name),
         pipelining: 1,
+        soak: options.soak,
+        soakStore: options.soak === undefined ? undefined : options.soakConfig.name,
+        growth: options.growth,
       },
       scenarios: options.scenarios.map(({ name, description }) => ({ name, description })),
       servers: serverReports,
       rows,
       oversell,
+      soak,
+      growth,
       notes,
     };
     const written = await writeReport(RESULTS_DIR, report);
@@ -254,6 +332,103 @@ async function main() {
     return exitCode;
   } finally {
     await cleanup();
+  }
+}
+
+/**
+ * The growth rows (issue 12, item 5) live in lib/growth.mjs, written separately: when that module
+ * exists, its `runGrowth(context)` runs after the soak and returns rows and a Markdown section. The
+ * context is documented in README.md ("Growth rows"). A failing module is a note, not a lost run.
+ * @param {object} spec
+ * @param {import('./lib/options.mjs').BenchOptions} spec.options
+ * @param {import('./lib/targets.mjs').TargetsContext} spec.targetsContext
+ * @param {import('./lib/targets.mjs').Target[]} spec.targets
+ * @param {string[]} spec.notes
+ * @param {OversellCheck[]} spec.oversell
+ * @param {() => void} spec.onFailure  a growth row oversold
+ * @returns {Promise<{ rows: any[], markdown: string } | { skipped: string } | undefined>}
+ */
+async function runGrowthRows({ options, targetsContext, targets, notes, oversell, onFailure }) {
+  if (!existsSync(GROWTH_MODULE)) {
+    log('• growth rows: lib/growth.mjs not present, skipped');
+    return undefined;
+  }
+  log('• growth rows (lib/growth.mjs)');
+  /** @type {Array<{ stop: () => Promise<void> }>} */
+  const started = [];
+  const context = {
+    options,
+    /**
+     * A fresh production server of one SERVER_CONFIGS entry, with its own database / Redis prefix /
+     * SQLite file, pinned like the others; `env` is added last (it may set SQLITE_PATH,
+     * DATABASE_URL or REDIS_PREFIX to use prepared data instead of fresh). Throws when it cannot
+     * start. Stop it with `server.stop()`; the bench stops any left running.
+     * @param {string | import('./lib/options.mjs').ServerConfig} config @param {Record<string, string>} [env]
+     */
+    startServer: async (config, env = {}) => {
+      const chosen = typeof config === 'string' ? SERVER_CONFIGS.find((c) => c.name === config) : config;
+      if (!chosen) throw new Error(`growth: unknown server config "${config}"`);
+      const result = await startConfig(targetsContext, chosen, env);
+      if ('skipped' in result) throw new Error(`${chosen.name} could not start: ${result.skipped}`);
+      started.push(result.server);
+      return result.server;
+    },
+    /** @param {import('./lib/options.mjs').Adapter} adapter */
+    startFloor: async (adapter) => {
+      const server = await startFloor(targetsContext, adapter);
+      started.push(server);
+      return server;
+    },
+    /**
+     * One measured row, exactly as the table's: the oversell check after a rush included.
+     * @param {{ name: string, server: import('./lib/servers.mjs').RunningServer,
+     *   scenario: string | import('./lib/options.mjs').Scenario, connections?: number,
+     *   floor?: BenchRow, baselineRate?: number }} spec
+     * @returns {Promise<BenchRow>}
+     */
+    autocannonRow: async (spec) => {
+      const scenario =
+        typeof spec.scenario === 'string' ? SCENARIOS.find((s) => s.name === spec.scenario) : spec.scenario;
+      if (!scenario) throw new Error(`growth: unknown scenario "${spec.scenario}"`);
+      const measured = await measureRow({
+        name: spec.name,
+        server: spec.server,
+        scenario,
+        connections: spec.connections ?? options.connections[0],
+        options,
+        baselineRate: spec.baselineRate,
+        floor: spec.floor,
+      });
+      notes.push(...measured.notes);
+      if (measured.row.oversell) oversell.push(measured.row.oversell);
+      if (measured.failed) onFailure();
+      log(`  growth ${spec.name} ${scenario.name}${measured.text}`);
+      return measured.row;
+    },
+    /** @param {import('./lib/servers.mjs').RunningServer} server */
+    rssKiB: (server) => groupRssKiB(server.pid),
+    settle,
+    scenarios: SCENARIOS,
+    targets,
+    catalogPath: targetsContext.catalogPath,
+    workDir: targetsContext.workDir,
+    root: ROOT,
+    serverMain: SERVER_MAIN,
+    runId: targetsContext.runId,
+    log,
+  };
+  try {
+    // By URL, so the type-check does not need the module to exist.
+    const { runGrowth } = await import(pathToFileURL(GROWTH_MODULE).href);
+    const result = await runGrowth(context);
+    return { rows: result?.rows ?? [], markdown: result?.markdown ?? '' };
+  } catch (error) {
+    const reason = `growth rows failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
+    log(`  ${reason}`);
+    notes.push(reason.split('\n')[0]);
+    return { skipped: reason.split('\n')[0] };
+  } finally {
+    for (const server of started) await server.stop();
   }
 }
 

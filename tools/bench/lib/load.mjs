@@ -15,6 +15,9 @@ const require = createRequire(import.meta.url);
 /** @type {any} */
 const autocannon = require('autocannon');
 
+/** How often a revalidating row re-reads the current ETag (a few requests a second beside thousands). */
+const ETAG_REFRESH_MS = 250;
+
 /** How long connections may take to bring back their last answer (past autocannon's timeout). */
 const DRAIN_GRACE_S = 15;
 const REQUEST_TIMEOUT_S = 10;
@@ -39,7 +42,18 @@ const REQUEST_TIMEOUT_S = 10;
  * @property {unknown} sampleAtEnd   what `sample` returned after the last answer
  * @property {{ responses: number, statuses: Record<string, number>, errors: number } | undefined} background
  *   the scenario's background load over the whole row, warm-up included
+ * @property {number} etagChanges    for a `revalidate` scenario: how often the ETag changed during the row
  */
+
+/**
+ * The ETag `GET path` answers now, or undefined when it sends none.
+ * @param {string} url @param {string} path
+ */
+export async function currentEtag(url, path) {
+  const response = await fetch(url + path, { signal: AbortSignal.timeout(5000) });
+  await response.arrayBuffer();
+  return response.headers.get('etag') ?? undefined;
+}
 
 /** Latencies in a growing typed array: a row can hold a few hundred thousand. */
 class Samples {
@@ -138,11 +152,41 @@ function startBackground(url, spec, seconds) {
   };
 }
 
+/**
+ * Keeps every connection's `If-None-Match` on the current ETag: read once before the row, then
+ * re-read every ETAG_REFRESH_MS; a change goes to every client (its next request carries it).
+ * @param {string} url @param {string} path @param {any[]} clients autocannon clients, filled as they open
+ */
+async function revalidator(url, path, clients) {
+  let etag = await currentEtag(url, path);
+  if (etag === undefined) throw new Error(`GET ${path} sent no ETag: nothing to revalidate`);
+  let changes = 0;
+  let reading = false;
+  const headers = () => ({ 'if-none-match': /** @type {string} */ (etag) });
+  const timer = setInterval(() => {
+    if (reading) return;
+    reading = true;
+    currentEtag(url, path)
+      .then((now) => {
+        if (now === undefined || now === etag) return;
+        etag = now;
+        changes++;
+        for (const client of clients) client.setHeaders(headers());
+      })
+      .catch(() => undefined)
+      .finally(() => {
+        reading = false;
+      });
+  }, ETAG_REFRESH_MS);
+  return { headers, changes: () => changes, stop: () => clearInterval(timer) };
+}
+
 /** @param {Parameters<typeof runLoad>[0]} spec @returns {Promise<Omit<LoadResult, 'background'>>} */
-function measure({ url, scenario, connections, warmup, seconds, sample = () => undefined }) {
+async function measure({ url, scenario, connections, warmup, seconds, sample = () => undefined }) {
+  /** @type {any[]} */
+  const clients = [];
+  const revalidation = scenario.revalidate ? await revalidator(url, scenario.path, clients) : undefined;
   return new Promise((resolve, reject) => {
-    /** @type {any[]} */
-    const clients = [];
     let done = 0;
     let lastDone = 0;
     const started = performance.now();
@@ -167,7 +211,10 @@ function measure({ url, scenario, connections, warmup, seconds, sample = () => u
       {
         url: url + scenario.path,
         method: scenario.method,
-        headers: body ? { 'content-type': 'application/json' } : {},
+        headers: {
+          ...(body ? { 'content-type': 'application/json' } : {}),
+          ...(revalidation ? revalidation.headers() : {}),
+        },
         body,
         connections,
         pipelining: 1,
@@ -187,6 +234,7 @@ function measure({ url, scenario, connections, warmup, seconds, sample = () => u
       (/** @type {Error | null} */ error, /** @type {any} */ result) => {
         clearTimeout(openTimer);
         clearTimeout(drainTimer);
+        revalidation?.stop();
         if (error) {
           reject(error);
           return;
@@ -217,10 +265,14 @@ function measure({ url, scenario, connections, warmup, seconds, sample = () => u
           drained,
           sampleAtStart,
           sampleAtEnd,
+          etagChanges: revalidation?.changes() ?? 0,
         });
       },
     );
-    instance.on('error', reject);
+    instance.on('error', (/** @type {Error} */ error) => {
+      revalidation?.stop();
+      reject(error);
+    });
 
     // Throughput counts answers by when they arrive; latency by when the request was sent, so a
     // request of the warm-up answered late does not land in the measured latencies.

@@ -36,6 +36,8 @@ export const BENCH_CATALOG = [
  * @property {number} expectedStatus  the status every answer of this scenario should have
  * @property {string} [expectedCode]   the problem `code` of that answer, checked once per row
  * @property {boolean} [checkOversell] compare the stock change with the number of 201s after the run
+ * @property {boolean} [revalidate]    send `If-None-Match` with the current ETag of `path` (fetched before
+ *   the row and re-fetched during it: the server's `pollAfterMs`, part of the tag, stretches under load)
  * @property {Background} [background] load that runs beside the measured one, counted but not measured
  */
 
@@ -78,6 +80,18 @@ export const SCENARIOS = [
     method: 'GET',
     path: `/products/${RUSH_PRODUCT}/inventory`,
     expectedStatus: 200,
+  },
+  {
+    // A browser's poll after its first one: the ETag it holds is still current, so the answer is a
+    // bodiless 304. What the crowd costs while nothing sells.
+    name: 'poll-revalidate',
+    description:
+      `GET /products/${RUSH_PRODUCT}/inventory with If-None-Match: the current ETag (read before the row, ` +
+      're-read during it): 304',
+    method: 'GET',
+    path: `/products/${RUSH_PRODUCT}/inventory`,
+    expectedStatus: 304,
+    revalidate: true,
   },
   {
     // The sign-in flood of issue 11: scrypt fills libuv's pool, and the poll must not queue behind it.
@@ -141,12 +155,41 @@ export const SERVER_CONFIGS = [
 
 export const BASELINE_NAME = 'baseline';
 
-const QUICK = { duration: 3, warmup: 0.5, connections: [64], stores: ['memory', 'sqlite', 'memory-fastify'] };
-const FULL = { duration: 7, warmup: 1, connections: [64, 256], stores: SERVER_CONFIGS.map((c) => c.name) };
+/** @typedef {'express' | 'fastify'} Adapter */
+
+/** The minimal Nest app per adapter (floor-server.mjs) each product row is compared with. */
+export const FLOOR_NAMES = /** @type {const} */ ({ express: 'floor-express', fastify: 'floor-fastify' });
+
+/** @param {ServerConfig} config @returns {Adapter} */
+export const adapterOf = (config) => (config.env?.HTTP_ADAPTER === 'fastify' ? 'fastify' : 'express');
+
+/** Names of the rows that are not the product: they have no sign-in and sit out `background` scenarios. */
+export const REFERENCE_NAMES = [BASELINE_NAME, FLOOR_NAMES.express, FLOOR_NAMES.fastify];
+
+/** The soak's default server: the memory store on Express (the default adapter). */
+const SOAK_DEFAULT_STORE = 'memory';
+
+const QUICK = {
+  duration: 3,
+  warmup: 0.5,
+  connections: [64],
+  stores: ['memory', 'sqlite', 'memory-fastify'],
+  soak: undefined,
+  growth: false,
+};
+const FULL = {
+  duration: 7,
+  warmup: 1,
+  connections: [64, 256],
+  stores: SERVER_CONFIGS.map((c) => c.name),
+  soak: 300,
+  growth: true,
+};
 
 const USAGE = `Usage: node tools/bench/bench.mjs [options]
 
-  --quick                 3 s per row, 64 connections, baseline + memory + sqlite (under a minute)
+  --quick                 3 s per row, 64 connections, baseline, floors, memory, sqlite, memory-fastify,
+                          no soak, no growth rows
   --duration <s>          seconds measured per row (default ${FULL.duration}, quick ${QUICK.duration})
   --warmup <s>            seconds of the same load before each row, not measured (default ${FULL.warmup})
   --stores <list>         server configs, default all: ${SERVER_CONFIGS.map((c) => c.name).join(', ')}
@@ -155,6 +198,11 @@ const USAGE = `Usage: node tools/bench/bench.mjs [options]
   --connections <list>    e.g. 64,256
   --no-build              use dist/apps/api as it is (default: npx nx run api:build first)
   --no-pin                do not pin server and load generator to different cores
+  --soak <s>              after the rows, a rush of that many seconds on a fresh server, its RSS
+                          sampled every 5 s (default ${FULL.soak}; off with --quick)
+  --no-soak               no soak
+  --soak-store <config>   the soak's server config (default ${SOAK_DEFAULT_STORE}: the memory store on Express)
+  --growth / --no-growth  run the growth rows of lib/growth.mjs when it exists (default on; off with --quick)
   --help
 
 Environment: BENCH_PG_ADMIN_URL (default postgres://postgres@127.0.0.1:5432/test),
@@ -170,6 +218,9 @@ BENCH_REDIS_URL (default redis://127.0.0.1:6379/7).`;
  * @property {number[]} connections
  * @property {boolean} build
  * @property {boolean} pin
+ * @property {number | undefined} soak  seconds of the soak rush, or undefined for none
+ * @property {ServerConfig} soakConfig
+ * @property {boolean} growth
  */
 
 /** @param {string} flag @param {string | undefined} value */
@@ -222,6 +273,9 @@ export function parseOptions(argv) {
     connections: base.connections,
     build: true,
     pin: true,
+    soak: base.soak,
+    soakConfig: selectConfigs([SOAK_DEFAULT_STORE])[0],
+    growth: base.growth,
   };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i];
@@ -236,6 +290,23 @@ export function parseOptions(argv) {
         break;
       case '--no-pin':
         options.pin = false;
+        break;
+      case '--soak':
+        options.soak = positiveNumber(flag, requireValue(flag, argv[++i]));
+        break;
+      case '--no-soak':
+        options.soak = undefined;
+        break;
+      case '--soak-store': {
+        const [config] = selectConfigs([requireValue(flag, argv[++i])]);
+        options.soakConfig = config;
+        break;
+      }
+      case '--growth':
+        options.growth = true;
+        break;
+      case '--no-growth':
+        options.growth = false;
         break;
       case '--duration':
         options.duration = positiveNumber(flag, requireValue(flag, argv[++i]));

@@ -5,6 +5,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { soakMarkdown } from './soak.mjs';
 
 const require = createRequire(import.meta.url);
 
@@ -65,28 +66,33 @@ const int = (n) => Math.round(n).toLocaleString('en-US');
 /** @param {number | undefined} n */
 const ms = (n) => (n === undefined ? '–' : n >= 100 ? int(n) : String(Math.round(n * 10) / 10));
 
+/** @param {number | undefined} ratio */
+const times = (ratio) => (ratio === undefined ? '–' : `${ratio.toFixed(2)}×`);
+
 /**
+ * One line of a scenario's table.
  * @param {any} row one measured row of the JSON report
  */
-function tableRow(row) {
+export function tableRow(row) {
   if (row.skipped) {
-    return `| ${row.scenario} | ${row.connections} | ${row.server} | skipped: ${row.skipped} |  |  |  |  |  |  |  |  |`;
+    return `| ${row.connections} | ${row.server} | skipped: ${row.skipped} |  |  |  |  |  |  |  |  |  |  |  |`;
   }
-  const ratio = row.ratioToBaseline === undefined ? '–' : `${row.ratioToBaseline.toFixed(2)}×`;
   const errors = row.errors === 0 ? '0' : `**${row.errors}** (${row.timeouts} t/o)`;
   const unexpected = row.unexpected === 0 ? '0' : `**${row.unexpected}**`;
   const oversell = row.oversell ? (row.oversell.pass ? 'PASS' : '**FAIL**') : '';
   const max = row.latencyMs.max >= 1000 ? `**${ms(row.latencyMs.max)}**` : ms(row.latencyMs.max);
+  const expected = row.expectedNon2xx === 0 ? '0' : int(row.expectedNon2xx);
   return [
-    row.scenario,
     row.connections,
     row.server,
     int(row.requestsPerSecond),
-    ratio,
+    times(row.ratioToFloor),
+    times(row.ratioToBaseline),
     ms(row.latencyMs.p50),
     ms(row.latencyMs.p99),
+    times(row.p99ToFloor),
     max,
-    row.expectedNon2xx === 0 ? '0' : int(row.expectedNon2xx),
+    row.stale > 0 ? `${expected} (+${int(row.stale)} stale 200)` : expected,
     unexpected,
     errors,
     row.serverCpuPercent === undefined
@@ -97,6 +103,54 @@ function tableRow(row) {
     .join(' | ')
     .replace(/^/, '| ')
     .concat(' |');
+}
+
+/** The header of every row table (the scenario tables, and growth sections that reuse tableRow). */
+export const TABLE_HEADER = [
+  '| conns | server | req/s | × floor | × baseline | p50 ms | p99 ms | p99 × floor | max ms | expected non-2xx | unexpected | errors | CPU % server / load / other | no oversell |',
+  '| --: | --- | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --: | --- |',
+];
+
+/**
+ * Each product config's req/s over its floor, one column per scenario, at the first connection
+ * count: the issue's goals read off one table.
+ * @param {any} report
+ */
+function floorSummary(report) {
+  const connections = report.options.connections[0];
+  const measured = report.rows.filter((/** @type {any} */ r) => !r.skipped && r.connections === connections);
+  const scenarios = report.scenarios
+    .map((/** @type {any} */ s) => s.name)
+    .filter((/** @type {string} */ name) =>
+      measured.some((/** @type {any} */ r) => r.scenario === name && r.ratioToFloor !== undefined),
+    );
+  const servers = [
+    ...new Set(
+      measured
+        .filter((/** @type {any} */ r) => r.ratioToFloor !== undefined)
+        .map((/** @type {any} */ r) => r.server),
+    ),
+  ];
+  if (servers.length === 0) return [];
+  const cell = (/** @type {string} */ server, /** @type {string} */ scenario) => {
+    const row = measured.find((/** @type {any} */ r) => r.server === server && r.scenario === scenario);
+    if (!row || row.ratioToFloor === undefined) return '–';
+    return `${times(row.ratioToFloor)} (p99 ${times(row.p99ToFloor)})`;
+  };
+  return [
+    `## Against the floor (${connections} connections)`,
+    '',
+    "Each server's req/s over the floor of its adapter (floor-express or floor-fastify) in the same scenario, " +
+      'and its p99 over the floor’s.',
+    '',
+    `| server | floor | ${scenarios.map((/** @type {string} */ s) => `\`${s}\``).join(' | ')} |`,
+    `| --- | --- | ${scenarios.map(() => '--:').join(' | ')} |`,
+    ...servers.map((server) => {
+      const floor = measured.find((/** @type {any} */ r) => r.server === server && r.floor)?.floor ?? '';
+      return `| ${server} | ${floor} | ${scenarios.map((/** @type {string} */ s) => cell(server, s)).join(' | ')} |`;
+    }),
+    '',
+  ];
 }
 
 /** @param {any} report the JSON report */
@@ -113,14 +167,22 @@ export function markdown(report) {
     `Run: \`${report.command}\` · ${options.duration} s measured per row after ${options.warmup} s of warm-up · ` +
       `pipelining 1 · ${report.pinning}.`,
     '',
-    '| scenario | conns | server | req/s | × baseline | p50 ms | p99 ms | max ms | expected non-2xx | unexpected | errors | CPU % server / load / other | no oversell |',
-    '| --- | --: | --- | --: | --: | --: | --: | --: | --: | --: | --: | --: | --- |',
-    ...report.rows.map(tableRow),
-    '',
-    'Scenarios:',
-    '',
-    ...report.scenarios.map((/** @type {any} */ s) => `- \`${s.name}\`: ${s.description}`),
-    '',
+    ...floorSummary(report),
+  ];
+  for (const scenario of report.scenarios) {
+    const rows = report.rows.filter((/** @type {any} */ r) => r.scenario === scenario.name);
+    if (rows.length === 0) continue;
+    lines.push(
+      `## \`${scenario.name}\``,
+      '',
+      `${scenario.description}.`,
+      '',
+      ...TABLE_HEADER,
+      ...rows.map(tableRow),
+      '',
+    );
+  }
+  lines.push(
     'Servers:',
     '',
     ...report.servers.map(
@@ -128,16 +190,26 @@ export function markdown(report) {
         `- \`${s.name}\`: ${s.description}${s.status === 'skipped' ? ` — **skipped**: ${s.note}` : ''}`,
     ),
     '',
-    'Reading the table: each row first opens its connections and warms up on them (not measured), then ' +
-      'measures; req/s counts the answers (the 409s of `sold-out` too) from the end of the warm-up to the last ' +
-      'answer; latencies are those of the requests sent in that window; "unexpected" is any status other than ' +
-      "the scenario's own (201, 409, 200); errors are connection errors and timeouts (10 s). " +
+    'Reading the tables: each row first opens its connections and warms up on them (not measured), then ' +
+      'measures; req/s counts the answers (the 409s of `sold-out` and the 304s of `poll-revalidate` too) from ' +
+      'the end of the warm-up to the last answer; latencies are those of the requests sent in that window. ' +
+      '"× floor" is req/s over that of the minimal Nest app on the same adapter (floor-express for Express ' +
+      'configs, floor-fastify for Fastify ones) in the same scenario and connection count, "p99 × floor" the ' +
+      'same for the p99; "× baseline" is over the bare node:http server. "Unexpected" is any status other than ' +
+      "the scenario's own (201, 409, 200, 304; a revalidating poll sent as the ETag changed is a stale 200, " +
+      'counted apart); errors are connection errors and timeouts (10 s). ' +
       'CPU % is the CPU time used in that window by the server (all its processes), by the load generator and by ' +
       'everything else on the machine (PostgreSQL, Redis, other work), as a share of one core: a server near 100 % ' +
       'of its one core is CPU-bound; a lot of "other" means the row was disturbed or paid a database. ' +
       '"No oversell" compares the stock change over the whole rush row, warm-up included (read before and after), ' +
       'with the number of 201 answers.',
-  ];
+  );
+  if (report.soak) lines.push('', ...soakMarkdown(report.soak));
+  if (report.growth) {
+    lines.push('', '## Growth', '');
+    if (report.growth.skipped) lines.push(`Skipped: ${report.growth.skipped}`);
+    else lines.push(report.growth.markdown.trim());
+  }
   if (report.oversell.length > 0) {
     lines.push('', 'Oversell checks (stock before − stock after = 201 answers):', '');
     for (const check of report.oversell) {

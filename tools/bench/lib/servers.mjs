@@ -174,3 +174,25 @@ export async function settle(server, maxMs = 15_000) {
   }
   return Date.now() - started;
 }
+
+/**
+ * Resident memory (KiB, VmRSS of /proc/<pid>/status) of a process group added up: the server and
+ * its cluster workers. Undefined where /proc is not readable or the group is gone.
+ * @param {number} pgid
+ */
+export function groupRssKiB(pgid) {
+  let total = 0;
+  let found = false;
+  for (const { pid } of processGroup(pgid)) {
+    try {
+      const match = /^VmRSS:\s+(\d+)\s+kB/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+      if (match) {
+        total += Number(match[1]);
+        found = true;
+      }
+    } catch {
+      // exited between the listing and the read
+    }
+  }
+  return found ? total : undefined;
+}
