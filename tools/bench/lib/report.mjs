@@ -206,9 +206,9 @@ export function markdown(report) {
   );
   if (report.soak) lines.push('', ...soakMarkdown(report.soak));
   if (report.growth) {
-    lines.push('', '## Growth', '');
-    if (report.growth.skipped) lines.push(`Skipped: ${report.growth.skipped}`);
-    else lines.push(report.growth.markdown.trim());
+    // The growth module's markdown brings its own section heading.
+    if (report.growth.skipped) lines.push('', '## Growth', '', `Skipped: ${report.growth.skipped}`);
+    else lines.push('', report.growth.markdown.trim());
   }
   if (report.oversell.length > 0) {
     lines.push('', 'Oversell checks (stock before − stock after = 201 answers):', '');
