@@ -28,6 +28,17 @@ const STARTUP = {
 } as const;
 
 /**
+ * TRUST_PROXY for Fastify. Since 5.12 Fastify treats a hop count as "trust nothing" (a client that
+ * reaches the server directly could write the hops itself); Express still counts hops, and so does
+ * this contract: the count becomes the same rule as a function (the nearest `hops` addresses are
+ * proxies). An address list stays the bounded choice the README recommends.
+ */
+function onFastify(trustProxy: TrustProxy): boolean | string | ((address: string, hop: number) => boolean) {
+  if (typeof trustProxy !== 'number') return trustProxy;
+  return (_address, hop) => hop < trustProxy;
+}
+
+/**
  * The Nest app on the chosen HTTP platform, with the same contract on both: body rules, error
  * bodies, storefront serving. Express is the default (the platform the design names); Fastify
  * is the faster one.
@@ -41,7 +52,7 @@ export async function createHttpApp(
   if (kind === 'fastify') {
     const adapter = new FastifyAdapter({
       bodyLimit: MAX_BODY_BYTES,
-      trustProxy,
+      trustProxy: onFastify(trustProxy),
       // Keep such keys so the validation pipe refuses them by name, as on Express.
       onProtoPoisoning: 'ignore',
       onConstructorPoisoning: 'ignore',

@@ -86,6 +86,11 @@ describe('TRUST_PROXY', () => {
       },
     );
 
+    it('counts hops the same on both platforms: TRUST_PROXY=1 trusts the nearest proxy, 2 the next as well', async () => {
+      expect(await clientAddress(1, '198.51.100.1, 203.0.113.7')).toBe('203.0.113.7');
+      expect(await clientAddress(2, '198.51.100.1, 203.0.113.7')).toBe('198.51.100.1');
+    });
+
     it('still takes a valid IPv6 client from a trusted proxy', async () => {
       expect(await clientAddress(true, '2001:db8::7')).toBe('2001:db8::7');
     });
