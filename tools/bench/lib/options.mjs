@@ -166,8 +166,12 @@ export const adapterOf = (config) => (config.env?.HTTP_ADAPTER === 'fastify' ? '
 /** Names of the rows that are not the product: they have no sign-in and sit out `background` scenarios. */
 export const REFERENCE_NAMES = [BASELINE_NAME, FLOOR_NAMES.express, FLOOR_NAMES.fastify];
 
-/** The soak's default server: the memory store on Express (the default adapter). */
-const SOAK_DEFAULT_STORE = 'memory';
+/**
+ * The soak's default server: the default store (SQLite) on the default adapter. Not memory: that
+ * store keeps every order in the process by design (≈ 4 KB per sale), which would hide a leak
+ * behind growth it is meant to have.
+ */
+const SOAK_DEFAULT_STORE = 'sqlite';
 
 const QUICK = {
   duration: 3,
@@ -201,7 +205,7 @@ const USAGE = `Usage: node tools/bench/bench.mjs [options]
   --soak <s>              after the rows, a rush of that many seconds on a fresh server, its RSS
                           sampled every 5 s (default ${FULL.soak}; off with --quick)
   --no-soak               no soak
-  --soak-store <config>   the soak's server config (default ${SOAK_DEFAULT_STORE}: the memory store on Express)
+  --soak-store <config>   the soak's server config (default ${SOAK_DEFAULT_STORE}: the default store and adapter)
   --growth / --no-growth  run the growth rows of lib/growth.mjs when it exists (default on; off with --quick)
   --help
 
