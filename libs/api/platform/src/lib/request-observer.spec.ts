@@ -19,6 +19,7 @@ class ThingsController {
     if (id === 'limited') {
       throw new DomainError(ErrorCode.RateLimited, 'Slow down.', { retryAfterSeconds: 1 });
     }
+    if (id === 'gone') throw new DomainError(ErrorCode.SoldOut, 'Sold out.');
     return { id };
   }
 
@@ -107,15 +108,18 @@ describe.each(HTTP_ADAPTERS)('request ids, request log lines and latency on %s',
     ]);
   });
 
-  it('counts rate-limited answers in the refusal digest instead of a line each', async () => {
-    const res = await http().get('/things/limited').expect(429);
+  it.each([
+    ['limited', 429, ErrorCode.RateLimited],
+    ['gone', 409, ErrorCode.SoldOut],
+  ])('counts a %s answer in the refusal digest instead of a line each', async (id, status, code) => {
+    const res = await http().get(`/things/${id}`).expect(status);
     for (let attempt = 0; attempt < 50 && lines.length === 0; attempt++) {
       app.get(RequestObserver).onApplicationShutdown();
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     expect(linesOf(res.headers['x-request-id'])).toEqual([]);
     expect(lines).toEqual([
-      expect.objectContaining({ refused: { 'GET /things/:id 429 RATE_LIMITED': 1 }, total: 1 }),
+      expect.objectContaining({ refused: { [`GET /things/:id ${status} ${code}`]: 1 }, total: 1 }),
     ]);
   });
 

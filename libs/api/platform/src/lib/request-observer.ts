@@ -20,6 +20,20 @@ const REDACTED = '[redacted]';
 
 const PROBLEM_CODE = Symbol('problemCode');
 const SHED = Symbol('shed');
+/**
+ * Answers a crowd gets by the thousand and that say nothing about one request: a rate limit, and a
+ * purchase refused for the drop's state (sold out, not started, ended, paused — the same answer for
+ * everyone pressing Buy now). Counted in the refusal digest, not logged one line each; the metrics
+ * and the store's rejection tally still count every one.
+ */
+const DIGESTED_CODES: ReadonlySet<string> = new Set([
+  ErrorCode.RateLimited,
+  ErrorCode.SoldOut,
+  ErrorCode.NotStarted,
+  ErrorCode.Ended,
+  ErrorCode.Paused,
+]);
+
 /** SHED holds the route the refused request was for: on Express it never reached the router. */
 type ProblemMarked = { [PROBLEM_CODE]?: string; [SHED]?: string };
 const STARTED_AT = Symbol('startedAt');
@@ -65,8 +79,9 @@ export interface CompletedRequest {
  *
  * What is logged: every request that fails (4xx `warn`, 5xx `error`) and every write (`info`).
  * Successful reads — the polls, the SSE streams, /metrics, /health — are `debug`, so at the
- * default `info` a crowd polling costs no log line at all. Rate-limited and shed answers are counted
- * in a RefusalDigest, one line per interval: a flood must not write a line per request.
+ * default `info` a crowd polling costs no log line at all. Rate-limited, shed and drop-state
+ * refusals (DIGESTED_CODES) are counted in a RefusalDigest, one line per interval: a flood or a
+ * sold-out crowd must not write a line per request.
  */
 @Injectable()
 export class RequestObserver implements OnApplicationShutdown {
@@ -97,7 +112,7 @@ export class RequestObserver implements OnApplicationShutdown {
   completed(request: CompletedRequest): void {
     const { method, status } = request;
     this.latency.observe(method, request.route, status, request.seconds);
-    if (request.shed || request.problemCode === ErrorCode.RateLimited) {
+    if (request.shed || (request.problemCode !== undefined && DIGESTED_CODES.has(request.problemCode))) {
       this.refusals.count(method, request.route, status, request.problemCode);
       return;
     }
