@@ -13,6 +13,11 @@ const SATURATED = {
   detail: 'Too many sign-ins at this moment; nothing was changed. Try again in a second.',
   retryAfterSeconds: 1,
 } as const;
+/**
+ * LoadShedder holds its refusals this long: the second `Retry-After` asks for. A flood that asks
+ * again at once sends one request a second per connection instead of thousands.
+ */
+const SHED_HOLD_MS = SATURATED.retryAfterSeconds * 1000;
 const CLOSED = 'Password hashing has stopped: the server is shutting down; nothing was changed.';
 
 /**
@@ -42,7 +47,13 @@ export class PasswordHashGate implements OnApplicationShutdown {
     this.queueLimit = options.hashQueue ?? DEFAULT_HASH_QUEUE;
     this.workers = new ScryptWorkers(this.concurrency);
     for (const path of [ApiRoutes.signIn, ApiRoutes.register]) {
-      shedder?.shed({ method: 'POST', path, overloaded: () => this.saturated, ...SATURATED });
+      shedder?.shed({
+        method: 'POST',
+        path,
+        overloaded: () => this.saturated,
+        ...SATURATED,
+        holdMs: SHED_HOLD_MS,
+      });
     }
   }
 

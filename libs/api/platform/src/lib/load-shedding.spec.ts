@@ -61,6 +61,14 @@ describe.each(HTTP_ADAPTERS)('LoadShedder on %s', (adapter) => {
       detail: DETAIL,
       retryAfterSeconds: 2,
     });
+    app.get(LoadShedder).shed({
+      method: 'POST',
+      path: '/work/held',
+      overloaded: () => shedding,
+      detail: DETAIL,
+      retryAfterSeconds: 2,
+      holdMs: 300,
+    });
     await app.init();
     if (adapter === 'fastify') await app.getHttpAdapter().getInstance().ready();
   });
@@ -99,6 +107,24 @@ describe.each(HTTP_ADAPTERS)('LoadShedder on %s', (adapter) => {
       instance: '/work',
       retryAfterSeconds: 2,
     });
+  });
+
+  it('holds a refusal when the rule says so: an answer asked for later arrives first', async () => {
+    shedding = true;
+    const order: string[] = [];
+    const held = http()
+      .post('/work/held')
+      .send({})
+      .then((res) => order.push(`held ${res.status}`));
+    // Once the held request is in, anything else is answered while it waits.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    await http()
+      .post('/work')
+      .send({})
+      .then((res) => order.push(`at once ${res.status}`));
+    await held;
+    expect(order).toEqual(['at once 503', 'held 503']);
+    expect(handled).toBe(0);
   });
 
   it('names the URL with its query string as the instance', async () => {

@@ -18,11 +18,25 @@ export interface SheddingRule {
   /** The 503's `detail`: what happened and that nothing was changed. */
   detail: string;
   retryAfterSeconds: number;
+  /**
+   * How long a refusal is held before it is sent (0: at once). A client that ignores
+   * `Retry-After` and asks again the moment it is refused — a flood — then sends one request per
+   * hold instead of one per round trip; a client that honours it waits as long anyway.
+   */
+  holdMs?: number;
 }
+
+/**
+ * At most this many refusals are held at once (an open socket and a timer each, a few KB); past
+ * it they are sent at once. A flood with more connections than this still costs each of them the
+ * prepared answer only.
+ */
+export const MAX_HELD_REFUSALS = 4096;
 
 /** A ready answer: the bytes and headers of the route's 503. */
 interface Refusal {
   route: string;
+  holdMs: number;
   body: Buffer;
   headers: Record<string, string>;
 }
@@ -39,12 +53,16 @@ interface PreparedRule {
  * produces. A flood of sign-ins past the password-hash queue cost ≈ the whole Nest pipeline per
  * refusal, and the refusals, not the hashes, were then what delayed every poll on the same loop.
  *
+ * A closed-loop flood still made each poll wait behind one refusal per flooding connection (64 ×
+ * 50–170 µs); holding each refusal (`holdMs`) slows such a client to one request per hold.
+ *
  * Installed right after RequestObserver (ObservabilityModule), so a shed request still gets its
  * request id, its latency observation and its place in the log digest.
  */
 @Injectable()
 export class LoadShedder {
   private readonly rules = new Map<string, PreparedRule>();
+  private held = 0;
 
   shed(rule: SheddingRule): void {
     this.rules.set(`${rule.method} ${rule.path}`, { rule, refusal: prepareRefusal(rule, rule.path) });
@@ -73,8 +91,11 @@ export class LoadShedder {
       }
       // Node discards the unread request body once the answer is sent; the connection stays usable.
       markShed(res, refusal.route);
-      res.writeHead(503, refusal.headers);
-      res.end(refusal.body);
+      this.afterHold(refusal, () => {
+        if (res.destroyed) return;
+        res.writeHead(503, refusal.headers);
+        res.end(refusal.body);
+      });
     });
   }
 
@@ -86,8 +107,25 @@ export class LoadShedder {
         return;
       }
       markShed(reply.raw, refusal.route);
-      void reply.code(503).headers(refusal.headers).send(refusal.body);
+      this.afterHold(refusal, () => {
+        if (reply.raw.destroyed) return;
+        void reply.code(503).headers(refusal.headers).send(refusal.body);
+      });
     });
+  }
+
+  /** Sends at once, or after the rule's hold while fewer than MAX_HELD_REFUSALS wait. */
+  private afterHold(refusal: Refusal, send: () => void): void {
+    if (refusal.holdMs <= 0 || this.held >= MAX_HELD_REFUSALS) {
+      send();
+      return;
+    }
+    this.held++;
+    // Not unref'd: a held request is in flight, and a draining server answers it before it exits.
+    setTimeout(() => {
+      this.held--;
+      send();
+    }, refusal.holdMs);
   }
 }
 
@@ -100,6 +138,7 @@ function prepareRefusal(rule: SheddingRule, instance: string): Refusal {
   );
   return {
     route: rule.path,
+    holdMs: rule.holdMs ?? 0,
     body: answer.body,
     headers: { ...Object.fromEntries(answer.headers), 'Content-Length': String(answer.body.length) },
   };
