@@ -121,11 +121,13 @@ describeWithService(TEST_POSTGRES)('postgresFault on the test server', () => {
     const database = new PostgresDatabase({ connectionString: url, poolSize: 2 });
     const admin = new Client({ connectionString: url });
     await admin.connect();
+    // Until the sleeper shows up, however busy the machine; only this database's backends.
     const terminateSleepers = async () => {
-      for (let i = 0; i < 100; i++) {
+      for (let i = 0; i < 1000; i++) {
         const { rowCount } = await admin.query(
           `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-            WHERE query LIKE 'SELECT pg_sleep(30)%' AND pid <> pg_backend_pid()`,
+            WHERE query LIKE 'SELECT pg_sleep(30)%' AND datname = current_database()
+              AND pid <> pg_backend_pid()`,
         );
         if (rowCount) return;
         await new Promise((done) => setTimeout(done, 20));
@@ -151,7 +153,7 @@ describeWithService(TEST_POSTGRES)('postgresFault on the test server', () => {
       await admin.end();
       await database.close();
     }
-  });
+  }, 30_000);
 
   it('statement_timeout (an ERROR: rolled back) is not reached; the driver query_timeout is in doubt', async () => {
     const database = new PostgresDatabase({ connectionString: `${url}?options=-c%20statement_timeout%3D50` });
@@ -230,7 +232,8 @@ describeWithService(TEST_POSTGRES)('postgresFault on the test server', () => {
         for (let i = 0; i < 1000; i++) {
           const { rowCount } = await holder.query(
             `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-              WHERE query LIKE '%gtd_purchase_batch%' AND wait_event_type = 'Lock' AND pid <> pg_backend_pid()`,
+              WHERE query LIKE '%gtd_purchase_batch%' AND wait_event_type = 'Lock'
+                AND datname = current_database() AND pid <> pg_backend_pid()`,
           );
           if (rowCount) break;
           await new Promise((done) => setTimeout(done, 20));
