@@ -4,7 +4,7 @@
 // writes tools/bench/results/latest.{json,md}. A benchmark, not a test: it asserts nothing about
 // speed; it fails only when a server oversold or the bench itself could not run.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -23,6 +23,7 @@ import { deleteRedisKeys, dropDatabases, message, postgresProblem, redisProblem 
 import { findTaskset, groupRssKiB, pinSelf, settle, stopAllServers } from './lib/servers.mjs';
 import { runSoak } from './lib/soak.mjs';
 import { checkContract, startConfig, startFloor, startTargets } from './lib/targets.mjs';
+import { writeStandInStorefront } from './lib/stand-in-storefront.mjs';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, '../..');
@@ -52,22 +53,6 @@ function build() {
   }
   const cached = /existing outputs match the cache|read the output from the cache/.test(result.stdout);
   log(`  built in ${((Date.now() - started) / 1000).toFixed(1)} s${cached ? ' (from the Nx cache)' : ''}`);
-}
-
-/**
- * A small stand-in for the Angular build, so the servers run their storefront serving as in
- * production (on Express it sits in front of every request) without building the web app.
- * @param {string} dir
- */
-function writeStandInStorefront(dir) {
-  mkdirSync(join(dir, 'media'), { recursive: true });
-  writeFileSync(
-    join(dir, 'index.html'),
-    '<!doctype html><html lang="en"><title>Bench</title><script src="main-BENCH0001.js"></script></html>',
-  );
-  writeFileSync(join(dir, 'main-BENCH0001.js'), 'console.log("bench");');
-  writeFileSync(join(dir, 'media', 'logo-BENCH0002.woff2'), '');
-  return dir;
 }
 
 async function main() {

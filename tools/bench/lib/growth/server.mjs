@@ -10,6 +10,7 @@ import { BENCH_CATALOG } from '../options.mjs';
 import { PG_ADMIN_URL } from '../services.mjs';
 import { findTaskset, startServer } from '../servers.mjs';
 import testing from '../testing.mjs';
+import { writeStandInStorefront } from '../stand-in-storefront.mjs';
 
 const { databaseUrl, uniqueDatabaseName } = testing;
 const require = createRequire(import.meta.url);
@@ -133,20 +134,4 @@ export function growthServers({ root, workDir, webRoot, pin, runId }) {
         pin: pinned && taskset ? { taskset, cpus: '0' } : undefined,
       }),
   };
-}
-
-/**
- * The same small stand-in for the Angular build as bench.mjs writes (on Express the storefront's
- * middleware sits in front of every request, so the rows pay for it as in production).
- * @param {string} dir
- */
-function writeStandInStorefront(dir) {
-  mkdirSync(join(dir, 'media'), { recursive: true });
-  writeFileSync(
-    join(dir, 'index.html'),
-    '<!doctype html><html lang="en"><title>Bench</title><script src="main-BENCH0001.js"></script></html>',
-  );
-  writeFileSync(join(dir, 'main-BENCH0001.js'), 'console.log("bench");');
-  writeFileSync(join(dir, 'media', 'logo-BENCH0002.woff2'), '');
-  return dir;
 }

@@ -63,9 +63,7 @@ export function purchaseRefusal(
 ): PurchaseRefusal {
   switch (outcome.code) {
     case ErrorCode.ProductNotFound:
-      return preparedRefusal(`F${productId}`, () =>
-        refusal(ErrorCode.ProductNotFound, `No product ${productId}.`, { productId }),
-      );
+      return preparedRefusal(`F${productId}`, () => productNotFound(productId));
     case ErrorCode.SoldOut:
       return preparedRefusal(`S${productId}`, () =>
         refusal(ErrorCode.SoldOut, `Product ${productId} is sold out.`, { productId, available: 0 }),
@@ -135,15 +133,16 @@ export function purchaseRefusal(
   }
 }
 
-/** The same refusal as the DomainError the problem filter answers (for callers that throw). */
-export function purchaseRefused(
+/** A refusal as the DomainError the problem filter answers, for callers that throw. */
+export const refusalError = ({ code, message, extensions, challenge }: PurchaseRefusal): DomainError =>
+  new DomainError(code, message, extensions, challenge);
+
+/** The store's refusal of an attempt, thrown-ready (see purchaseRefusal). */
+export const purchaseRefused = (
   outcome: PurchaseRejection,
   productId: number,
   quantity: number,
-): DomainError {
-  const { code, message, extensions } = purchaseRefusal(outcome, productId, quantity);
-  return new DomainError(code, message, extensions);
-}
+): DomainError => refusalError(purchaseRefusal(outcome, productId, quantity));
 
 /**
  * The 503 for a purchase the store could not decide. Only a fault the adapter knows happened before

@@ -10,6 +10,7 @@ import {
   purchaseRefusal,
   purchaseUnavailable,
   quantityOverMaximum,
+  refusalError,
 } from './purchase-errors';
 import { idempotencyScope } from './purchase-rules';
 import { RejectionTally } from './rejection-tally';
@@ -69,8 +70,7 @@ export class PurchaseService implements BeforeApplicationShutdown {
   async purchase(attempt: PurchaseAttempt): Promise<PurchaseReceipt> {
     const decision = await this.decide(attempt);
     if (decision.ok) return decision.receipt;
-    const { code, message, extensions } = decision.refusal;
-    throw new DomainError(code, message, extensions);
+    throw refusalError(decision.refusal);
   }
 
   /**

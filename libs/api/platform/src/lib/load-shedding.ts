@@ -61,18 +61,22 @@ interface PreparedRule {
  */
 @Injectable()
 export class LoadShedder {
-  private readonly rules = new Map<string, PreparedRule>();
+  /** By path, then method: every request asks, so the lookup builds no string (no key concatenation). */
+  private readonly rules = new Map<string, PreparedRule[]>();
   private held = 0;
 
   shed(rule: SheddingRule): void {
-    this.rules.set(`${rule.method} ${rule.path}`, { rule, refusal: prepareRefusal(rule, rule.path) });
+    const others = (this.rules.get(rule.path) ?? []).filter((p) => p.rule.method !== rule.method);
+    this.rules.set(rule.path, [...others, { rule, refusal: prepareRefusal(rule, rule.path) }]);
   }
 
   /** The answer for a request to a saturated route, or undefined to let it through. */
   refusalFor(method: string, url: string): Refusal | undefined {
     if (this.rules.size === 0) return undefined;
     const query = url.indexOf('?');
-    const prepared = this.rules.get(`${method} ${query < 0 ? url : url.slice(0, query)}`);
+    const forPath = this.rules.get(query < 0 ? url : url.slice(0, query));
+    if (forPath === undefined) return undefined;
+    const prepared = forPath.find((p) => p.rule.method === method);
     if (!prepared || !prepared.rule.overloaded()) return undefined;
     return query < 0 ? prepared.refusal : prepareRefusal(prepared.rule, url);
   }

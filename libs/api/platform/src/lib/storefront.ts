@@ -3,6 +3,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { API_PATH_ROOTS } from '@gtd/shared-contracts';
 import accepts from 'accepts';
+import fresh from 'fresh';
 import { static as serveFiles } from 'express';
 import type { NextFunction, Request, Response } from 'express';
 import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
@@ -70,23 +71,12 @@ export function loadStorefrontPage(indexFile: string): StorefrontPage {
 }
 
 /**
- * Whether the browser's copy is current, as the `fresh` package (Express, `send`) decides: a
- * `no-cache` request (a hard reload) never is; `If-None-Match` (weak comparison) decides when
- * sent, else `If-Modified-Since` against the file's time.
+ * Whether the browser's copy is current, decided by `fresh` — the package Express and `send`
+ * decide it with (a hard reload's `no-cache` never is; `If-None-Match`, compared weakly, before
+ * `If-Modified-Since`).
  */
 export function pageIsFresh(headers: IncomingHttpHeaders, page: StorefrontPage): boolean {
-  const noneMatch = headers['if-none-match'];
-  const modifiedSince = headers['if-modified-since'];
-  if (noneMatch === undefined && modifiedSince === undefined) return false;
-  if (/(?:^|,)\s*no-cache\s*(?:,|$)/.test(String(headers['cache-control'] ?? ''))) return false;
-  if (noneMatch !== undefined && noneMatch !== '*') {
-    const weak = (tag: string) => (tag.startsWith('W/') ? tag.slice(2) : tag);
-    const ours = weak(page.etag);
-    return noneMatch.split(',').some((tag) => weak(tag.trim()) === ours);
-  }
-  if (noneMatch === '*') return true;
-  const since = Date.parse(modifiedSince ?? '');
-  return !Number.isNaN(since) && Date.parse(page.lastModified) <= since;
+  return fresh(headers, { etag: page.etag, 'last-modified': page.lastModified });
 }
 
 /**
