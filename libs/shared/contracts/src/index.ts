@@ -2,3 +2,4 @@ export * from './lib/dto';
 export * from './lib/error-codes';
 export * from './lib/routes';
 export * from './lib/environment';
+export * from './lib/queue';

@@ -1,11 +1,4 @@
 import { ErrorCode } from '@gtd/shared-contracts';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { openMemoryStores } from './adapters/memory/memory-stores';
-import { openPostgresStores } from './adapters/postgres/postgres-stores';
-import { openRedisStores } from './adapters/redis/redis-stores';
-import { openSqliteStores } from './adapters/sqlite/sqlite-stores';
 import { AuditRecord } from './audit-store';
 import { EmailKey } from './buyer-store';
 import { CatalogEntry } from './catalog';
@@ -18,64 +11,12 @@ import {
 } from './inventory-store';
 import { idempotencyScope, PURCHASE_DECISION_ORDER, PurchaseCheck } from './purchase-rules';
 import { Stores } from './stores';
-import { clearRedisPrefix, createTestDatabase, describeWithService, TEST_REDIS_URL } from '@gtd/testing';
+import { AdapterUnderTest, describeEveryStoreKind } from '../testing/store-kinds';
 
 /**
  * The one contract every store kind keeps, for each of its ports (inventory, audit log, buyer
- * accounts). New kinds join the table below and must pass unchanged.
+ * accounts). New kinds join `describeEveryStoreKind` and must pass unchanged.
  */
-interface AdapterUnderTest {
-  open(): Promise<Stores>;
-  cleanup(): void | Promise<void>;
-}
-
-function memoryAdapter(): AdapterUnderTest {
-  return {
-    open: async () => openMemoryStores(),
-    cleanup: () => undefined,
-  };
-}
-
-function sqliteAdapter(): AdapterUnderTest {
-  const dir = mkdtempSync(join(tmpdir(), 'gtd-contract-'));
-  return {
-    open: () => openSqliteStores({ path: join(dir, 'drop.sqlite') }),
-    cleanup: () => rmSync(dir, { recursive: true, force: true }),
-  };
-}
-
-function postgresAdapter(): AdapterUnderTest {
-  let database: Awaited<ReturnType<typeof createTestDatabase>> | undefined;
-  return {
-    open: async () => {
-      database = await createTestDatabase();
-      return openPostgresStores({ connectionString: database.url, poolSize: 20 });
-    },
-    cleanup: () => database?.drop(),
-  };
-}
-
-function redisAdapter(): AdapterUnderTest {
-  let database: Awaited<ReturnType<typeof createTestDatabase>> | undefined;
-  const keyPrefix = `gtd_test_${process.pid}_${Math.random().toString(36).slice(2, 8)}:`;
-  return {
-    open: async () => {
-      database = await createTestDatabase();
-      // The shared test Redis runs without AOF (see redis-durability.spec.ts for the refusal).
-      return openRedisStores({
-        redisUrl: TEST_REDIS_URL,
-        databaseUrl: database.url,
-        keyPrefix,
-        durability: 'accept-loss',
-      });
-    },
-    cleanup: async () => {
-      await clearRedisPrefix(keyPrefix);
-      await database?.drop();
-    },
-  };
-}
-
 const entry = (id: number, stock: number, extra: Partial<CatalogEntry> = {}): CatalogEntry => ({
   id,
   name: `Product ${id}`,
@@ -784,16 +725,4 @@ function contract(makeAdapter: () => AdapterUnderTest): void {
   });
 }
 
-describe.each([
-  ['memory', memoryAdapter],
-  ['sqlite', sqliteAdapter],
-])('InventoryStore contract: %s', (_name, makeAdapter) => contract(makeAdapter));
-
-describeWithService({ name: 'PostgreSQL', host: '127.0.0.1', port: 5432 })(
-  'InventoryStore contract: postgres',
-  () => contract(postgresAdapter),
-);
-
-describeWithService({ name: 'Redis', host: '127.0.0.1', port: 6379 })('InventoryStore contract: redis', () =>
-  contract(redisAdapter),
-);
+describeEveryStoreKind('InventoryStore', contract);

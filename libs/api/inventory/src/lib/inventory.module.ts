@@ -8,6 +8,7 @@ import { InventoryStore } from './inventory-store';
 import { ConfigurableInventoryModule, INVENTORY_OPTIONS, InventoryModuleOptions } from './inventory.options';
 import { ProductMapper } from './product-mapping';
 import { PurchaseService } from './purchase.service';
+import { QueueStore } from './queue-store';
 import { RejectionTally } from './rejection-tally';
 import { StoreHealth, Stores } from './stores';
 
@@ -34,6 +35,7 @@ const OPENED_STORES = Symbol('OpenedStores');
     { provide: InventoryStore, inject: [OPENED_STORES], useFactory: (stores: Stores) => stores.inventory },
     { provide: AuditStore, inject: [OPENED_STORES], useFactory: (stores: Stores) => stores.audit },
     { provide: BuyerStore, inject: [OPENED_STORES], useFactory: (stores: Stores) => stores.buyers },
+    { provide: QueueStore, inject: [OPENED_STORES], useFactory: (stores: Stores) => stores.queue },
     { provide: StoreHealth, useExisting: OPENED_STORES },
     ProductMapper,
     CatalogueQueries,
@@ -48,6 +50,7 @@ const OPENED_STORES = Symbol('OpenedStores');
     InventoryStore,
     AuditStore,
     BuyerStore,
+    QueueStore,
     StoreHealth,
     CLOCK,
   ],

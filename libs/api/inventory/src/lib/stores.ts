@@ -1,6 +1,7 @@
 import { AuditStore } from './audit-store';
 import { BuyerStore } from './buyer-store';
 import { InventoryStore } from './inventory-store';
+import { QueueStore } from './queue-store';
 
 export interface DependencyHealth {
   name: string;
@@ -40,6 +41,7 @@ export interface Stores extends StoreHealth {
   readonly inventory: InventoryStore;
   readonly audit: AuditStore;
   readonly buyers: BuyerStore;
+  readonly queue: QueueStore;
   /** Finishes queued work and releases every connection. */
   close(): Promise<void>;
 }

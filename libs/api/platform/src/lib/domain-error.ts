@@ -12,6 +12,9 @@ export type ProblemExtensions = Pick<
   | 'bought'
   | 'retryAfterSeconds'
   | 'purchase'
+  | 'position'
+  | 'admittedThrough'
+  | 'expiresAt'
   | 'details'
 >;
 

@@ -1,4 +1,5 @@
 import type { ErrorCode } from './error-codes';
+import type { QueueStats } from './queue';
 
 /**
  * Where a drop stands, derived from its schedule, pause flag and stock at the moment of asking.
@@ -139,6 +140,8 @@ export interface DropSummary {
   buyers: number;
   /** Rejected purchase attempts by code (eventually consistent: flushed about once a second). */
   rejects: Partial<Record<ErrorCode, number>>;
+  /** The waiting room's figures, when the drop has one. */
+  queue?: QueueStats;
 }
 
 /** One operator change: `GET /admin/audit`. */
@@ -183,6 +186,11 @@ export interface ProblemDetails {
   /** LIMIT_REACHED: the drop's per-buyer limit and what this buyer already holds. */
   limit?: number;
   bought?: number;
+  /** QUEUE_NOT_YOUR_TURN: the ticket's position and how far admission has reached. */
+  position?: number;
+  admittedThrough?: number;
+  /** QUEUE_PASS_EXPIRED: when the pass ran out (ISO 8601). */
+  expiresAt?: string;
   /** RATE_LIMITED, SERVICE_UNAVAILABLE: seconds to wait (also in the `Retry-After` header). */
   retryAfterSeconds?: number;
   /** SERVICE_UNAVAILABLE on `POST /buy`: whether the purchase was certainly not made or may have been. */

@@ -48,6 +48,26 @@ export const ErrorCode = {
    * a future store be unable to decide atomically.
    */
   IdempotencyKeyInUse: 'IDEMPOTENCY_KEY_IN_USE',
+  /** The drop has no waiting room (`…/queue` routes). */
+  QueueNotEnabled: 'QUEUE_NOT_ENABLED',
+  /** Joining before the pre-queue opens (`preQueueOpensAt`), or after the drop ended. */
+  QueueClosed: 'QUEUE_CLOSED',
+  /** The drop's queue asks for a solved proof-of-work challenge and none (or a wrong one) came. */
+  ProofOfWorkRequired: 'PROOF_OF_WORK_REQUIRED',
+  /** The challenge was solved wrongly, expired, or was used before. */
+  ProofOfWorkInvalid: 'PROOF_OF_WORK_INVALID',
+  /** The `Queue-Ticket` is missing, forged, or of another drop. */
+  QueueTicketInvalid: 'QUEUE_TICKET_INVALID',
+  /** The ticket's position has not been admitted yet (`position`, `admittedThrough`). */
+  QueueNotYourTurn: 'QUEUE_NOT_YOUR_TURN',
+  /** The drop has a queue and `POST /buy` came without a `Queue-Pass`. */
+  QueuePassRequired: 'QUEUE_PASS_REQUIRED',
+  /** The pass's time ran out (`expiresAt`). */
+  QueuePassExpired: 'QUEUE_PASS_EXPIRED',
+  /** The pass is forged, of another drop, or of another buyer. */
+  QueuePassInvalid: 'QUEUE_PASS_INVALID',
+  /** An anonymous pass buys once, and it has bought. */
+  QueuePassUsed: 'QUEUE_PASS_USED',
   /** A dependency (the store) did not answer; safe to retry later. */
   ServiceUnavailable: 'SERVICE_UNAVAILABLE',
   /** A fault on our side; details are in the server log, never in the response. */

@@ -9,6 +9,10 @@ export const ApiRoutes = {
   buy: '/buy',
   order: (orderId: string) => `/orders/${encodeURIComponent(orderId)}`,
   inventoryStream: (id: number) => `/products/${id}/inventory/stream`,
+  queue: (id: number) => `/products/${id}/queue`,
+  queueChallenge: (id: number) => `/products/${id}/queue/challenge`,
+  queuePosition: (id: number) => `/products/${id}/queue/position`,
+  queuePass: (id: number) => `/products/${id}/queue/pass`,
   register: '/auth/register',
   signIn: '/auth/sign-in',
   admin: {
@@ -19,6 +23,7 @@ export const ApiRoutes = {
     resume: (id: number) => `/admin/products/${id}/resume`,
     orders: (id: number) => `/admin/products/${id}/orders`,
     summary: (id: number) => `/admin/products/${id}/summary`,
+    queue: (id: number) => `/admin/products/${id}/queue`,
     audit: '/admin/audit',
     health: '/admin/health',
   },

@@ -1,5 +1,6 @@
 import { Stores } from '../../stores';
 import { MemoryInventoryStore, MemoryStoreOptions } from './memory-inventory-store';
+import { MemoryQueueStore } from './memory-queue-store';
 import { MemoryAuditStore, MemoryBuyerStore } from './memory-side-stores';
 
 /** Every port in process memory: tests and demos; not durable, one process. */
@@ -9,6 +10,7 @@ export function openMemoryStores(options: MemoryStoreOptions = {}): Stores {
     inventory: new MemoryInventoryStore(options),
     audit: new MemoryAuditStore(),
     buyers: new MemoryBuyerStore(),
+    queue: new MemoryQueueStore(),
     checkHealth: async () => [{ name: 'memory', up: true }],
     close: async () => undefined,
   };

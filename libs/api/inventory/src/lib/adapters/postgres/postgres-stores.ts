@@ -1,3 +1,4 @@
+import { MemoryQueueStore } from '../memory/memory-queue-store';
 import { DEFAULT_IDEMPOTENCY_TTL_MS } from '../../purchase-rules';
 import { Stores } from '../../stores';
 import { PostgresCatalogue } from './postgres-catalogue';
@@ -31,6 +32,8 @@ export async function openPostgresStores(options: PostgresStoreOptions): Promise
     inventory: postgresInventory(database, options.idempotencyTtlMs, purchases),
     audit: new PostgresAuditStore(database),
     buyers: new PostgresBuyerStore(database),
+    // TEMPORARY until the adapter lands (never committed): one process only.
+    queue: new MemoryQueueStore(),
     checkHealth: async () => [await database.checkHealth()],
     // Batches already queued are still decided and answered before the pool goes.
     close: async () => {

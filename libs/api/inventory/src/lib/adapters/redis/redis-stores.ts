@@ -1,3 +1,4 @@
+import { MemoryQueueStore } from '../memory/memory-queue-store';
 import { DEFAULT_IDEMPOTENCY_TTL_MS } from '../../purchase-rules';
 import { checkDependency, Stores } from '../../stores';
 import { PostgresCatalogue } from '../postgres/postgres-catalogue';
@@ -68,6 +69,8 @@ export async function openRedisStores(options: RedisStoreOptions): Promise<Store
     inventory,
     audit: new PostgresAuditStore(database),
     buyers: new PostgresBuyerStore(database),
+    // TEMPORARY until the adapter lands (never committed): one process only.
+    queue: new MemoryQueueStore(),
     checkHealth: async () => {
       const [redis, postgres] = await Promise.all([
         checkDependency('redis', async () => {

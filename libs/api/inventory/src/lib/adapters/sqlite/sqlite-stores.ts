@@ -1,3 +1,4 @@
+import { MemoryQueueStore } from '../memory/memory-queue-store';
 import { checkDependency, Stores } from '../../stores';
 import { SqliteDatabase, SqliteStoreOptions } from './sqlite-database';
 import { SqliteInventoryStore } from './sqlite-inventory-store';
@@ -12,6 +13,8 @@ export async function openSqliteStores(options: SqliteStoreOptions): Promise<Sto
     inventory,
     audit: new SqliteAuditStore(database),
     buyers: new SqliteBuyerStore(database),
+    // TEMPORARY until the adapter lands (never committed): one process only.
+    queue: new MemoryQueueStore(),
     checkHealth: async () => [
       await checkDependency('sqlite', async () => {
         database.ping();
