@@ -8,6 +8,7 @@ import { OperationsModule } from '@gtd/api-operations';
 import { ApiEnvironment, HttpPlatformModule, ObservabilityModule } from '@gtd/api-platform';
 import { ProductsModule } from '@gtd/api-products';
 import { PurchaseModule, purchaseOptions } from '@gtd/api-purchase';
+import { QueueModule } from '@gtd/api-queue';
 
 /** The store's settings from the validated environment; the reconcile command uses them too. */
 export function inventoryOptions(env: ApiEnvironment): InventoryModuleOptions {
@@ -47,6 +48,12 @@ export class AppModule {
           authRateLimitPerMinute: env.AUTH_RATE_LIMIT,
           authEmailRateLimitPerMinute: env.AUTH_EMAIL_RATE_LIMIT,
           emailPolicy: { subaddress: env.EMAIL_SUBADDRESS_POLICY, dots: env.EMAIL_DOTS_POLICY },
+          rateLimitRedis: purchaseOptions(env).rateLimitRedis,
+        }),
+        QueueModule.forRoot({
+          secret: env.QUEUE_SECRET,
+          joinRateLimitPerMinute: env.QUEUE_JOIN_RATE_LIMIT,
+          statusPollMs: Math.max(1000, env.POLL_INTERVAL_MS),
           rateLimitRedis: purchaseOptions(env).rateLimitRedis,
         }),
         PurchaseModule.forRoot(purchaseOptions(env)),

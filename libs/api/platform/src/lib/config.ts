@@ -235,6 +235,23 @@ export class ApiEnvironment {
   @Max(60_000)
   POLL_INTERVAL_MS = 1000;
 
+  /**
+   * HMAC secret signing waiting-room tickets and passes. Unset: one is generated once and kept in
+   * the store, so every instance on that store shares it (set it to rotate, or for STORE=memory
+   * tickets that survive a restart).
+   */
+  @IsOptional()
+  @IsString()
+  @MinLength(32)
+  QUEUE_SECRET?: string;
+
+  /** Anonymous waiting-room joins per minute per client address; 0 turns the limit off. */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  QUEUE_JOIN_RATE_LIMIT = 10;
+
   /** `info` logs writes (every POST/PATCH) and every failure; `debug` adds successful reads (polls…). */
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';

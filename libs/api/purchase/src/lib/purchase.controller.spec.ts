@@ -6,6 +6,7 @@ import { createFeatureTestApp } from '@gtd/api-testing';
 import { FakeClock } from '@gtd/testing';
 import { BuyersModule, BuyerTokens } from '@gtd/api-buyers';
 import request from 'supertest';
+import { QueueModule } from '@gtd/api-queue';
 import { PurchaseModule } from './purchase.module';
 import { PurchaseModuleOptions } from './purchase.options';
 
@@ -37,6 +38,7 @@ async function purchaseApp(
   return createFeatureTestApp(
     [
       BuyersModule.forRoot({ tokenTtlSeconds: 3600 }),
+      QueueModule.forRoot({ joinRateLimitPerMinute: 0, statusPollMs: 1000 }),
       PurchaseModule.forRoot({ buyRateLimitPerMinute: 0, ...options }),
     ],
     CATALOG,

@@ -21,9 +21,10 @@ import {
   ApiParam,
   ApiTags,
 } from '@nestjs/swagger';
-import { ErrorCode, Order, PurchaseResult } from '@gtd/shared-contracts';
+import { ErrorCode, Order, PurchaseResult, QUEUE_PASS_HEADER } from '@gtd/shared-contracts';
 import { CatalogueQueries, PurchaseService } from '@gtd/api-inventory';
 import { ApiOptionalBuyer, BuyerAwareRequest, OptionalBuyerGuard } from '@gtd/api-buyers';
+import { QueuePassGate } from '@gtd/api-queue';
 import {
   ApiProblems,
   preparedProblemAnswer,
@@ -34,6 +35,11 @@ import {
 import { BuyThrottlerGuard } from './buy-throttler.guard';
 import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER, IdempotencyKey } from './idempotency-key';
 import { BuyRequestDto, OrderDto, PurchaseResultDto } from './purchase.dto';
+
+const passOf = (request: BuyerAwareRequest): string | undefined => {
+  const header = request.headers['queue-pass'];
+  return typeof header === 'string' ? header : undefined;
+};
 
 const parseOrderId = new ParseUUIDPipe({
   exceptionFactory: () => validationFailed([{ field: 'orderId', messages: ['orderId must be a UUID'] }]),
@@ -46,6 +52,7 @@ export class PurchaseController {
     private readonly purchases: PurchaseService,
     private readonly catalogue: CatalogueQueries,
     private readonly adapterHost: HttpAdapterHost,
+    private readonly queue: QueuePassGate,
   ) {}
 
   @Post('buy')
@@ -59,7 +66,8 @@ export class PurchaseController {
       'store, so concurrent buyers never oversell and one buyer never exceeds the limit. Anonymous unless ' +
       'a buyer token is sent; drops with a `perBuyerLimit` require one. With an `Idempotency-Key`, a retry ' +
       '(same key and body) answers the first success again, with `Idempotent-Replayed: true`, and sells ' +
-      'nothing more. Rate limited to BUY_RATE_LIMIT attempts a minute per buyer (or client address).',
+      'nothing more. Rate limited to BUY_RATE_LIMIT attempts a minute per buyer (or client address). ' +
+      'A drop with a waiting room sells only with its `Queue-Pass` (checked before the store is touched).',
   })
   @ApiOptionalBuyer()
   @ApiHeader({
@@ -70,6 +78,13 @@ export class PurchaseController {
       'Kept at least 24 h, scoped to the signed-in buyer, or to the client address when anonymous. ' +
       'After a 503 with `purchase: UNKNOWN`, retry with the same key: the answer is the first sale, never a second.',
     schema: { type: 'string', minLength: 1, maxLength: 255, example: '3f2c9a1e-8d4b-4a6f-b1c2-7e9d0a5b6c4d' },
+  })
+  @ApiHeader({
+    name: QUEUE_PASS_HEADER,
+    required: false,
+    description:
+      'For a drop with a waiting room: the `pass` of `POST /products/{id}/queue/pass`. Lets its buyer buy ' +
+      'until it expires; a pass without a signed-in buyer buys once.',
   })
   @ApiBody({ type: BuyRequestDto })
   @ApiCreatedResponse({
@@ -98,6 +113,10 @@ export class PurchaseController {
     ErrorCode.UnsupportedMediaType,
     ErrorCode.IdempotencyKeyMismatch,
     ErrorCode.RateLimited,
+    ErrorCode.QueuePassRequired,
+    ErrorCode.QueuePassExpired,
+    ErrorCode.QueuePassInvalid,
+    ErrorCode.QueuePassUsed,
     ErrorCode.ServiceUnavailable,
   )
   async buy(
@@ -109,15 +128,21 @@ export class PurchaseController {
     @Req() httpRequest: BuyerAwareRequest & { ip?: string },
     @Res() response: object,
   ): Promise<void> {
-    const decision = await this.purchases.decide({
+    // Named by OptionalBuyerGuard, which runs before the handler.
+    const buyerId = httpRequest.buyer?.id ?? null;
+    // Drops without a waiting room pay one map lookup here, no promise.
+    const admitted = this.queue.requiresPass(request.productId)
+      ? await this.queue.admit(request.productId, passOf(httpRequest), buyerId, idempotencyKey)
+      : undefined;
+    const attempt = this.purchases.decide({
       productId: request.productId,
       quantity: request.quantity,
-      // Named by OptionalBuyerGuard, which runs before the handler.
-      buyerId: httpRequest.buyer?.id ?? null,
+      buyerId,
       idempotencyKey,
       // The address the buy rate limit counts (TRUST_PROXY applied): it scopes anonymous keys.
       clientAddress: idempotencyKey === null ? null : (httpRequest.ip ?? null),
     });
+    const decision = admitted ? await this.queue.settleWith(admitted, attempt) : await attempt;
     const http = this.adapterHost.httpAdapter;
     if (!decision.ok) {
       // The refusal of a product state is one shared object, answered from its prepared bytes: no
