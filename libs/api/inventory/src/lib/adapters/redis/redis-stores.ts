@@ -1,4 +1,3 @@
-import { MemoryQueueStore } from '../memory/memory-queue-store';
 import { DEFAULT_IDEMPOTENCY_TTL_MS } from '../../purchase-rules';
 import { checkDependency, Stores } from '../../stores';
 import { PostgresCatalogue } from '../postgres/postgres-catalogue';
@@ -11,6 +10,7 @@ import { checkRedisDurability } from './redis-durability';
 import { RedisGate } from './redis-gate';
 import { RedisInventoryStore } from './redis-inventory-store';
 import { RedisPersister } from './redis-persister';
+import { RedisQueueStore } from './redis-queue-store';
 
 /** The Redis adapter's parts over one Redis and one PostgreSQL, as `reconcile` needs them too. */
 export interface RedisParts {
@@ -69,8 +69,7 @@ export async function openRedisStores(options: RedisStoreOptions): Promise<Store
     inventory,
     audit: new PostgresAuditStore(database),
     buyers: new PostgresBuyerStore(database),
-    // TEMPORARY until the adapter lands (never committed): one process only.
-    queue: new MemoryQueueStore(),
+    queue: new RedisQueueStore(connection),
     checkHealth: async () => {
       const [redis, postgres] = await Promise.all([
         checkDependency('redis', async () => {
