@@ -3,3 +3,4 @@ export * from './lib/admin.dto';
 export * from './lib/admin.module';
 export * from './lib/admin.options';
 export * from './lib/audit-log';
+export * from './lib/queue-settings.dto';

@@ -37,30 +37,8 @@ import {
   RestockDto,
   UpdateDropDto,
 } from './admin.dto';
-import { operatorActor } from './audit-log';
 import { DropAdministration } from './drop-administration';
-
-/** The audit log's actor for this request: the operator and the client address it called from. */
-const Actor = createParamDecorator((_data: unknown, context: ExecutionContext): string =>
-  operatorActor(context.switchToHttp().getRequest<{ ip?: string }>().ip),
-);
-
-/** The product a route is about: a plain positive integer, else 400 VALIDATION_FAILED. */
-const ProductId = (): ParameterDecorator => Param('id', ParsePositiveIntPipe);
-
-/**
- * The documentation of a route on one product (`:id`): a bad id is 400, an unknown one 404, and a
- * route with a `body` answers its problems too. Listed in the order Nest applies stacked decorators.
- */
-function ProductRoute(operation: ApiOperationOptions, answer: Type, body?: Type): MethodDecorator {
-  return applyDecorators(
-    ApiProblems(...(body ? BODY_PROBLEMS : [ErrorCode.ValidationFailed]), ErrorCode.ProductNotFound),
-    ApiOkResponse({ type: answer }),
-    ...(body ? [ApiBody({ type: body })] : []),
-    ApiPositiveIntParam('id'),
-    ApiOperation(operation),
-  );
-}
+import { Actor, ProductId, ProductRoute } from './operator-route';
 
 /**
  * The operator API. Every route needs `Authorization: Bearer <ADMIN_TOKEN>`; every change is

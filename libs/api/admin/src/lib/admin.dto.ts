@@ -11,6 +11,7 @@ import {
   OrdersPage,
   RestockRequest,
   UpdateDropRequest,
+  QueueStats,
 } from '@gtd/shared-contracts';
 import { CURRENCY_PATTERN } from '@gtd/api-platform';
 import { ORDER_CURSOR_SYNTAX } from '@gtd/api-inventory';
@@ -52,7 +53,7 @@ function CurrencyCode(): PropertyDecorator {
 }
 
 /** Present-but-null is allowed (it clears the value); absent is allowed; anything else is checked. */
-function NullableInstant(): PropertyDecorator {
+export function NullableInstant(): PropertyDecorator {
   return (target, property) => {
     const name = String(property);
     IsOptional()(target, property);
@@ -79,7 +80,7 @@ function DropName(): PropertyDecorator {
   };
 }
 
-const instantDoc = (description: string) => ({
+export const instantDoc = (description: string) => ({
   type: String,
   format: 'date-time',
   nullable: true,
@@ -297,6 +298,22 @@ export class OrdersPageDto implements OrdersPage {
   nextCursor!: string | null;
 }
 
+export class QueueStatsDto implements QueueStats {
+  @ApiProperty({ type: 'integer', minimum: 0, example: 48210 }) joined!: number;
+  @ApiProperty({ type: 'integer', minimum: 0, example: 47010 }) waiting!: number;
+  @ApiProperty({ type: 'integer', minimum: 0, example: 1200 }) admitted!: number;
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    example: 140,
+    description: 'Admitted, turn still running, not bought.',
+  })
+  passesInUse!: number;
+  @ApiProperty({ type: 'integer', minimum: 0, example: 1010, description: 'Admitted visitors who bought.' })
+  converted!: number;
+  @ApiProperty({ type: 'number', minimum: 0, maximum: 1, example: 0.84 }) conversion!: number;
+}
+
 export class DropSummaryDto implements DropSummary {
   @ApiProperty({ type: 'integer', minimum: 1, example: 1 }) productId!: number;
   @ApiProperty({ enum: DROP_STATES, example: 'sold_out' }) state!: DropState;
@@ -318,6 +335,8 @@ export class DropSummaryDto implements DropSummary {
     description: 'Rejected attempts by code; written about once a second, so a moment behind.',
   })
   rejects!: Partial<Record<ErrorCode, number>>;
+  @ApiPropertyOptional({ type: () => QueueStatsDto, description: 'The waiting room, when the drop has one.' })
+  queue?: QueueStats;
 }
 
 export class AuditEntryDto implements AuditEntry {
@@ -326,7 +345,16 @@ export class AuditEntryDto implements AuditEntry {
   @ApiProperty({ example: 'admin@203.0.113.7' }) actor!: string;
   @ApiProperty({
     example: 'product.restock',
-    enum: ['product.create', 'product.update', 'product.restock', 'product.pause', 'product.resume'],
+    enum: [
+      'product.create',
+      'product.update',
+      'product.restock',
+      'product.pause',
+      'product.resume',
+      'queue.update',
+      'queue.pause',
+      'queue.resume',
+    ],
   })
   action!: string;
   @ApiProperty({ type: 'integer', minimum: 1, nullable: true, example: 1 }) productId!: number | null;

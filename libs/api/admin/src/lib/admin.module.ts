@@ -2,9 +2,11 @@ import { Module } from '@nestjs/common';
 import { HealthReportModule } from '@gtd/api-operations';
 import { AdminTokenGuard } from './admin-token.guard';
 import { AdminController } from './admin.controller';
+import { AdminQueueController } from './admin-queue.controller';
 import { ConfigurableAdminModule } from './admin.options';
 import { AuditLog } from './audit-log';
 import { DropAdministration } from './drop-administration';
+import { QueueAdministration } from './queue-administration';
 
 /**
  * The operator API under `/admin` (bearer ADMIN_TOKEN; disabled without one). Needs InventoryModule
@@ -12,7 +14,7 @@ import { DropAdministration } from './drop-administration';
  */
 @Module({
   imports: [HealthReportModule],
-  controllers: [AdminController],
-  providers: [AdminTokenGuard, AuditLog, DropAdministration],
+  controllers: [AdminController, AdminQueueController],
+  providers: [AdminTokenGuard, AuditLog, DropAdministration, QueueAdministration],
 })
 export class AdminModule extends ConfigurableAdminModule {}

@@ -9,6 +9,9 @@ export const AuditAction = {
   restock: 'product.restock',
   pause: 'product.pause',
   resume: 'product.resume',
+  queueUpdate: 'queue.update',
+  queuePause: 'queue.pause',
+  queueResume: 'queue.resume',
 } as const;
 export type AuditAction = (typeof AuditAction)[keyof typeof AuditAction];
 

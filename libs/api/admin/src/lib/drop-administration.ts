@@ -22,6 +22,7 @@ import {
 import { validationFailed } from '@gtd/api-platform';
 import { DEFAULT_PAGE_SIZE, MAX_INT32, MAX_PAGE_SIZE } from './admin.dto';
 import { AuditAction, AuditLog, sentFields } from './audit-log';
+import { QueueAdministration } from './queue-administration';
 
 /** A page request as the query string gives it: absent members take their defaults. */
 export interface OrdersQuery {
@@ -49,6 +50,7 @@ export class DropAdministration {
     private readonly products: ProductMapper,
     private readonly tally: RejectionTally,
     private readonly audit: AuditLog,
+    private readonly queues: QueueAdministration,
   ) {}
 
   async listProducts(): Promise<AdminProduct[]> {
@@ -149,9 +151,10 @@ export class DropAdministration {
   /** Sell-through, with this process's rejections written first so the counts include them. */
   async summary(productId: number): Promise<DropSummary> {
     await this.tally.flush();
-    const [product, sales] = await Promise.all([
+    const [product, sales, queue] = await Promise.all([
       this.store.findProduct(productId),
       this.store.salesSummary(productId),
+      this.queues.stats(productId),
     ]);
     if (!product || !sales) throw productNotFound(productId);
     return {
@@ -163,6 +166,7 @@ export class DropAdministration {
       orders: sales.orders,
       buyers: sales.buyers,
       rejects: { ...sales.rejects },
+      ...(queue ? { queue } : {}),
     };
   }
 

@@ -45,7 +45,8 @@ export class ProofOfWork {
     } catch {
       return false;
     }
-    if (typeof payload !== 'object' || payload === null || typeof payload.signature !== 'string') return false;
+    if (typeof payload !== 'object' || payload === null || typeof payload.signature !== 'string')
+      return false;
     const params = extractParams(payload as Parameters<typeof extractParams>[0]);
     const expiresAtMs = Number(params['expires']) * 1000;
     const nowMs = this.clock.now();

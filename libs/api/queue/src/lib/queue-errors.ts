@@ -62,9 +62,13 @@ export const proofInvalid = (productId: number) =>
   });
 
 export const signInToJoin = (productId: number) =>
-  new DomainError(ErrorCode.AuthRequired, `Product ${productId}'s queue is for signed-in buyers: sign in to join.`, {
-    productId,
-  });
+  new DomainError(
+    ErrorCode.AuthRequired,
+    `Product ${productId}'s queue is for signed-in buyers: sign in to join.`,
+    {
+      productId,
+    },
+  );
 
 /** The store could not check an anonymous pass's claim: the purchase was never attempted. */
 export const passCheckUnavailable = () =>

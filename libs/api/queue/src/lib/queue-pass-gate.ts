@@ -73,12 +73,16 @@ export class QueuePassGate {
    * purchase was refused without changing anything — by the store, or before it (a quantity over
    * the maximum) — and kept when the store did not answer, for the retry with the same key.
    */
-  async settleWith(admitted: AdmittedPurchase, attempt: Promise<PurchaseDecision>): Promise<PurchaseDecision> {
+  async settleWith(
+    admitted: AdmittedPurchase,
+    attempt: Promise<PurchaseDecision>,
+  ): Promise<PurchaseDecision> {
     let decision: PurchaseDecision;
     try {
       decision = await attempt;
     } catch (error) {
-      if (error instanceof DomainError && error.code !== ErrorCode.ServiceUnavailable) void this.settle(admitted, false);
+      if (error instanceof DomainError && error.code !== ErrorCode.ServiceUnavailable)
+        void this.settle(admitted, false);
       throw error;
     }
     void this.settle(admitted, decision.ok);

@@ -54,7 +54,10 @@ export class QueueStatusBoard {
   async answer(productId: number): Promise<StatusAnswer> {
     await this.settingsCache.ready();
     const settings = this.settingsCache.enabled(productId);
-    if (!settings) throw queueNotEnabled(productId);
+    if (!settings) {
+      if (!(await this.inventory.inventory(productId))) throw productNotFound(productId);
+      throw queueNotEnabled(productId);
+    }
     const nowMs = this.clock.now();
     const cached = this.answers.get(productId);
     if (cached && cached.untilMs > nowMs) return cached.answer;
@@ -77,7 +80,9 @@ export class QueueStatusBoard {
     ]);
     if (!snapshot) throw productNotFound(productId);
     const rateWindowMs =
-      firstAdmittedAtMs === null ? RATE_WINDOW_MS : Math.max(1_000, Math.min(RATE_WINDOW_MS, nowMs - firstAdmittedAtMs));
+      firstAdmittedAtMs === null
+        ? RATE_WINDOW_MS
+        : Math.max(1_000, Math.min(RATE_WINDOW_MS, nowMs - firstAdmittedAtMs));
     const [admittedBeforeRate, claimedInWindow, claimed] = await Promise.all([
       this.queues.admittedAsOf(productId, nowMs - rateWindowMs),
       this.queues.passesClaimed(productId, admittedBeforeWindow),
@@ -86,7 +91,10 @@ export class QueueStatusBoard {
     const observedPerMinute = Math.round(((progress.admitted - admittedBeforeRate) * 60_000) / rateWindowMs);
     const joined = progress.preQueueJoined + progress.openJoined;
     // Before the draw nobody has a place yet: everyone who joined is waiting.
-    const waiting = Math.max(0, progress.drawnCount === null ? joined : placedCount(progress) - progress.admitted);
+    const waiting = Math.max(
+      0,
+      progress.drawnCount === null ? joined : placedCount(progress) - progress.admitted,
+    );
     const undecided = Math.max(0, progress.admitted - admittedBeforeWindow - claimedInWindow);
     const dropState = this.products.stateOf(snapshot, nowMs);
     const status: QueueStatus = {
@@ -99,7 +107,9 @@ export class QueueStatusBoard {
       waiting,
       available: snapshot.available,
       admissionsPerMinute:
-        observedPerMinute === 0 && settings.admissionsPerMinute !== null ? settings.admissionsPerMinute : observedPerMinute,
+        observedPerMinute === 0 && settings.admissionsPerMinute !== null
+          ? settings.admissionsPerMinute
+          : observedPerMinute,
       passLifetimeSeconds: Math.round(settings.passLifetimeMs / 1000),
       requireSignIn: settings.requireSignIn,
       proofOfWork: settings.proofOfWork !== null,

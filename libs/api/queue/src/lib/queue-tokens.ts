@@ -46,7 +46,8 @@ interface WirePass {
   exp: number;
 }
 
-const isPositiveInt = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) > 0;
+const isPositiveInt = (value: unknown): value is number =>
+  Number.isSafeInteger(value) && (value as number) > 0;
 
 /**
  * Signs and checks queue tickets and passes (JWT, HS256) with one key every instance shares:
@@ -65,9 +66,14 @@ export class QueueTokens implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     const secret =
-      this.options.secret ?? (await this.store.sharedSecret(SECRET_NAME, randomBytes(48).toString('base64url')));
+      this.options.secret ??
+      (await this.store.sharedSecret(SECRET_NAME, randomBytes(48).toString('base64url')));
     this.key = secret;
-    this.jwt = new JwtService({ secret, signOptions: { algorithm: ALGORITHM }, verifyOptions: { algorithms: [ALGORITHM] } });
+    this.jwt = new JwtService({
+      secret,
+      signOptions: { algorithm: ALGORITHM },
+      verifyOptions: { algorithms: [ALGORITHM] },
+    });
   }
 
   signTicket(ticket: TicketClaims): string {
@@ -80,7 +86,8 @@ export class QueueTokens implements OnModuleInit {
   verifyTicket(token: string, productId: number): TicketClaims | undefined {
     try {
       const wire = this.signer.verify<Partial<WireTicket>>(token, { audience: TICKET_AUDIENCE });
-      if (wire.p !== productId || (wire.k !== 'pre' && wire.k !== 'open') || !isPositiveInt(wire.n)) return undefined;
+      if (wire.p !== productId || (wire.k !== 'pre' && wire.k !== 'open') || !isPositiveInt(wire.n))
+        return undefined;
       return { productId, kind: wire.k, n: wire.n, buyerId: typeof wire.b === 'string' ? wire.b : null };
     } catch {
       return undefined;
@@ -88,7 +95,11 @@ export class QueueTokens implements OnModuleInit {
   }
 
   signPass(pass: PassClaims): string {
-    const wire: WirePass = { p: pass.productId, pos: pass.position, exp: Math.floor(pass.expiresAtMs / 1000) };
+    const wire: WirePass = {
+      p: pass.productId,
+      pos: pass.position,
+      exp: Math.floor(pass.expiresAtMs / 1000),
+    };
     if (pass.buyerId !== null) wire.b = pass.buyerId;
     return this.signer.sign(wire, { audience: PASS_AUDIENCE, noTimestamp: true });
   }
@@ -100,13 +111,20 @@ export class QueueTokens implements OnModuleInit {
         audience: PASS_AUDIENCE,
         clockTimestamp: Math.floor(nowMs / 1000),
       });
-      if (wire.p !== productId || !isPositiveInt(wire.pos) || !isPositiveInt(wire.exp)) return { ok: false, reason: 'invalid' };
+      if (wire.p !== productId || !isPositiveInt(wire.pos) || !isPositiveInt(wire.exp))
+        return { ok: false, reason: 'invalid' };
       return {
         ok: true,
-        pass: { productId, position: wire.pos, buyerId: typeof wire.b === 'string' ? wire.b : null, expiresAtMs: wire.exp * 1000 },
+        pass: {
+          productId,
+          position: wire.pos,
+          buyerId: typeof wire.b === 'string' ? wire.b : null,
+          expiresAtMs: wire.exp * 1000,
+        },
       };
     } catch (error) {
-      if (error instanceof TokenExpiredError) return { ok: false, reason: 'expired', expiresAtMs: error.expiredAt.getTime() };
+      if (error instanceof TokenExpiredError)
+        return { ok: false, reason: 'expired', expiresAtMs: error.expiredAt.getTime() };
       if (error instanceof JsonWebTokenError) return { ok: false, reason: 'invalid' };
       throw error;
     }

@@ -64,7 +64,12 @@ export class QueueController {
   @ApiHeader({ name: 'If-None-Match', required: false })
   @ApiOkResponse({ type: QueueStatusDto })
   @ApiResponse({ status: 304, description: 'Not modified since the `ETag` sent.' })
-  @ApiProblems(ErrorCode.ValidationFailed, ErrorCode.ProductNotFound, ErrorCode.QueueNotEnabled, ErrorCode.ServiceUnavailable)
+  @ApiProblems(
+    ErrorCode.ValidationFailed,
+    ErrorCode.ProductNotFound,
+    ErrorCode.QueueNotEnabled,
+    ErrorCode.ServiceUnavailable,
+  )
   async status(
     @Param('id', ParsePositiveIntPipe) id: number,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
@@ -89,7 +94,12 @@ export class QueueController {
   })
   @ApiPositiveIntParam('id')
   @ApiOkResponse({ type: QueueChallengeDto })
-  @ApiProblems(ErrorCode.ValidationFailed, ErrorCode.ProductNotFound, ErrorCode.QueueNotEnabled, ErrorCode.ServiceUnavailable)
+  @ApiProblems(
+    ErrorCode.ValidationFailed,
+    ErrorCode.ProductNotFound,
+    ErrorCode.QueueNotEnabled,
+    ErrorCode.ServiceUnavailable,
+  )
   async challenge(@Param('id', ParsePositiveIntPipe) id: number, @Res() response: object): Promise<void> {
     const challenge: QueueChallenge = await this.queue.challenge(id);
     this.sendPrivate(response, HttpStatus.OK, challenge);
@@ -133,12 +143,19 @@ export class QueueController {
   @Get('position')
   @ApiOperation({
     summary: 'My place in line (ask once it is drawn)',
-    description: '`position` is `null` until the pre-queue is drawn at the opening; ask again after `pollAfterMs` then.',
+    description:
+      '`position` is `null` until the pre-queue is drawn at the opening; ask again after `pollAfterMs` then.',
   })
   @ApiPositiveIntParam('id')
   @ApiHeader(TICKET_HEADER_DOC)
   @ApiOkResponse({ type: QueueTicketDto })
-  @ApiProblems(ErrorCode.ValidationFailed, ErrorCode.ProductNotFound, ErrorCode.QueueNotEnabled, ErrorCode.QueueTicketInvalid, ErrorCode.ServiceUnavailable)
+  @ApiProblems(
+    ErrorCode.ValidationFailed,
+    ErrorCode.ProductNotFound,
+    ErrorCode.QueueNotEnabled,
+    ErrorCode.QueueTicketInvalid,
+    ErrorCode.ServiceUnavailable,
+  )
   async position(
     @Param('id', ParsePositiveIntPipe) id: number,
     @Headers('queue-ticket') ticket: string | undefined,

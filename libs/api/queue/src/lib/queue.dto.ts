@@ -36,8 +36,10 @@ export class QueueStatusDto implements QueueStatus {
   @int('Tickets handed out.', 48210) joined!: number;
   @int('Visitors behind the cursor.', 47010) waiting!: number;
   @int('Units left.', 180) available!: number;
-  @int('Admissions over the last minute: people ahead ÷ this ≈ minutes to wait.', 600) admissionsPerMinute!: number;
-  @int('A pass lasts this long from the moment its position is admitted.', 300, 1) passLifetimeSeconds!: number;
+  @int('Admissions over the last minute: people ahead ÷ this ≈ minutes to wait.', 600)
+  admissionsPerMinute!: number;
+  @int('A pass lasts this long from the moment its position is admitted.', 300, 1)
+  passLifetimeSeconds!: number;
   @ApiProperty({ example: false }) requireSignIn!: boolean;
   @ApiProperty({ example: false, description: 'Joining needs a solved challenge (`GET …/queue/challenge`).' })
   proofOfWork!: boolean;
@@ -47,7 +49,8 @@ export class QueueStatusDto implements QueueStatus {
 
 export class QueueJoinDto implements QueueJoinRequest {
   @ApiPropertyOptional({
-    description: 'The solved ALTCHA challenge, base64 JSON `{ algorithm, challenge, number, salt, signature }`.',
+    description:
+      'The solved ALTCHA challenge, base64 JSON `{ algorithm, challenge, number, salt, signature }`.',
     maxLength: 4096,
   })
   @IsOptional()
@@ -58,7 +61,9 @@ export class QueueJoinDto implements QueueJoinRequest {
 }
 
 export class QueueTicketDto implements QueueTicket {
-  @ApiProperty({ description: 'Signed; send it as the `Queue-Ticket` header. Keep it: a reload keeps the place.' })
+  @ApiProperty({
+    description: 'Signed; send it as the `Queue-Ticket` header. Keep it: a reload keeps the place.',
+  })
   ticket!: string;
   @int('The drop.', 1, 1) productId!: number;
   @ApiProperty({
@@ -69,7 +74,10 @@ export class QueueTicketDto implements QueueTicket {
     description: '1-based; `null` until the pre-queue is drawn at the opening.',
   })
   position!: number | null;
-  @ApiProperty({ example: true, description: 'Joined before the opening (the place is drawn) or after (appended).' })
+  @ApiProperty({
+    example: true,
+    description: 'Joined before the opening (the place is drawn) or after (appended).',
+  })
   preQueue!: boolean;
 }
 

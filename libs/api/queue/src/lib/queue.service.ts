@@ -84,7 +84,8 @@ export class QueueService {
     if (claims.buyerId !== null && claims.buyerId !== buyerId) throw ticketInvalid(productId);
     const progress = await this.store.progress(productId);
     const position = await this.positions.positionOf(productId, claims, progress);
-    if (position === null || position > progress.admitted) throw notYourTurn(productId, position, progress.admitted);
+    if (position === null || position > progress.admitted)
+      throw notYourTurn(productId, position, progress.admitted);
     const admittedAtMs = await this.store.admittedAt(productId, position);
     const expiresAtMs = (admittedAtMs ?? this.clock.now()) + settings.passLifetimeMs;
     if (this.clock.now() >= expiresAtMs) throw passExpired(productId, expiresAtMs);
