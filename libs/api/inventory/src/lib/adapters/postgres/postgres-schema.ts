@@ -56,6 +56,47 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
   // Purchases arriving together decided in one round trip and one transaction. `gtd_purchase`
   // stays: a process of the previous build may still be calling it during a rolling deploy.
   PURCHASE_BATCH_FUNCTION,
+  // The waiting room (queue-store.ts): each drop's settings; one state row per queue (counters,
+  // the drawn order as one bytea of 4 little-endian bytes a pre-queue ticket, the cursor);
+  // signed-in buyers' tickets (any buyer id the service names, hence text); admission steps; pass
+  // claims; the admission lease; spent proof-of-work challenges; secrets every process signs with.
+  // No foreign key to products: the operator may set a queue up before the product exists.
+  `CREATE TABLE queue_settings (
+     product_id            bigint           PRIMARY KEY,
+     enabled               boolean          NOT NULL,
+     pre_queue_opens_at    timestamptz,
+     queue_order           text             NOT NULL CHECK (queue_order IN ('random', 'fifo')),
+     admissions_per_minute double precision CHECK (admissions_per_minute > 0),
+     stock_multiple        double precision NOT NULL CHECK (stock_multiple > 0),
+     pass_lifetime_ms      bigint           NOT NULL CHECK (pass_lifetime_ms > 0),
+     require_sign_in       boolean          NOT NULL,
+     proof_of_work         bigint           CHECK (proof_of_work > 0),
+     admissions_paused     boolean          NOT NULL
+   );
+   CREATE TABLE queue_state (
+     product_id       bigint      PRIMARY KEY,
+     pre_queue_joined integer     NOT NULL DEFAULT 0 CHECK (pre_queue_joined >= 0),
+     open_joined      integer     NOT NULL DEFAULT 0 CHECK (open_joined >= 0),
+     -- Once drawn, pre-queue joins get open tickets: the drawn count is the pre-queue for good.
+     drawn_count      integer     CHECK (drawn_count = pre_queue_joined),
+     drawn_order      bytea       CHECK (drawn_order IS NULL
+                                         OR (drawn_count IS NOT NULL AND octet_length(drawn_order) = 4 * drawn_count)),
+     admitted         integer     NOT NULL DEFAULT 0 CHECK (admitted >= 0),
+     last_admitted_at timestamptz
+   );
+   CREATE TABLE queue_buyers (product_id bigint NOT NULL, buyer_id text NOT NULL,
+     kind text NOT NULL CHECK (kind IN ('pre', 'open')), n integer NOT NULL CHECK (n > 0),
+     PRIMARY KEY (product_id, buyer_id));
+   CREATE TABLE queue_admissions (product_id bigint NOT NULL, through integer NOT NULL CHECK (through > 0),
+     at timestamptz NOT NULL, PRIMARY KEY (product_id, through));
+   CREATE INDEX queue_admissions_by_time ON queue_admissions (product_id, at, through);
+   CREATE TABLE queue_pass_claims (product_id bigint NOT NULL, position integer NOT NULL CHECK (position > 0),
+     claim_key text NOT NULL, PRIMARY KEY (product_id, position));
+   CREATE TABLE queue_leases (product_id bigint PRIMARY KEY, holder text NOT NULL,
+     held_until timestamptz NOT NULL);
+   CREATE TABLE queue_challenges (id text PRIMARY KEY, expires_at timestamptz NOT NULL);
+   CREATE INDEX queue_challenges_by_expiry ON queue_challenges (expires_at);
+   CREATE TABLE shared_secrets (name text PRIMARY KEY, value text NOT NULL);`,
 ];
 
 /** Any constant works; it only has to be the same for every process migrating this database. */

@@ -1,10 +1,10 @@
-import { MemoryQueueStore } from '../memory/memory-queue-store';
 import { DEFAULT_IDEMPOTENCY_TTL_MS } from '../../purchase-rules';
 import { Stores } from '../../stores';
 import { PostgresCatalogue } from './postgres-catalogue';
 import { PostgresDatabase, PostgresStoreOptions } from './postgres-database';
 import { PostgresInventoryStore } from './postgres-inventory-store';
 import { PostgresPurchases } from './postgres-purchase';
+import { PostgresQueueStore } from './postgres-queue-store';
 import { PostgresSales } from './postgres-sales';
 import { PostgresAuditStore, PostgresBuyerStore } from './postgres-side-stores';
 
@@ -27,17 +27,17 @@ export async function openPostgresStores(options: PostgresStoreOptions): Promise
     throw error;
   }
   const purchases = new PostgresPurchases(database, options.idempotencyTtlMs ?? DEFAULT_IDEMPOTENCY_TTL_MS);
+  const queue = new PostgresQueueStore(database);
   return {
     kind: 'postgres',
     inventory: postgresInventory(database, options.idempotencyTtlMs, purchases),
     audit: new PostgresAuditStore(database),
     buyers: new PostgresBuyerStore(database),
-    // TEMPORARY until the adapter lands (never committed): one process only.
-    queue: new MemoryQueueStore(),
+    queue,
     checkHealth: async () => [await database.checkHealth()],
-    // Batches already queued are still decided and answered before the pool goes.
+    // Batches already queued (purchases, joins) are still decided and answered before the pool goes.
     close: async () => {
-      await purchases.batches.drained();
+      await Promise.all([purchases.batches.drained(), queue.drained()]);
       await database.close();
     },
   };

@@ -66,6 +66,68 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
      product_id INTEGER,
      details    TEXT    NOT NULL
    ) STRICT;`,
+  // The waiting room (queue-store.ts): each drop's settings; one state row per queue (counters,
+  // the drawn order as one blob of 4 little-endian bytes a pre-queue ticket, the cursor); signed-in
+  // buyers' tickets; admission steps; pass claims; the admission lease; spent proof-of-work
+  // challenges; secrets every process signs with. No foreign key to products: a queue is set up
+  // by the operator before or after the product, and a ticket is a signed token, not a row.
+  `CREATE TABLE queue_settings (
+     product_id            INTEGER PRIMARY KEY,
+     enabled               INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+     pre_queue_opens_at_ms INTEGER,
+     queue_order           TEXT    NOT NULL CHECK (queue_order IN ('random', 'fifo')),
+     admissions_per_minute REAL    CHECK (admissions_per_minute > 0),
+     stock_multiple        REAL    NOT NULL CHECK (stock_multiple > 0),
+     pass_lifetime_ms      INTEGER NOT NULL CHECK (pass_lifetime_ms > 0),
+     require_sign_in       INTEGER NOT NULL CHECK (require_sign_in IN (0, 1)),
+     proof_of_work         INTEGER CHECK (proof_of_work > 0),
+     admissions_paused     INTEGER NOT NULL CHECK (admissions_paused IN (0, 1))
+   ) STRICT;
+   CREATE TABLE queue_state (
+     product_id          INTEGER PRIMARY KEY,
+     pre_queue_joined    INTEGER NOT NULL DEFAULT 0 CHECK (pre_queue_joined >= 0),
+     open_joined         INTEGER NOT NULL DEFAULT 0 CHECK (open_joined >= 0),
+     -- Once drawn, pre-queue joins get open tickets: the drawn count is the pre-queue for good.
+     drawn_count         INTEGER CHECK (drawn_count = pre_queue_joined),
+     drawn_order         BLOB    CHECK (drawn_order IS NULL OR length(drawn_order) = 4 * drawn_count),
+     admitted            INTEGER NOT NULL DEFAULT 0 CHECK (admitted >= 0),
+     last_admitted_at_ms INTEGER,
+     CHECK (drawn_order IS NULL OR drawn_count IS NOT NULL)
+   ) STRICT;
+   CREATE TABLE queue_buyers (
+     product_id INTEGER NOT NULL,
+     buyer_id   TEXT    NOT NULL,
+     kind       TEXT    NOT NULL CHECK (kind IN ('pre', 'open')),
+     n          INTEGER NOT NULL CHECK (n > 0),
+     PRIMARY KEY (product_id, buyer_id)
+   ) STRICT, WITHOUT ROWID;
+   CREATE TABLE queue_admissions (
+     product_id INTEGER NOT NULL,
+     through    INTEGER NOT NULL CHECK (through > 0),
+     at_ms      INTEGER NOT NULL,
+     PRIMARY KEY (product_id, through)
+   ) STRICT, WITHOUT ROWID;
+   CREATE INDEX queue_admissions_by_time ON queue_admissions (product_id, at_ms, through);
+   CREATE TABLE queue_pass_claims (
+     product_id INTEGER NOT NULL,
+     position   INTEGER NOT NULL CHECK (position > 0),
+     claim_key  TEXT    NOT NULL,
+     PRIMARY KEY (product_id, position)
+   ) STRICT, WITHOUT ROWID;
+   CREATE TABLE queue_leases (
+     product_id INTEGER PRIMARY KEY,
+     holder     TEXT    NOT NULL,
+     until_ms   INTEGER NOT NULL
+   ) STRICT;
+   CREATE TABLE queue_challenges (
+     id            TEXT    PRIMARY KEY,
+     expires_at_ms INTEGER NOT NULL
+   ) STRICT, WITHOUT ROWID;
+   CREATE INDEX queue_challenges_by_expiry ON queue_challenges (expires_at_ms);
+   CREATE TABLE shared_secrets (
+     name  TEXT PRIMARY KEY,
+     value TEXT NOT NULL
+   ) STRICT, WITHOUT ROWID;`,
 ];
 
 /** Brings the schema to the latest version inside one write transaction (racing processes queue). */

@@ -1,7 +1,7 @@
-import { MemoryQueueStore } from '../memory/memory-queue-store';
 import { checkDependency, Stores } from '../../stores';
 import { SqliteDatabase, SqliteStoreOptions } from './sqlite-database';
 import { SqliteInventoryStore } from './sqlite-inventory-store';
+import { SqliteQueueStore } from './sqlite-queue-store';
 import { SqliteAuditStore, SqliteBuyerStore } from './sqlite-side-stores';
 
 /** Every port on one SQLite file and one connection: durable, one machine (processes share the file). */
@@ -13,8 +13,7 @@ export async function openSqliteStores(options: SqliteStoreOptions): Promise<Sto
     inventory,
     audit: new SqliteAuditStore(database),
     buyers: new SqliteBuyerStore(database),
-    // TEMPORARY until the adapter lands (never committed): one process only.
-    queue: new MemoryQueueStore(),
+    queue: new SqliteQueueStore(database),
     checkHealth: async () => [
       await checkDependency('sqlite', async () => {
         database.ping();
