@@ -133,7 +133,9 @@ export class QueueStatusBoard {
  * queue moves, so a visitor whose screen would not change gets a 304.
  */
 function prepare(status: QueueStatus): StatusAnswer {
-  const { asOf: _asOf, ...tagged } = status;
-  const digest = createHash('sha1').update(JSON.stringify(tagged)).digest('base64url').slice(0, 16);
+  const digest = createHash('sha1')
+    .update(JSON.stringify({ ...status, asOf: undefined }))
+    .digest('base64url')
+    .slice(0, 16);
   return { status, body: Buffer.from(JSON.stringify(status)), etag: `W/"${digest}"` };
 }

@@ -1,13 +1,7 @@
 import { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
-import {
-  ErrorCode,
-  QUEUE_PASS_HEADER,
-  QUEUE_TICKET_HEADER,
-  QueueStatus,
-  QueueTicket,
-} from '@gtd/shared-contracts';
+import { ErrorCode, QUEUE_TICKET_HEADER, QueueStatus, QueueTicket } from '@gtd/shared-contracts';
 import { CatalogEntry, PurchaseService, QueueSettingsRecord, QueueStore } from '@gtd/api-inventory';
 import { BuyersModule, BuyerTokens } from '@gtd/api-buyers';
 import { createFeatureTestApp } from '@gtd/api-testing';
