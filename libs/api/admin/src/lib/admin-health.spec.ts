@@ -4,6 +4,14 @@ import { StoreHealth } from '@gtd/api-inventory';
 import { createFeatureTestApp } from '@gtd/api-testing';
 import request from 'supertest';
 import { AdminModule } from './admin.module';
+import { BuyersModule } from '@gtd/api-buyers';
+import { QueueModule } from '@gtd/api-queue';
+
+/** The operator's queue routes stand on the waiting room, which stands on buyer tokens. */
+const QUEUE_MODULES = [
+  BuyersModule.forRoot({ tokenTtlSeconds: 3600 }),
+  QueueModule.forRoot({ joinRateLimitPerMinute: 0, statusPollMs: 1000 }),
+];
 
 const TOKEN = 'operator-token-0123456789';
 
@@ -12,7 +20,7 @@ describe('GET /admin/health', () => {
 
   beforeEach(async () => {
     app = await createFeatureTestApp(
-      [AdminModule.forRoot({ adminToken: TOKEN })],
+      [...QUEUE_MODULES, AdminModule.forRoot({ adminToken: TOKEN })],
       [{ id: 1, name: 'Golden Ticket', description: '', price: 5000, currency: 'EUR', stock: 1 }],
     );
   });

@@ -7,6 +7,14 @@ import { DomainError } from '@gtd/api-platform';
 import { AdminModule } from './admin.module';
 import { AuditLog } from './audit-log';
 import { DropAdministration } from './drop-administration';
+import { BuyersModule } from '@gtd/api-buyers';
+import { QueueModule } from '@gtd/api-queue';
+
+/** The operator's queue routes stand on the waiting room, which stands on buyer tokens. */
+const QUEUE_MODULES = [
+  BuyersModule.forRoot({ tokenTtlSeconds: 3600 }),
+  QueueModule.forRoot({ joinRateLimitPerMinute: 0, statusPollMs: 1000 }),
+];
 
 const OPENS = '2030-01-01T10:00:00.000Z';
 const CLOSES = '2030-01-01T12:00:00.000Z';
@@ -36,7 +44,7 @@ describe('DropAdministration', () => {
   beforeEach(async () => {
     clock = new FakeClock(Date.parse(OPENS) - 1);
     app = await createFeatureTestApp(
-      [AdminModule.forRoot({})],
+      [...QUEUE_MODULES, AdminModule.forRoot({})],
       CATALOG,
       { maxQuantityPerPurchase: 3 },
       { clock },
