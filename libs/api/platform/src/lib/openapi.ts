@@ -8,6 +8,7 @@ import { completeDocument, OpenApiSettings } from './openapi-contract';
 const TAGS: Record<string, string> = {
   products: 'The catalogue and the live counts buyers poll or stream.',
   purchase: 'Buying, and reading a confirmed order.',
+  queue: 'The waiting room: join, the shared status, my place, my pass.',
   buyers: 'Buyer accounts and their bearer tokens.',
   admin: 'The operator API (ADMIN_TOKEN): drops, restocks, pauses, orders, the audit log.',
   operations: 'Readiness and metrics for load balancers and scrapers.',

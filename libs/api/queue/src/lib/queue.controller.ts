@@ -120,6 +120,8 @@ export class QueueController {
   @ApiProblems(
     ErrorCode.ValidationFailed,
     ErrorCode.MalformedJson,
+    ErrorCode.PayloadTooLarge,
+    ErrorCode.UnsupportedMediaType,
     ErrorCode.ProductNotFound,
     ErrorCode.QueueNotEnabled,
     ErrorCode.QueueClosed,
