@@ -1,5 +1,6 @@
 export * from './lib/api-problem.decorator';
 export * from './lib/body-rules';
+export * from './lib/conditional-answer';
 export * from './lib/config';
 export * from './lib/domain-error';
 export * from './lib/http-platform.module';

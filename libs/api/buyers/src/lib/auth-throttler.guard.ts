@@ -2,12 +2,11 @@ import { ExecutionContext, Injectable } from '@nestjs/common';
 import { createHash } from 'node:crypto';
 import {
   normalizeIp,
-  ThrottlerGuard,
   ThrottlerLimitDetail,
   ThrottlerModuleOptions,
   ThrottlerOptions,
 } from '@nestjs/throttler';
-import { rateLimited } from '@gtd/api-platform';
+import { RateLimitGuard } from '@gtd/api-platform';
 import { BuyersModuleOptions } from './buyers.options';
 import { canonicalEmail, DEFAULT_EMAIL_POLICY, EmailPolicy } from './email-canonical';
 
@@ -69,16 +68,9 @@ export function authThrottlerOptions(options: BuyersModuleOptions): ThrottlerMod
  * limit configured it lets every request through without touching the storage.
  */
 @Injectable()
-export class AuthThrottlerGuard extends ThrottlerGuard {
-  override canActivate(context: ExecutionContext): Promise<boolean> {
-    return this.throttlers.length === 0 ? Promise.resolve(true) : super.canActivate(context);
-  }
-
-  protected override async throwThrottlingException(
-    _context: ExecutionContext,
-    detail: ThrottlerLimitDetail,
-  ): Promise<void> {
+export class AuthThrottlerGuard extends RateLimitGuard {
+  protected override limited(detail: ThrottlerLimitDetail) {
     const scope = detail.tracker.startsWith('email:') ? ' for this email' : ' from this address';
-    throw rateLimited(detail, 'sign-in or registration attempts', scope);
+    return { attempts: 'sign-in or registration attempts', scope };
   }
 }

@@ -22,17 +22,3 @@ void everyMemberTagged;
 export function inventoryEtag(inventory: Inventory): string {
   return `"${inventory.productId}-${inventory.available}-${inventory.state}-${inventory.pollAfterMs}"`;
 }
-
-/**
- * RFC 9110 §13.1.2: `If-None-Match` matches when it is `*` or lists the tag, compared weakly (a
- * `W/` prefix is ignored), so a proxy that weakened our tag still gets its 304.
- */
-export function ifNoneMatchMatches(header: string | undefined, etag: string): boolean {
-  if (header === undefined) return false;
-  if (header === etag) return true;
-  for (const candidate of header.split(',')) {
-    const tag = candidate.trim();
-    if (tag === '*' || tag === etag || (tag.startsWith('W/') && tag.slice(2) === etag)) return true;
-  }
-  return false;
-}

@@ -12,17 +12,10 @@ import {
 } from '@nestjs/swagger';
 import { ErrorCode, Inventory, Product } from '@gtd/shared-contracts';
 import { CatalogueQueries, LiveInventory } from '@gtd/api-inventory';
-import {
-  ApiPositiveIntParam,
-  ApiProblems,
-  JSON_CONTENT_TYPE,
-  ParsePositiveIntPipe,
-  sendBytes,
-} from '@gtd/api-platform';
+import { ApiPositiveIntParam, ApiProblems, ParsePositiveIntPipe, sendTagged } from '@gtd/api-platform';
 import { interval, map, merge, Observable } from 'rxjs';
 import { InventoryFeed } from './inventory-feed';
 import { InventoryAnswers } from './inventory-answer';
-import { ifNoneMatchMatches } from './inventory-etag';
 import { PollPolicy } from './poll-policy';
 import { InventoryDto, ProductDto } from './product.dto';
 
@@ -116,22 +109,9 @@ export class ProductsController {
     @Res() response: object,
   ): Promise<void> {
     const live = await this.catalogue.getLiveInventory(id);
-    const { etag, body } = this.answers.answer(
-      id,
-      live.available,
-      live.state,
-      this.policy.pollAfterMsOf(live),
-    );
-    const http = this.adapterHost.httpAdapter;
-    http.setHeader(response, 'ETag', etag);
-    http.setHeader(response, 'Cache-Control', POLL_CACHE_CONTROL);
-    if (ifNoneMatchMatches(ifNoneMatch, etag)) {
-      http.reply(response, undefined, 304);
-      return;
-    }
+    const answer = this.answers.answer(id, live.available, live.state, this.policy.pollAfterMsOf(live));
     // The prepared bytes of this count (see InventoryAnswers), as `res.json` would write them.
-    http.setHeader(response, 'Content-Type', JSON_CONTENT_TYPE);
-    sendBytes(http, response, 200, body);
+    sendTagged(this.adapterHost.httpAdapter, response, answer, POLL_CACHE_CONTROL, ifNoneMatch);
   }
 
   @Sse(':id/inventory/stream')

@@ -63,12 +63,13 @@ export class AdmissionLeader implements OnApplicationBootstrap, OnApplicationShu
     try {
       const nowMs = this.clock.now();
       if (!(await this.store.lead(productId, this.holder, nowMs, ADMISSION_LEASE_MS))) return;
-      const { status, stats } = await this.board.figures(settings, nowMs);
-      let progress = await this.store.progress(productId);
+      const figures = await this.board.figures(settings, nowMs);
+      const { status, stats } = figures;
+      let { progress } = figures;
       const opened = status.opensAt === null || Date.parse(status.opensAt) <= nowMs;
       if (progress.drawnCount === null) {
         if (!opened) return;
-        await this.draw(settings);
+        await this.draw(settings, progress.preQueueJoined);
         progress = await this.store.progress(productId);
       }
       const due = admissionsDue({
@@ -85,13 +86,13 @@ export class AdmissionLeader implements OnApplicationBootstrap, OnApplicationShu
     }
   }
 
-  private async draw(settings: QueueSettingsRecord): Promise<void> {
+  /** `size`: the pre-queue as last read; a join since then makes the draw stale, and it is redrawn. */
+  private async draw(settings: QueueSettingsRecord, size: number): Promise<void> {
     const { productId } = settings;
     if (settings.order === 'fifo') {
       await this.store.draw(productId, null);
       return;
     }
-    let size = (await this.store.progress(productId)).preQueueJoined;
     for (let attempt = 0; attempt < DRAW_ATTEMPTS; attempt++) {
       const result = await this.store.draw(productId, drawOrder(size));
       if (result.status === 'drawn') {

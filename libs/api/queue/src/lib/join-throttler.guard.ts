@@ -1,7 +1,7 @@
-import { ExecutionContext, Injectable } from '@nestjs/common';
-import { normalizeIp, ThrottlerGuard, ThrottlerLimitDetail, ThrottlerModuleOptions } from '@nestjs/throttler';
+import { Injectable } from '@nestjs/common';
+import { normalizeIp, ThrottlerModuleOptions } from '@nestjs/throttler';
 import { BuyerAwareRequest } from '@gtd/api-buyers';
-import { rateLimited } from '@gtd/api-platform';
+import { RateLimitGuard } from '@gtd/api-platform';
 import { QueueModuleOptions } from './queue.options';
 
 /** The one window QUEUE_JOIN_RATE_LIMIT counts in. */
@@ -32,15 +32,8 @@ export function joinThrottlerOptions(options: QueueModuleOptions): ThrottlerModu
 
 /** 429 RATE_LIMITED with `Retry-After` past the anonymous join limit; runs after OptionalBuyerGuard. */
 @Injectable()
-export class JoinThrottlerGuard extends ThrottlerGuard {
-  override canActivate(context: ExecutionContext): Promise<boolean> {
-    return this.throttlers.length === 0 ? Promise.resolve(true) : super.canActivate(context);
-  }
-
-  protected override async throwThrottlingException(
-    _context: ExecutionContext,
-    detail: ThrottlerLimitDetail,
-  ): Promise<void> {
-    throw rateLimited(detail, 'queue joins', ' from this address');
+export class JoinThrottlerGuard extends RateLimitGuard {
+  protected override limited() {
+    return { attempts: 'queue joins', scope: ' from this address' };
   }
 }

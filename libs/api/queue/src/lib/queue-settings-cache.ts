@@ -1,18 +1,22 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { QueueSettingsRecord, QueueStore } from '@gtd/api-inventory';
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { InventoryStore, productNotFound, QueueSettingsRecord, QueueStore } from '@gtd/api-inventory';
+import { queueNotEnabled } from './queue-errors';
 
 /**
  * Every drop's queue settings, held by each instance and refreshed by the admission loop once a
  * tick: `POST /buy` asks "does this drop need a pass?" for every purchase, and answering that from
  * memory keeps drops without a queue exactly as fast as before. An operator's change reaches the
- * instance that made it at once and every other instance within a tick.
+ * instance that made it at once and every other instance within a tick. It is filled before the
+ * app listens, so a restarted instance never takes a purchase of a queued drop for one without.
  */
 @Injectable()
-export class QueueSettingsCache {
+export class QueueSettingsCache implements OnModuleInit {
   private byProduct = new Map<number, QueueSettingsRecord>();
-  private loaded: Promise<void> | undefined;
 
-  constructor(@Inject(QueueStore) private readonly store: QueueStore) {}
+  constructor(
+    @Inject(QueueStore) private readonly store: QueueStore,
+    @Inject(InventoryStore) private readonly inventory: InventoryStore,
+  ) {}
 
   /** The settings of an enabled queue, or undefined (no queue, or switched off). */
   enabled(productId: number): QueueSettingsRecord | undefined {
@@ -20,19 +24,26 @@ export class QueueSettingsCache {
     return settings?.enabled ? settings : undefined;
   }
 
+  /** The settings of an enabled queue, or the 404 a `…/queue` route answers (no such product, or no queue). */
+  async enabledOrRefuse(productId: number): Promise<QueueSettingsRecord> {
+    const settings = this.enabled(productId);
+    if (settings) return settings;
+    if (!(await this.inventory.inventory(productId))) throw productNotFound(productId);
+    throw queueNotEnabled(productId);
+  }
+
   enabledQueues(): QueueSettingsRecord[] {
     return [...this.byProduct.values()].filter((settings) => settings.enabled);
+  }
+
+  onModuleInit(): Promise<void> {
+    return this.refresh();
   }
 
   /** Reads every drop's settings from the store. */
   async refresh(): Promise<void> {
     const settings = await this.store.listSettings();
     this.byProduct = new Map(settings.map((s) => [s.productId, s]));
-  }
-
-  /** The first read, shared by everyone who needs the cache before the loop's first tick. */
-  ready(): Promise<void> {
-    return (this.loaded ??= this.refresh());
   }
 
   /** This instance's own change, seen at once. */

@@ -8,12 +8,12 @@ import {
   isoOrNull,
   ProductMapper,
   productNotFound,
+  QueueProgressRecord,
   QueueSettingsRecord,
   QueueStore,
 } from '@gtd/api-inventory';
 import { QueueSettingsCache } from './queue-settings-cache';
 import { placedCount, queueStateOf, RATE_WINDOW_MS } from './queue-rules';
-import { queueNotEnabled } from './queue-errors';
 import { QUEUE_OPTIONS, QueueModuleOptions } from './queue.options';
 
 /** How long one instance reuses a computed status: the whole crowd of a drop costs ≤ 4 reads a second. */
@@ -29,6 +29,8 @@ export interface StatusAnswer {
 /** The figures the status, the operator and the admission step share. */
 export interface QueueFigures {
   settings: QueueSettingsRecord;
+  /** The counters the figures were computed from. */
+  progress: QueueProgressRecord;
   status: QueueStatus;
   stats: QueueStats;
 }
@@ -52,12 +54,7 @@ export class QueueStatusBoard {
 
   /** The public status, computed at most once per STATUS_REUSE_MS per drop on this instance. */
   async answer(productId: number): Promise<StatusAnswer> {
-    await this.settingsCache.ready();
-    const settings = this.settingsCache.enabled(productId);
-    if (!settings) {
-      if (!(await this.inventory.inventory(productId))) throw productNotFound(productId);
-      throw queueNotEnabled(productId);
-    }
+    const settings = await this.settingsCache.enabledOrRefuse(productId);
     const nowMs = this.clock.now();
     const cached = this.answers.get(productId);
     if (cached && cached.untilMs > nowMs) return cached.answer;
@@ -124,7 +121,7 @@ export class QueueStatusBoard {
       converted: claimed,
       conversion: progress.admitted === 0 ? 0 : claimed / progress.admitted,
     };
-    return { settings, status, stats };
+    return { settings, progress, status, stats };
   }
 }
 

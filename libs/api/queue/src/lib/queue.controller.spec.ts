@@ -195,11 +195,17 @@ describe('the waiting room (memory store, the clock moved by hand)', () => {
     const again = await http().post('/products/2/queue').set('Authorization', ana).send({}).expect(200);
     expect(again.body.ticket).toBe(anasTicket.ticket);
     await beat();
-    await http()
+    const stolen = await http()
       .post('/products/2/queue/pass')
       .set(QUEUE_TICKET_HEADER, anasTicket.ticket)
       .set('Authorization', signedIn())
       .expect(403);
+    expect(stolen.body.code).toBe(ErrorCode.QueueTicketInvalid);
+    await http()
+      .post('/products/2/queue/pass')
+      .set(QUEUE_TICKET_HEADER, anasTicket.ticket)
+      .set('Authorization', ana)
+      .expect(201);
   });
 
   it('lets a pass buy until it expires; an anonymous pass buys once, a refused attempt gives it back', async () => {

@@ -17,14 +17,12 @@ import {
   QueueTicket,
 } from '@gtd/shared-contracts';
 import { ApiOptionalBuyer, BuyerAwareRequest, OptionalBuyerGuard } from '@gtd/api-buyers';
-import { ifNoneMatchMatches } from '@gtd/api-products';
 import {
   ApiPositiveIntParam,
   ApiProblems,
-  JSON_CONTENT_TYPE,
   ParsePositiveIntPipe,
-  sendBytes,
   sendJson,
+  sendTagged,
 } from '@gtd/api-platform';
 import { JoinThrottlerGuard } from './join-throttler.guard';
 import { QueueChallengeDto, QueueJoinDto, QueuePassDto, QueueStatusDto, QueueTicketDto } from './queue.dto';
@@ -38,6 +36,16 @@ import { QueueStatusBoard } from './queue-status-board';
 export const QUEUE_STATUS_CACHE_CONTROL = 'public, max-age=0, s-maxage=1, stale-while-revalidate=2';
 /** Per-visitor answers carry a ticket or pass: never stored by a shared cache. */
 const PRIVATE = 'private, no-store';
+
+/** The problems of every queue route (a bad or unknown id, no queue, a store down), plus the route's own. */
+const QueueProblems = (...codes: ErrorCode[]) =>
+  ApiProblems(
+    ErrorCode.ValidationFailed,
+    ErrorCode.ProductNotFound,
+    ErrorCode.QueueNotEnabled,
+    ...codes,
+    ErrorCode.ServiceUnavailable,
+  );
 
 const TICKET_HEADER_DOC = {
   name: QUEUE_TICKET_HEADER,
@@ -64,27 +72,14 @@ export class QueueController {
   @ApiHeader({ name: 'If-None-Match', required: false })
   @ApiOkResponse({ type: QueueStatusDto })
   @ApiResponse({ status: 304, description: 'Not modified since the `ETag` sent.' })
-  @ApiProblems(
-    ErrorCode.ValidationFailed,
-    ErrorCode.ProductNotFound,
-    ErrorCode.QueueNotEnabled,
-    ErrorCode.ServiceUnavailable,
-  )
+  @QueueProblems()
   async status(
     @Param('id', ParsePositiveIntPipe) id: number,
     @Headers('if-none-match') ifNoneMatch: string | undefined,
     @Res() response: object,
   ): Promise<void> {
-    const { etag, body } = await this.board.answer(id);
-    const http = this.adapterHost.httpAdapter;
-    http.setHeader(response, 'ETag', etag);
-    http.setHeader(response, 'Cache-Control', QUEUE_STATUS_CACHE_CONTROL);
-    if (ifNoneMatchMatches(ifNoneMatch, etag)) {
-      http.reply(response, undefined, 304);
-      return;
-    }
-    http.setHeader(response, 'Content-Type', JSON_CONTENT_TYPE);
-    sendBytes(http, response, 200, body);
+    const answer = await this.board.answer(id);
+    sendTagged(this.adapterHost.httpAdapter, response, answer, QUEUE_STATUS_CACHE_CONTROL, ifNoneMatch);
   }
 
   @Get('challenge')
@@ -94,12 +89,7 @@ export class QueueController {
   })
   @ApiPositiveIntParam('id')
   @ApiOkResponse({ type: QueueChallengeDto })
-  @ApiProblems(
-    ErrorCode.ValidationFailed,
-    ErrorCode.ProductNotFound,
-    ErrorCode.QueueNotEnabled,
-    ErrorCode.ServiceUnavailable,
-  )
+  @QueueProblems()
   async challenge(@Param('id', ParsePositiveIntPipe) id: number, @Res() response: object): Promise<void> {
     const challenge: QueueChallenge = await this.queue.challenge(id);
     this.sendPrivate(response, HttpStatus.OK, challenge);
@@ -117,20 +107,16 @@ export class QueueController {
   @ApiBody({ type: QueueJoinDto, required: false })
   @ApiCreatedResponse({ type: QueueTicketDto, description: 'Joined.' })
   @ApiOkResponse({ type: QueueTicketDto, description: 'This buyer had joined before: the same ticket.' })
-  @ApiProblems(
-    ErrorCode.ValidationFailed,
+  @QueueProblems(
     ErrorCode.MalformedJson,
     ErrorCode.PayloadTooLarge,
     ErrorCode.UnsupportedMediaType,
-    ErrorCode.ProductNotFound,
-    ErrorCode.QueueNotEnabled,
     ErrorCode.QueueClosed,
     ErrorCode.AuthRequired,
     ErrorCode.Unauthorized,
     ErrorCode.ProofOfWorkRequired,
     ErrorCode.ProofOfWorkInvalid,
     ErrorCode.RateLimited,
-    ErrorCode.ServiceUnavailable,
   )
   async join(
     @Param('id', ParsePositiveIntPipe) id: number,
@@ -151,13 +137,7 @@ export class QueueController {
   @ApiPositiveIntParam('id')
   @ApiHeader(TICKET_HEADER_DOC)
   @ApiOkResponse({ type: QueueTicketDto })
-  @ApiProblems(
-    ErrorCode.ValidationFailed,
-    ErrorCode.ProductNotFound,
-    ErrorCode.QueueNotEnabled,
-    ErrorCode.QueueTicketInvalid,
-    ErrorCode.ServiceUnavailable,
-  )
+  @QueueProblems(ErrorCode.QueueTicketInvalid)
   async position(
     @Param('id', ParsePositiveIntPipe) id: number,
     @Headers('queue-ticket') ticket: string | undefined,
@@ -178,15 +158,11 @@ export class QueueController {
   @ApiPositiveIntParam('id')
   @ApiHeader(TICKET_HEADER_DOC)
   @ApiCreatedResponse({ type: QueuePassDto })
-  @ApiProblems(
-    ErrorCode.ValidationFailed,
-    ErrorCode.ProductNotFound,
-    ErrorCode.QueueNotEnabled,
+  @QueueProblems(
     ErrorCode.QueueTicketInvalid,
     ErrorCode.QueueNotYourTurn,
     ErrorCode.QueuePassExpired,
     ErrorCode.Unauthorized,
-    ErrorCode.ServiceUnavailable,
   )
   async pass(
     @Param('id', ParsePositiveIntPipe) id: number,

@@ -41,13 +41,13 @@ export class QueueService {
   ) {}
 
   async challenge(productId: number): Promise<QueueChallenge> {
-    const settings = await this.enabledSettings(productId);
+    const settings = await this.settingsCache.enabledOrRefuse(productId);
     if (settings.proofOfWork === null) throw queueNotEnabled(productId);
     return this.proofOfWork.challenge(productId, settings.proofOfWork);
   }
 
   async join(productId: number, buyerId: string | null, proof: string | undefined): Promise<JoinResult> {
-    const settings = await this.enabledSettings(productId);
+    const settings = await this.settingsCache.enabledOrRefuse(productId);
     const snapshot = await this.inventory.inventory(productId);
     if (!snapshot) throw productNotFound(productId);
     const nowMs = this.clock.now();
@@ -72,13 +72,13 @@ export class QueueService {
 
   /** The ticket again, with its place once drawn. */
   async position(productId: number, ticket: string | undefined): Promise<QueueTicket> {
-    await this.enabledSettings(productId);
+    await this.settingsCache.enabledOrRefuse(productId);
     return this.answer(this.claimsOf(productId, ticket));
   }
 
   /** A pass for an admitted ticket, valid until its admission plus the pass lifetime. */
   async pass(productId: number, ticket: string | undefined, buyerId: string | null): Promise<QueuePass> {
-    const settings = await this.enabledSettings(productId);
+    const settings = await this.settingsCache.enabledOrRefuse(productId);
     const claims = this.claimsOf(productId, ticket);
     // A signed-in buyer's ticket is theirs alone: the pass would name them.
     if (claims.buyerId !== null && claims.buyerId !== buyerId) throw ticketInvalid(productId);
@@ -107,19 +107,5 @@ export class QueueService {
     const claims = ticket === undefined ? undefined : this.tokens.verifyTicket(ticket, productId);
     if (!claims) throw ticketInvalid(productId);
     return claims;
-  }
-
-  private async enabledSettings(productId: number) {
-    await this.settingsCache.ready();
-    const settings = this.settingsCache.enabled(productId);
-    if (settings) return settings;
-    // Not in this instance's cache: enabled elsewhere within the last tick, or no queue at all.
-    const stored = await this.store.settings(productId);
-    if (!stored?.enabled) {
-      if (!(await this.inventory.inventory(productId))) throw productNotFound(productId);
-      throw queueNotEnabled(productId);
-    }
-    this.settingsCache.remember(stored);
-    return stored;
   }
 }

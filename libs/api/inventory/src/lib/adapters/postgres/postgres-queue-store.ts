@@ -9,6 +9,7 @@ import {
   QueueTicketRecord,
 } from '../../queue-store';
 import { GroupCommit } from '../group-commit';
+import { decodeDrawnOrder, encodeDrawnOrder, QueueStateColumns, queueProgressFromRow } from '../queue-rows';
 import { PostgresDatabase, timestamp } from './postgres-database';
 
 interface SettingsRow {
@@ -22,14 +23,6 @@ interface SettingsRow {
   require_sign_in: boolean;
   proof_of_work: number | null;
   admissions_paused: boolean;
-}
-
-interface StateRow {
-  pre_queue_joined: number;
-  open_joined: number;
-  drawn_count: number | null;
-  admitted: number;
-  last_admitted_at_ms: number | null;
 }
 
 interface CountedRow {
@@ -116,25 +109,6 @@ const toSettings = (row: SettingsRow): QueueSettingsRecord => ({
   proofOfWork: row.proof_of_work,
   admissionsPaused: row.admissions_paused,
 });
-
-const toProgress = (row: StateRow | undefined): QueueProgressRecord => ({
-  preQueueJoined: row?.pre_queue_joined ?? 0,
-  openJoined: row?.open_joined ?? 0,
-  drawnCount: row?.drawn_count ?? null,
-  admitted: row?.admitted ?? 0,
-  lastAdmittedAtMs: row?.last_admitted_at_ms ?? null,
-});
-
-/** The drawn order as stored: 4 little-endian bytes a ticket, whatever the machine's byte order. */
-function orderBytes(order: Uint32Array): Buffer {
-  const bytes = Buffer.alloc(order.length * 4);
-  order.forEach((position, i) => bytes.writeUInt32LE(position, i * 4));
-  return bytes;
-}
-
-function orderFromBytes(bytes: Buffer): Uint32Array {
-  return Uint32Array.from({ length: bytes.length / 4 }, (_, i) => bytes.readUInt32LE(i * 4));
-}
 
 /**
  * The waiting room in PostgreSQL, shared by every process on the database. Each mutating call is
@@ -241,25 +215,25 @@ export class PostgresQueueStore implements QueueStore {
   }
 
   async progress(productId: number): Promise<QueueProgressRecord> {
-    const { rows } = await this.database.query<StateRow>(
+    const { rows } = await this.database.query<QueueStateColumns>(
       `SELECT ${STATE_COLUMNS} FROM queue_state WHERE product_id = $1`,
       [productId],
     );
-    return toProgress(rows[0]);
+    return queueProgressFromRow(rows[0]);
   }
 
   async draw(productId: number, order: Uint32Array | null): Promise<QueueDrawResult> {
     // Encoded before the row is locked: joins wait only for the compare and the one write.
-    const bytes = order && orderBytes(order);
+    const bytes = order && encodeDrawnOrder(order);
     return this.database.transaction(async (client): Promise<QueueDrawResult> => {
       await client.query('INSERT INTO queue_state (product_id) VALUES ($1) ON CONFLICT DO NOTHING', [
         productId,
       ]);
-      const { rows } = await client.query<StateRow>(
+      const { rows } = await client.query<QueueStateColumns>(
         `SELECT ${STATE_COLUMNS} FROM queue_state WHERE product_id = $1 FOR UPDATE`,
         [productId],
       );
-      const { preQueueJoined: joined, drawnCount } = toProgress(rows[0]);
+      const { preQueueJoined: joined, drawnCount } = queueProgressFromRow(rows[0]);
       if (drawnCount !== null) return { status: 'drawn', drawnCount };
       if (order !== null && order.length !== joined) return { status: 'stale', preQueueJoined: joined };
       await client.query(
@@ -276,7 +250,7 @@ export class PostgresQueueStore implements QueueStore {
       [productId],
     );
     const bytes = rows[0]?.drawn_order;
-    return bytes ? orderFromBytes(bytes) : null;
+    return bytes ? decodeDrawnOrder(bytes) : null;
   }
 
   async admit(productId: number, expected: number, through: number, atMs: number): Promise<boolean> {

@@ -8,6 +8,7 @@ import {
   QueueTicketKind,
   QueueTicketRecord,
 } from '../../queue-store';
+import { decodeDrawnOrder, encodeDrawnOrder } from '../queue-rows';
 import { RedisConnection } from './redis-connection';
 import { assertWritable, withRedisFaults } from './redis-faults';
 import { KEY_GRACE_MS } from './redis-gate';
@@ -71,19 +72,6 @@ function decodeTicket(ticket: string, existing: boolean): QueueTicketRecord {
     n: Number(ticket.slice(separator + 1)),
     existing,
   };
-}
-
-/** Little-endian whatever the host, so instances on any machine read the same order. */
-function encodeOrder(order: Uint32Array): Buffer {
-  const bytes = Buffer.allocUnsafe(order.length * 4);
-  for (let i = 0; i < order.length; i++) bytes.writeUInt32LE(order[i], i * 4);
-  return bytes;
-}
-
-function decodeOrder(bytes: Buffer): Uint32Array {
-  const order = new Uint32Array(bytes.length / 4);
-  for (let i = 0; i < order.length; i++) order[i] = bytes.readUInt32LE(i * 4);
-  return order;
 }
 
 const numberOrNull = (value: string | null) => (value === null ? null : Number(value));
@@ -172,7 +160,7 @@ export class RedisQueueStore implements QueueStore {
         QueueKeys.state(productId),
         QueueKeys.order(productId),
         order === null ? 'fifo' : 'order',
-        order === null ? '' : encodeOrder(order),
+        order === null ? '' : encodeDrawnOrder(order),
       );
       return status === 'drawn'
         ? { status: 'drawn', drawnCount: count }
@@ -183,7 +171,7 @@ export class RedisQueueStore implements QueueStore {
   drawnOrder(productId: number): Promise<Uint32Array | null> {
     return withRedisFaults(async () => {
       const bytes = await this.redis.getBuffer(QueueKeys.order(productId));
-      return bytes === null ? null : decodeOrder(bytes);
+      return bytes === null ? null : decodeDrawnOrder(bytes);
     });
   }
 

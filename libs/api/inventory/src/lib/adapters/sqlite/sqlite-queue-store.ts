@@ -9,6 +9,7 @@ import {
   QueueTicketRecord,
 } from '../../queue-store';
 import { SqliteDatabase } from './sqlite-database';
+import { decodeDrawnOrder, encodeDrawnOrder, QueueStateColumns, queueProgressFromRow } from '../queue-rows';
 
 interface SettingsRow {
   product_id: number;
@@ -21,14 +22,6 @@ interface SettingsRow {
   require_sign_in: number;
   proof_of_work: number | null;
   admissions_paused: number;
-}
-
-interface StateRow {
-  pre_queue_joined: number;
-  open_joined: number;
-  drawn_count: number | null;
-  admitted: number;
-  last_admitted_at_ms: number | null;
 }
 
 interface TicketRow {
@@ -70,25 +63,6 @@ const settingsParams = (s: QueueSettingsRecord) => ({
   admissionsPaused: s.admissionsPaused ? 1 : 0,
 });
 
-const toProgress = (row: StateRow | undefined): QueueProgressRecord => ({
-  preQueueJoined: row?.pre_queue_joined ?? 0,
-  openJoined: row?.open_joined ?? 0,
-  drawnCount: row?.drawn_count ?? null,
-  admitted: row?.admitted ?? 0,
-  lastAdmittedAtMs: row?.last_admitted_at_ms ?? null,
-});
-
-/** The drawn order as stored: 4 little-endian bytes a ticket, whatever the machine's byte order. */
-function orderBytes(order: Uint32Array): Buffer {
-  const bytes = Buffer.alloc(order.length * 4);
-  order.forEach((position, i) => bytes.writeUInt32LE(position, i * 4));
-  return bytes;
-}
-
-function orderFromBytes(bytes: Buffer): Uint32Array {
-  return Uint32Array.from({ length: bytes.length / 4 }, (_, i) => bytes.readUInt32LE(i * 4));
-}
-
 /**
  * The waiting room in the drop's SQLite file. Every mutating call runs in one IMMEDIATE
  * transaction (`SqliteDatabase.write`), so a read and the write it decides are one step for every
@@ -122,7 +96,7 @@ export class SqliteQueueStore implements QueueStore {
       ),
       // A pre-queue join after the draw counts as an open one: `drawn_count` is read in the same
       // statement that counts, so no join slips in between the draw and the counter.
-      countTicket: db.prepare<[{ productId: number; pre: number }], StateRow>(
+      countTicket: db.prepare<[{ productId: number; pre: number }], QueueStateColumns>(
         `INSERT INTO queue_state (product_id, pre_queue_joined, open_joined) VALUES (@productId, @pre, 1 - @pre)
          ON CONFLICT (product_id) DO UPDATE SET
            pre_queue_joined = pre_queue_joined + (@pre AND drawn_count IS NULL),
@@ -132,7 +106,7 @@ export class SqliteQueueStore implements QueueStore {
       recordTicket: db.prepare<[number, string, QueueTicketKind, number]>(
         'INSERT INTO queue_buyers (product_id, buyer_id, kind, n) VALUES (?, ?, ?, ?)',
       ),
-      progress: db.prepare<[number], StateRow>(
+      progress: db.prepare<[number], QueueStateColumns>(
         `SELECT ${STATE_COLUMNS} FROM queue_state WHERE product_id = ?`,
       ),
       ensureState: db.prepare<[number]>(
@@ -215,16 +189,16 @@ export class SqliteQueueStore implements QueueStore {
   }
 
   async progress(productId: number): Promise<QueueProgressRecord> {
-    return toProgress(this.database.read(() => this.statements.progress.get(productId)));
+    return queueProgressFromRow(this.database.read(() => this.statements.progress.get(productId)));
   }
 
   draw(productId: number, order: Uint32Array | null): Promise<QueueDrawResult> {
     const s = this.statements;
     // Encoded before the lock is taken: the transaction only compares and stores.
-    const bytes = order && orderBytes(order);
+    const bytes = order && encodeDrawnOrder(order);
     return this.database.write((): QueueDrawResult => {
       s.ensureState.run(productId);
-      const { preQueueJoined: joined, drawnCount } = toProgress(s.progress.get(productId));
+      const { preQueueJoined: joined, drawnCount } = queueProgressFromRow(s.progress.get(productId));
       if (drawnCount !== null) return { status: 'drawn', drawnCount };
       if (order !== null && order.length !== joined) return { status: 'stale', preQueueJoined: joined };
       s.storeDraw.run(bytes, productId);
@@ -234,7 +208,7 @@ export class SqliteQueueStore implements QueueStore {
 
   async drawnOrder(productId: number): Promise<Uint32Array | null> {
     const row = this.database.read(() => this.statements.drawnOrder.get(productId));
-    return row?.drawn_order ? orderFromBytes(row.drawn_order) : null;
+    return row?.drawn_order ? decodeDrawnOrder(row.drawn_order) : null;
   }
 
   async admit(productId: number, expected: number, through: number, atMs: number): Promise<boolean> {
