@@ -4,3 +4,4 @@ export * from './lib/queue-pass-gate';
 export * from './lib/queue-settings-cache';
 export * from './lib/queue-status-board';
 export { QUEUE_DEFAULTS } from './lib/queue-rules';
+export { AdmissionLeader } from './lib/admission-leader';

@@ -4,14 +4,7 @@ import { StoreHealth } from '@gtd/api-inventory';
 import { createFeatureTestApp } from '@gtd/api-testing';
 import request from 'supertest';
 import { AdminModule } from './admin.module';
-import { BuyersModule } from '@gtd/api-buyers';
-import { QueueModule } from '@gtd/api-queue';
-
-/** The operator's queue routes stand on the waiting room, which stands on buyer tokens. */
-const QUEUE_MODULES = [
-  BuyersModule.forRoot({ tokenTtlSeconds: 3600 }),
-  QueueModule.forRoot({ joinRateLimitPerMinute: 0, statusPollMs: 1000 }),
-];
+import { waitingRoomModules } from '@gtd/api-queue/testing';
 
 const TOKEN = 'operator-token-0123456789';
 
@@ -20,7 +13,7 @@ describe('GET /admin/health', () => {
 
   beforeEach(async () => {
     app = await createFeatureTestApp(
-      [...QUEUE_MODULES, AdminModule.forRoot({ adminToken: TOKEN })],
+      [...waitingRoomModules(), AdminModule.forRoot({ adminToken: TOKEN })],
       [{ id: 1, name: 'Golden Ticket', description: '', price: 5000, currency: 'EUR', stock: 1 }],
     );
   });

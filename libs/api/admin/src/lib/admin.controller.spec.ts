@@ -6,14 +6,7 @@ import { FakeClock } from '@gtd/testing';
 import request from 'supertest';
 import { AdminModule } from './admin.module';
 import { DropAdministration } from './drop-administration';
-import { BuyersModule } from '@gtd/api-buyers';
-import { QueueModule } from '@gtd/api-queue';
-
-/** The operator's queue routes stand on the waiting room, which stands on buyer tokens. */
-const QUEUE_MODULES = [
-  BuyersModule.forRoot({ tokenTtlSeconds: 3600 }),
-  QueueModule.forRoot({ joinRateLimitPerMinute: 0, statusPollMs: 1000 }),
-];
+import { waitingRoomModules } from '@gtd/api-queue/testing';
 
 const TOKEN = 'operator-token-0123456789';
 const NOW = '2026-11-20T12:00:00.000Z';
@@ -53,7 +46,7 @@ const ROUTES: [method: 'get' | 'post' | 'patch', path: string, body: object | un
 
 function adminApp(adminToken: string | undefined, clock = new FakeClock(NOW)): Promise<INestApplication> {
   return createFeatureTestApp(
-    [...QUEUE_MODULES, AdminModule.forRoot({ adminToken })],
+    [...waitingRoomModules(), AdminModule.forRoot({ adminToken })],
     CATALOG,
     {},
     { clock },

@@ -7,14 +7,7 @@ import { DomainError } from '@gtd/api-platform';
 import { AdminModule } from './admin.module';
 import { AuditLog } from './audit-log';
 import { DropAdministration } from './drop-administration';
-import { BuyersModule } from '@gtd/api-buyers';
-import { QueueModule } from '@gtd/api-queue';
-
-/** The operator's queue routes stand on the waiting room, which stands on buyer tokens. */
-const QUEUE_MODULES = [
-  BuyersModule.forRoot({ tokenTtlSeconds: 3600 }),
-  QueueModule.forRoot({ joinRateLimitPerMinute: 0, statusPollMs: 1000 }),
-];
+import { waitingRoomModules } from '@gtd/api-queue/testing';
 
 const OPENS = '2030-01-01T10:00:00.000Z';
 const CLOSES = '2030-01-01T12:00:00.000Z';
@@ -44,7 +37,7 @@ describe('DropAdministration', () => {
   beforeEach(async () => {
     clock = new FakeClock(Date.parse(OPENS) - 1);
     app = await createFeatureTestApp(
-      [...QUEUE_MODULES, AdminModule.forRoot({})],
+      [...waitingRoomModules(), AdminModule.forRoot({})],
       CATALOG,
       { maxQuantityPerPurchase: 3 },
       { clock },

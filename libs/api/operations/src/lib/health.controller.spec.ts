@@ -4,6 +4,7 @@ import { DependencyHealth, StoreHealth } from '@gtd/api-inventory';
 import { createFeatureTestApp } from '@gtd/api-testing';
 import { ObservabilityModule } from '@gtd/api-platform';
 import request from 'supertest';
+import { waitingRoomModules } from '@gtd/api-queue/testing';
 import { OperationsModule } from './operations.module';
 
 describe('GET /health', () => {
@@ -11,7 +12,7 @@ describe('GET /health', () => {
 
   beforeEach(async () => {
     app = await createFeatureTestApp(
-      [ObservabilityModule.forRoot({ LOG_LEVEL: 'silent' }), OperationsModule],
+      [ObservabilityModule.forRoot({ LOG_LEVEL: 'silent' }), ...waitingRoomModules(), OperationsModule],
       [{ id: 1, name: 'Golden Ticket', description: '', price: 5000, currency: 'EUR', stock: 1 }],
     );
   });

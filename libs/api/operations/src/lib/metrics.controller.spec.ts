@@ -1,8 +1,10 @@
 import { INestApplication } from '@nestjs/common';
-import { ErrorCode } from '@gtd/shared-contracts';
-import { PurchaseService, StoreHealth } from '@gtd/api-inventory';
+import { ErrorCode, QUEUE_TICKET_HEADER } from '@gtd/shared-contracts';
+import { PurchaseService, QueueStore, StoreHealth } from '@gtd/api-inventory';
 import { createFeatureTestApp } from '@gtd/api-testing';
 import { ObservabilityModule } from '@gtd/api-platform';
+import { AdmissionLeader, QUEUE_DEFAULTS, QueuePassGate, QueueSettingsCache } from '@gtd/api-queue';
+import { waitingRoomModules } from '@gtd/api-queue/testing';
 import request from 'supertest';
 import { OperationsModule } from './operations.module';
 
@@ -27,7 +29,7 @@ describe('GET /metrics', () => {
 
   beforeEach(async () => {
     app = await createFeatureTestApp(
-      [ObservabilityModule.forRoot({ LOG_LEVEL: 'silent' }), OperationsModule],
+      [ObservabilityModule.forRoot({ LOG_LEVEL: 'silent' }), ...waitingRoomModules(), OperationsModule],
       [
         { id: 1, name: 'Golden Ticket', description: '', price: 5000, currency: 'EUR', stock: 3 },
         { id: 2, name: 'Sneakers', description: '', price: 100, currency: 'EUR', stock: 10 },
@@ -101,6 +103,57 @@ describe('GET /metrics', () => {
     expect(sample(text, 'gtd_persister_backlog{store="memory"}')).toBe(7);
   });
 
+  it("shows each waiting room's length, admissions, passes in use and conversion, only for drops with one", async () => {
+    const http = () => request(app.getHttpServer());
+    const settings = {
+      productId: 2,
+      enabled: true,
+      ...QUEUE_DEFAULTS,
+      order: 'fifo' as const,
+      stockMultiple: 0.2,
+    };
+    app.get(QueueSettingsCache).remember(await app.get<QueueStore>(QueueStore).saveSettings(settings));
+    const tickets: string[] = [];
+    for (let i = 0; i < 5; i++)
+      tickets.push((await http().post('/products/2/queue').send({}).expect(201)).body.ticket);
+    // Automatic admission keeps 0.2 × 10 available = 2 visitors admitted and undecided.
+    await app.get(AdmissionLeader).tick();
+    const series = (text: string) =>
+      Object.fromEntries(
+        ['joined', 'waiting', 'admitted', 'passes_in_use', 'converted', 'conversion_ratio'].map((figure) => [
+          figure,
+          sample(text, `gtd_queue_${figure}{product_id="2"}`),
+        ]),
+      );
+    let text = await scrape();
+    expect(series(text)).toEqual({
+      joined: 5,
+      waiting: 3,
+      admitted: 2,
+      passes_in_use: 2,
+      converted: 0,
+      conversion_ratio: 0,
+    });
+    expect(text).not.toContain('gtd_queue_joined{product_id="1"}');
+
+    const { pass } = (
+      await http().post('/products/2/queue/pass').set(QUEUE_TICKET_HEADER, tickets[0]).expect(201)
+    ).body;
+    const gate = app.get(QueuePassGate);
+    const admitted = await gate.admit(2, pass, null, null);
+    await gate.settleWith(
+      admitted,
+      app.get(PurchaseService).decide({ productId: 2, quantity: 1, buyerId: null, idempotencyKey: null }),
+    );
+    text = await scrape();
+    expect(series(text)).toMatchObject({
+      admitted: 2,
+      passes_in_use: 1,
+      converted: 1,
+      conversion_ratio: 0.5,
+    });
+  });
+
   it('has the default process metrics and times requests by route template', async () => {
     await request(app.getHttpServer()).get('/health').expect(200);
     const text = await scrape();
@@ -119,6 +172,7 @@ describe('GET /metrics with METRICS_TOKEN', () => {
     app = await createFeatureTestApp(
       [
         ObservabilityModule.forRoot({ LOG_LEVEL: 'silent' }),
+        ...waitingRoomModules(),
         OperationsModule.forRoot({ metricsToken: token }),
       ],
       [{ id: 1, name: 'Golden Ticket', description: '', price: 5000, currency: 'EUR', stock: 3 }],

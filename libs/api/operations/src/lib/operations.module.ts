@@ -4,14 +4,16 @@ import { HealthController } from './health.controller';
 import { HealthReportModule } from './health-report';
 import { MetricsController } from './metrics.controller';
 import { ConfigurableOperationsModule } from './operations.options';
+import { QueueMetrics } from './queue-metrics';
 
 /**
  * Readiness for load balancers and orchestrators, and Prometheus metrics. Needs the app's
- * ObservabilityModule (the metrics registry) and InventoryModule.
+ * ObservabilityModule (the metrics registry), InventoryModule and QueueModule (the waiting room's
+ * figures).
  */
 @Module({
   imports: [HealthReportModule],
   controllers: [HealthController, MetricsController],
-  providers: [DropMetrics],
+  providers: [DropMetrics, QueueMetrics],
 })
 export class OperationsModule extends ConfigurableOperationsModule {}

@@ -4,9 +4,9 @@ import { ErrorCode } from '@gtd/shared-contracts';
 import { CatalogEntry, CatalogueQueries, InventoryStore } from '@gtd/api-inventory';
 import { createFeatureTestApp } from '@gtd/api-testing';
 import { FakeClock } from '@gtd/testing';
-import { BuyersModule, BuyerTokens } from '@gtd/api-buyers';
+import { BuyerTokens } from '@gtd/api-buyers';
 import request from 'supertest';
-import { QueueModule } from '@gtd/api-queue';
+import { waitingRoomModules } from '@gtd/api-queue/testing';
 import { PurchaseModule } from './purchase.module';
 import { PurchaseModuleOptions } from './purchase.options';
 
@@ -36,11 +36,7 @@ async function purchaseApp(
   inventory: { maxQuantityPerPurchase?: number } = {},
 ): Promise<INestApplication> {
   return createFeatureTestApp(
-    [
-      BuyersModule.forRoot({ tokenTtlSeconds: 3600 }),
-      QueueModule.forRoot({ joinRateLimitPerMinute: 0, statusPollMs: 1000 }),
-      PurchaseModule.forRoot({ buyRateLimitPerMinute: 0, ...options }),
-    ],
+    [...waitingRoomModules(), PurchaseModule.forRoot({ buyRateLimitPerMinute: 0, ...options })],
     CATALOG,
     inventory,
     { clock },

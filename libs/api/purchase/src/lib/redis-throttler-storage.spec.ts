@@ -3,9 +3,8 @@ import { randomUUID } from 'node:crypto';
 import { ErrorCode } from '@gtd/shared-contracts';
 import { createFeatureTestApp } from '@gtd/api-testing';
 import { clearRedisPrefix, describeWithService, TEST_REDIS_URL } from '@gtd/testing';
-import { BuyersModule } from '@gtd/api-buyers';
 import request from 'supertest';
-import { QueueModule } from '@gtd/api-queue';
+import { waitingRoomModules } from '@gtd/api-queue/testing';
 import { PurchaseModule } from './purchase.module';
 import { RedisThrottlerStorage } from '@gtd/api-platform';
 
@@ -76,8 +75,7 @@ describeWithService({ name: 'Redis', host: redis.hostname, port: Number(redis.po
       const instance = () =>
         createFeatureTestApp(
           [
-            BuyersModule.forRoot({ tokenTtlSeconds: 3600 }),
-            QueueModule.forRoot({ joinRateLimitPerMinute: 0, statusPollMs: 1000 }),
+            ...waitingRoomModules(),
             PurchaseModule.forRoot({
               buyRateLimitPerMinute: 3,
               rateLimitRedis: { url: TEST_REDIS_URL, keyPrefix: prefix },
