@@ -9,6 +9,7 @@ import { ApiEnvironment, HttpPlatformModule, ObservabilityModule } from '@gtd/ap
 import { ProductsModule } from '@gtd/api-products';
 import { PurchaseModule, purchaseOptions } from '@gtd/api-purchase';
 import { QueueModule } from '@gtd/api-queue';
+import { TicketsModule } from '@gtd/api-tickets';
 
 /** The store's settings from the validated environment; the reconcile command uses them too. */
 export function inventoryOptions(env: ApiEnvironment): InventoryModuleOptions {
@@ -57,6 +58,7 @@ export class AppModule {
           rateLimitRedis: purchaseOptions(env).rateLimitRedis,
         }),
         PurchaseModule.forRoot(purchaseOptions(env)),
+        TicketsModule.forRoot({ signingKey: env.TICKET_SIGNING_KEY }),
         AdminModule.forRoot({ adminToken: env.ADMIN_TOKEN }),
         OperationsModule.forRoot({ metricsToken: env.METRICS_TOKEN }),
       ],

@@ -15,6 +15,7 @@ export { DEFAULT_IDEMPOTENCY_TTL_MS, PURCHASE_DECISION_ORDER } from './lib/purch
 export type { PurchaseCheck } from './lib/purchase-rules';
 export * from './lib/purchase.service';
 export * from './lib/queue-store';
+export * from './lib/ticket-store';
 export * from './lib/rejection-tally';
 export * from './lib/reconcile';
 export type { ReconcileRow } from './lib/adapters/redis/redis-reconcile';

@@ -27,3 +27,4 @@ export * from './lib/static-bearer';
 export * from './lib/redis-throttler-storage';
 export * from './lib/rate-limited';
 export * from './lib/dependency-unavailable';
+export * from './lib/signing-key';

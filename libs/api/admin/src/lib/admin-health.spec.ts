@@ -5,6 +5,7 @@ import { createFeatureTestApp } from '@gtd/api-testing';
 import request from 'supertest';
 import { AdminModule } from './admin.module';
 import { waitingRoomModules } from '@gtd/api-queue/testing';
+import { TicketsModule } from '@gtd/api-tickets';
 
 const TOKEN = 'operator-token-0123456789';
 
@@ -13,7 +14,7 @@ describe('GET /admin/health', () => {
 
   beforeEach(async () => {
     app = await createFeatureTestApp(
-      [...waitingRoomModules(), AdminModule.forRoot({ adminToken: TOKEN })],
+      [...waitingRoomModules(), TicketsModule.forRoot({}), AdminModule.forRoot({ adminToken: TOKEN })],
       [{ id: 1, name: 'Golden Ticket', description: '', price: 5000, currency: 'EUR', stock: 1 }],
     );
   });

@@ -7,6 +7,7 @@ import request from 'supertest';
 import { AdminModule } from './admin.module';
 import { DropAdministration } from './drop-administration';
 import { waitingRoomModules } from '@gtd/api-queue/testing';
+import { TicketsModule } from '@gtd/api-tickets';
 
 const TOKEN = 'operator-token-0123456789';
 const NOW = '2026-11-20T12:00:00.000Z';
@@ -46,7 +47,7 @@ const ROUTES: [method: 'get' | 'post' | 'patch', path: string, body: object | un
 
 function adminApp(adminToken: string | undefined, clock = new FakeClock(NOW)): Promise<INestApplication> {
   return createFeatureTestApp(
-    [...waitingRoomModules(), AdminModule.forRoot({ adminToken })],
+    [...waitingRoomModules(), TicketsModule.forRoot({}), AdminModule.forRoot({ adminToken })],
     CATALOG,
     {},
     { clock },

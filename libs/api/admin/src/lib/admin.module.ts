@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { HealthReportModule } from '@gtd/api-operations';
 import { AdminTokenGuard } from './admin-token.guard';
+import { AdminCheckInController } from './admin-check-in.controller';
 import { AdminController } from './admin.controller';
 import { AdminQueueController } from './admin-queue.controller';
 import { ConfigurableAdminModule } from './admin.options';
@@ -10,11 +11,12 @@ import { QueueAdministration } from './queue-administration';
 
 /**
  * The operator API under `/admin` (bearer ADMIN_TOKEN; disabled without one). Needs InventoryModule
- * registered at the root: drops, orders and the audit log live in the store.
+ * registered at the root (drops, orders and the audit log live in the store), and the waiting room's
+ * and the tickets' modules, whose operator routes these are.
  */
 @Module({
   imports: [HealthReportModule],
-  controllers: [AdminController, AdminQueueController],
+  controllers: [AdminController, AdminQueueController, AdminCheckInController],
   providers: [AdminTokenGuard, AuditLog, DropAdministration, QueueAdministration],
 })
 export class AdminModule extends ConfigurableAdminModule {}

@@ -8,6 +8,7 @@ import { AdminModule } from './admin.module';
 import { AuditLog } from './audit-log';
 import { DropAdministration } from './drop-administration';
 import { waitingRoomModules } from '@gtd/api-queue/testing';
+import { TicketsModule } from '@gtd/api-tickets';
 
 const OPENS = '2030-01-01T10:00:00.000Z';
 const CLOSES = '2030-01-01T12:00:00.000Z';
@@ -37,7 +38,7 @@ describe('DropAdministration', () => {
   beforeEach(async () => {
     clock = new FakeClock(Date.parse(OPENS) - 1);
     app = await createFeatureTestApp(
-      [...waitingRoomModules(), AdminModule.forRoot({})],
+      [...waitingRoomModules(), TicketsModule.forRoot({}), AdminModule.forRoot({})],
       CATALOG,
       { maxQuantityPerPurchase: 3 },
       { clock },

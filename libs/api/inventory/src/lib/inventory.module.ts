@@ -9,6 +9,7 @@ import { ConfigurableInventoryModule, INVENTORY_OPTIONS, InventoryModuleOptions 
 import { ProductMapper } from './product-mapping';
 import { PurchaseService } from './purchase.service';
 import { QueueStore } from './queue-store';
+import { TicketStore } from './ticket-store';
 import { RejectionTally } from './rejection-tally';
 import { StoreHealth, Stores } from './stores';
 
@@ -36,6 +37,7 @@ const OPENED_STORES = Symbol('OpenedStores');
     { provide: AuditStore, inject: [OPENED_STORES], useFactory: (stores: Stores) => stores.audit },
     { provide: BuyerStore, inject: [OPENED_STORES], useFactory: (stores: Stores) => stores.buyers },
     { provide: QueueStore, inject: [OPENED_STORES], useFactory: (stores: Stores) => stores.queue },
+    { provide: TicketStore, inject: [OPENED_STORES], useFactory: (stores: Stores) => stores.tickets },
     { provide: StoreHealth, useExisting: OPENED_STORES },
     ProductMapper,
     CatalogueQueries,
@@ -51,6 +53,7 @@ const OPENED_STORES = Symbol('OpenedStores');
     AuditStore,
     BuyerStore,
     QueueStore,
+    TicketStore,
     StoreHealth,
     CLOCK,
   ],

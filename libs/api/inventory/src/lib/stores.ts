@@ -2,6 +2,7 @@ import { AuditStore } from './audit-store';
 import { BuyerStore } from './buyer-store';
 import { InventoryStore } from './inventory-store';
 import { QueueStore } from './queue-store';
+import { TicketStore } from './ticket-store';
 
 export interface DependencyHealth {
   name: string;
@@ -42,6 +43,7 @@ export interface Stores extends StoreHealth {
   readonly audit: AuditStore;
   readonly buyers: BuyerStore;
   readonly queue: QueueStore;
+  readonly tickets: TicketStore;
   /** Finishes queued work and releases every connection. */
   close(): Promise<void>;
 }

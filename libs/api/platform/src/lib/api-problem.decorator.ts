@@ -69,6 +69,32 @@ export class ProblemDetailsSchema implements ProblemDetails {
   })
   retryAfterSeconds?: number;
   @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    example: 120,
+    description: "The ticket's place in the waiting room, on QUEUE_NOT_YOUR_TURN (once drawn)",
+  })
+  position?: number;
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 0,
+    example: 100,
+    description: 'How far admission has reached, on QUEUE_NOT_YOUR_TURN',
+  })
+  admittedThrough?: number;
+  @ApiPropertyOptional({ format: 'date-time', description: 'When the pass ran out, on QUEUE_PASS_EXPIRED' })
+  expiresAt?: string;
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'When the ticket was admitted, on ALREADY_CHECKED_IN',
+  })
+  checkedInAt?: string;
+  @ApiPropertyOptional({
+    example: 'north-gate-2',
+    description: 'Which scanner admitted the ticket, on ALREADY_CHECKED_IN',
+  })
+  scanner?: string;
+  @ApiPropertyOptional({
     enum: Object.values(PurchaseFaultOutcome),
     description:
       'On SERVICE_UNAVAILABLE from `POST /buy`: `NOT_MADE` (the store was not reached, nothing sold) or ' +

@@ -11,6 +11,7 @@ import {
   ValidateIf,
   validateSync,
 } from 'class-validator';
+import { IsEd25519PrivateKey } from './signing-key';
 
 export const HTTP_ADAPTERS = ['express', 'fastify'] as const;
 export type HttpAdapterKind = (typeof HTTP_ADAPTERS)[number];
@@ -244,6 +245,14 @@ export class ApiEnvironment {
   @IsString()
   @MinLength(32)
   QUEUE_SECRET?: string;
+
+  /**
+   * The Ed25519 private key that signs door tickets (PKCS#8: PEM, or the base64 of its DER). Unset:
+   * one is generated once and kept in the durable store, shared by every instance on it.
+   */
+  @IsOptional()
+  @IsEd25519PrivateKey()
+  TICKET_SIGNING_KEY?: string;
 
   /** Anonymous waiting-room joins per minute per client address; 0 turns the limit off. */
   @Transform(toInt)

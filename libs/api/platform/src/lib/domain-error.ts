@@ -15,6 +15,8 @@ export type ProblemExtensions = Pick<
   | 'position'
   | 'admittedThrough'
   | 'expiresAt'
+  | 'checkedInAt'
+  | 'scanner'
   | 'details'
 >;
 

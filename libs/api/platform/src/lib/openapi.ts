@@ -9,8 +9,10 @@ const TAGS: Record<string, string> = {
   products: 'The catalogue and the live counts buyers poll or stream.',
   purchase: 'Buying, and reading a confirmed order.',
   queue: 'The waiting room: join, the shared status, my place, my pass.',
+  tickets: 'Tickets that admit once: an order’s signed ticket, and the keys that verify it offline.',
   buyers: 'Buyer accounts and their bearer tokens.',
-  admin: 'The operator API (ADMIN_TOKEN): drops, restocks, pauses, orders, the audit log.',
+  admin:
+    'The operator API (ADMIN_TOKEN): drops, restocks, pauses, orders, the audit log, the door’s check-in.',
   operations: 'Readiness and metrics for load balancers and scrapers.',
 };
 

@@ -41,6 +41,8 @@ export const PROBLEM_CATALOGUE: Record<ErrorCode, { status: number; title: strin
   [ErrorCode.QueuePassExpired]: { status: 403, title: 'Queue pass expired' },
   [ErrorCode.QueuePassInvalid]: { status: 403, title: 'Queue pass invalid' },
   [ErrorCode.QueuePassUsed]: { status: 403, title: 'Queue pass already used' },
+  [ErrorCode.TicketInvalid]: { status: 400, title: 'Ticket invalid' },
+  [ErrorCode.AlreadyCheckedIn]: { status: 409, title: 'Already checked in' },
   [ErrorCode.ServiceUnavailable]: { status: 503, title: 'Service unavailable' },
   [ErrorCode.InternalError]: { status: 500, title: 'Internal server error' },
 };

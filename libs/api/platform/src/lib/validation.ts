@@ -109,3 +109,17 @@ export class ParsePositiveIntPipe implements PipeTransform<string, number> {
     return parsed;
   }
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** Path parameters that are UUIDs (order ids), refused with the parameter's name like the ids above. */
+@Injectable()
+export class ParseUuidPipe implements PipeTransform<string, string> {
+  transform(value: string, metadata: ArgumentMetadata): string {
+    const name = metadata.data ?? 'id';
+    if (typeof value !== 'string' || !UUID.test(value)) {
+      throw validationFailed([{ field: name, messages: [`${name} must be a UUID`] }]);
+    }
+    return value;
+  }
+}

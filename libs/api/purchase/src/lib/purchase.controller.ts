@@ -5,7 +5,6 @@ import {
   HttpCode,
   HttpStatus,
   Param,
-  ParseUUIDPipe,
   Post,
   Req,
   Res,
@@ -29,8 +28,8 @@ import {
   ApiProblems,
   preparedProblemAnswer,
   sendJson,
+  ParseUuidPipe,
   sendProblemAnswer,
-  validationFailed,
 } from '@gtd/api-platform';
 import { BuyThrottlerGuard } from './buy-throttler.guard';
 import { IDEMPOTENCY_KEY_HEADER, IDEMPOTENT_REPLAYED_HEADER, IdempotencyKey } from './idempotency-key';
@@ -40,10 +39,6 @@ const passOf = (request: BuyerAwareRequest): string | undefined => {
   const header = request.headers['queue-pass'];
   return typeof header === 'string' ? header : undefined;
 };
-
-const parseOrderId = new ParseUUIDPipe({
-  exceptionFactory: () => validationFailed([{ field: 'orderId', messages: ['orderId must be a UUID'] }]),
-});
 
 @ApiTags('purchase')
 @Controller()
@@ -172,7 +167,7 @@ export class PurchaseController {
   @ApiParam({ name: 'orderId', schema: { type: 'string', format: 'uuid' } })
   @ApiOkResponse({ type: OrderDto })
   @ApiProblems(ErrorCode.ValidationFailed, ErrorCode.OrderNotFound, ErrorCode.ServiceUnavailable)
-  order(@Param('orderId', parseOrderId) orderId: string): Promise<Order> {
+  order(@Param('orderId', ParseUuidPipe) orderId: string): Promise<Order> {
     return this.catalogue.getOrder(orderId);
   }
 }

@@ -189,6 +189,9 @@ export interface ProblemDetails {
   /** QUEUE_NOT_YOUR_TURN: the ticket's position and how far admission has reached. */
   position?: number;
   admittedThrough?: number;
+  /** ALREADY_CHECKED_IN: when and by which scanner the ticket was admitted. */
+  checkedInAt?: string;
+  scanner?: string;
   /** QUEUE_PASS_EXPIRED: when the pass ran out (ISO 8601). */
   expiresAt?: string;
   /** RATE_LIMITED, SERVICE_UNAVAILABLE: seconds to wait (also in the `Retry-After` header). */

@@ -68,6 +68,10 @@ export const ErrorCode = {
   QueuePassInvalid: 'QUEUE_PASS_INVALID',
   /** An anonymous pass buys once, and it has bought. */
   QueuePassUsed: 'QUEUE_PASS_USED',
+  /** The scanned ticket is malformed, forged, or signed by a key this system does not hold. */
+  TicketInvalid: 'TICKET_INVALID',
+  /** The ticket was admitted before (`checkedInAt`, `scanner` say when and where). */
+  AlreadyCheckedIn: 'ALREADY_CHECKED_IN',
   /** A dependency (the store) did not answer; safe to retry later. */
   ServiceUnavailable: 'SERVICE_UNAVAILABLE',
   /** A fault on our side; details are in the server log, never in the response. */

@@ -11,6 +11,7 @@ import {
 import { GroupCommit } from '../group-commit';
 import { decodeDrawnOrder, encodeDrawnOrder, QueueStateColumns, queueProgressFromRow } from '../queue-rows';
 import { PostgresDatabase, timestamp } from './postgres-database';
+import { postgresSharedSecret } from './postgres-ticket-store';
 
 interface SettingsRow {
   product_id: number;
@@ -344,13 +345,7 @@ export class PostgresQueueStore implements QueueStore {
     return rowCount === 1;
   }
 
-  async sharedSecret(name: string, candidate: string): Promise<string> {
-    // As in `claimPass`, the no-op update returns a value another process committed meanwhile.
-    const { rows } = await this.database.query<{ value: string }>(
-      `INSERT INTO shared_secrets AS s (name, value) VALUES ($1, $2)
-       ON CONFLICT (name) DO UPDATE SET value = s.value RETURNING value`,
-      [name, candidate],
-    );
-    return rows[0].value;
+  sharedSecret(name: string, candidate: string): Promise<string> {
+    return postgresSharedSecret(this.database, name, candidate);
   }
 }

@@ -97,6 +97,14 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
    CREATE TABLE queue_challenges (id text PRIMARY KEY, expires_at timestamptz NOT NULL);
    CREATE INDEX queue_challenges_by_expiry ON queue_challenges (expires_at);
    CREATE TABLE shared_secrets (name text PRIMARY KEY, value text NOT NULL);`,
+  // The door (ticket-store.ts): one row per admitted ticket, by order id (the first scan's).
+  // No foreign key to orders: with STORE=redis an order reaches PostgreSQL after its sale, and a
+  // ticket may be scanned before the persister has moved it.
+  `CREATE TABLE check_ins (
+     order_id uuid        PRIMARY KEY,
+     scanner  text        NOT NULL,
+     at       timestamptz NOT NULL
+   );`,
 ];
 
 /** Any constant works; it only has to be the same for every process migrating this database. */

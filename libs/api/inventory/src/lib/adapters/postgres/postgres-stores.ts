@@ -5,6 +5,7 @@ import { PostgresDatabase, PostgresStoreOptions } from './postgres-database';
 import { PostgresInventoryStore } from './postgres-inventory-store';
 import { PostgresPurchases } from './postgres-purchase';
 import { PostgresQueueStore } from './postgres-queue-store';
+import { PostgresTicketStore } from './postgres-ticket-store';
 import { PostgresSales } from './postgres-sales';
 import { PostgresAuditStore, PostgresBuyerStore } from './postgres-side-stores';
 
@@ -34,6 +35,7 @@ export async function openPostgresStores(options: PostgresStoreOptions): Promise
     audit: new PostgresAuditStore(database),
     buyers: new PostgresBuyerStore(database),
     queue,
+    tickets: new PostgresTicketStore(database),
     checkHealth: async () => [await database.checkHealth()],
     // Batches already queued (purchases, joins) are still decided and answered before the pool goes.
     close: async () => {

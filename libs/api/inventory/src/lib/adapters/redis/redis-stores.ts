@@ -5,6 +5,7 @@ import { PostgresDatabase } from '../postgres/postgres-database';
 import { PostgresOrderLedger } from '../postgres/postgres-ledger';
 import { PostgresSales } from '../postgres/postgres-sales';
 import { PostgresAuditStore, PostgresBuyerStore } from '../postgres/postgres-side-stores';
+import { PostgresTicketStore } from '../postgres/postgres-ticket-store';
 import { RedisConnection, RedisStoreOptions } from './redis-connection';
 import { checkRedisDurability } from './redis-durability';
 import { RedisGate } from './redis-gate';
@@ -70,6 +71,7 @@ export async function openRedisStores(options: RedisStoreOptions): Promise<Store
     audit: new PostgresAuditStore(database),
     buyers: new PostgresBuyerStore(database),
     queue: new RedisQueueStore(connection),
+    tickets: new PostgresTicketStore(database),
     checkHealth: async () => {
       const [redis, postgres] = await Promise.all([
         checkDependency('redis', async () => {

@@ -9,6 +9,7 @@ import {
   QueueTicketRecord,
 } from '../../queue-store';
 import { SqliteDatabase } from './sqlite-database';
+import { SqliteSharedSecrets } from './sqlite-ticket-store';
 import { decodeDrawnOrder, encodeDrawnOrder, QueueStateColumns, queueProgressFromRow } from '../queue-rows';
 
 interface SettingsRow {
@@ -73,7 +74,10 @@ export class SqliteQueueStore implements QueueStore {
   private readonly statements;
   private nextPruneAtMs = 0;
 
-  constructor(private readonly database: SqliteDatabase) {
+  constructor(
+    private readonly database: SqliteDatabase,
+    private readonly secrets: SqliteSharedSecrets,
+  ) {
     const { db } = database;
     this.statements = {
       listSettings: db.prepare<[], SettingsRow>(`SELECT ${SETTINGS_COLUMNS} FROM queue_settings`),
@@ -151,10 +155,6 @@ export class SqliteQueueStore implements QueueStore {
       spendChallenge: db.prepare<[string, number]>(
         'INSERT INTO queue_challenges (id, expires_at_ms) VALUES (?, ?) ON CONFLICT DO NOTHING',
       ),
-      storeSecret: db.prepare<[string, string]>(
-        'INSERT INTO shared_secrets (name, value) VALUES (?, ?) ON CONFLICT DO NOTHING',
-      ),
-      secret: db.prepare<[string], { value: string }>('SELECT value FROM shared_secrets WHERE name = ?'),
     };
   }
 
@@ -263,12 +263,6 @@ export class SqliteQueueStore implements QueueStore {
   }
 
   sharedSecret(name: string, candidate: string): Promise<string> {
-    const s = this.statements;
-    return this.database.write(() => {
-      s.storeSecret.run(name, candidate);
-      const stored = s.secret.get(name);
-      if (!stored) throw new Error('shared secret vanished inside its own transaction');
-      return stored.value;
-    });
+    return this.secrets.secret(name, candidate);
   }
 }

@@ -128,6 +128,12 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
      name  TEXT PRIMARY KEY,
      value TEXT NOT NULL
    ) STRICT, WITHOUT ROWID;`,
+  // The door (ticket-store.ts): one row per admitted ticket, by order id (the first scan's).
+  `CREATE TABLE check_ins (
+     order_id TEXT    PRIMARY KEY,
+     scanner  TEXT    NOT NULL,
+     at_ms    INTEGER NOT NULL
+   ) STRICT, WITHOUT ROWID;`,
 ];
 
 /** Brings the schema to the latest version inside one write transaction (racing processes queue). */

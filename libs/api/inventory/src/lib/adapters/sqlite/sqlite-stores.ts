@@ -3,17 +3,20 @@ import { SqliteDatabase, SqliteStoreOptions } from './sqlite-database';
 import { SqliteInventoryStore } from './sqlite-inventory-store';
 import { SqliteQueueStore } from './sqlite-queue-store';
 import { SqliteAuditStore, SqliteBuyerStore } from './sqlite-side-stores';
+import { SqliteSharedSecrets, SqliteTicketStore } from './sqlite-ticket-store';
 
 /** Every port on one SQLite file and one connection: durable, one machine (processes share the file). */
 export async function openSqliteStores(options: SqliteStoreOptions): Promise<Stores> {
   const database = new SqliteDatabase(options);
   const inventory = new SqliteInventoryStore(database);
+  const secrets = new SqliteSharedSecrets(database);
   return {
     kind: 'sqlite',
     inventory,
     audit: new SqliteAuditStore(database),
     buyers: new SqliteBuyerStore(database),
-    queue: new SqliteQueueStore(database),
+    queue: new SqliteQueueStore(database, secrets),
+    tickets: new SqliteTicketStore(database, secrets),
     checkHealth: async () => [
       await checkDependency('sqlite', async () => {
         database.ping();

@@ -1,0 +1,56 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { CatalogueQueries, Clock, CLOCK, TicketStore } from '@gtd/api-inventory';
+import { CheckIn, OrderTicket, TicketKeySet } from '@gtd/shared-contracts';
+import { alreadyCheckedIn, ticketInvalid } from './ticket-errors';
+import { TicketSigner } from './ticket-signer';
+
+/** A confirmed order's ticket, and the door's one admission per ticket. */
+@Injectable()
+export class TicketsService {
+  constructor(
+    @Inject(TicketStore) private readonly store: TicketStore,
+    @Inject(CLOCK) private readonly clock: Clock,
+    private readonly catalogue: CatalogueQueries,
+    private readonly signer: TicketSigner,
+  ) {}
+
+  /** The order's ticket (404 ORDER_NOT_FOUND for an order this store does not hold). */
+  async ticketOf(orderId: string): Promise<OrderTicket> {
+    const order = await this.catalogue.getOrder(orderId);
+    const ticket = this.signer.sign({
+      orderId: order.orderId,
+      productId: order.productId,
+      quantity: order.quantity,
+      soldAtMs: Date.parse(order.createdAt),
+    });
+    return {
+      orderId: order.orderId,
+      productId: order.productId,
+      quantity: order.quantity,
+      ticket,
+      keyId: this.signer.publicJwk().kid,
+    };
+  }
+
+  keys(): TicketKeySet {
+    return { keys: [this.signer.publicJwk()] };
+  }
+
+  /**
+   * Admits a scanned ticket once. The signature is the proof of the sale, so the door does not
+   * read the order: a ticket still admits while its order waits in the persister (STORE=redis).
+   */
+  async checkIn(token: string, scanner: string): Promise<CheckIn> {
+    const facts = this.signer.verify(token);
+    if (!facts) throw ticketInvalid();
+    const result = await this.store.checkIn(facts.orderId, scanner, this.clock.now());
+    if (result.status === 'already') throw alreadyCheckedIn(result.checkIn);
+    return {
+      orderId: facts.orderId,
+      productId: facts.productId,
+      quantity: facts.quantity,
+      checkedInAt: new Date(result.checkIn.atMs).toISOString(),
+      scanner: result.checkIn.scanner,
+    };
+  }
+}
