@@ -42,6 +42,7 @@ export interface QueueFigures {
 @Injectable()
 export class QueueStatusBoard {
   private readonly answers = new Map<number, { untilMs: number; answer: Promise<StatusAnswer> }>();
+  private readonly firstAdmissions = new Map<number, number>();
 
   constructor(
     @Inject(QueueStore) private readonly queues: QueueStore,
@@ -58,7 +59,7 @@ export class QueueStatusBoard {
     const nowMs = this.clock.now();
     const cached = this.answers.get(productId);
     if (cached && cached.untilMs > nowMs) return cached.answer;
-    const answer = this.figures(settings, nowMs).then(({ status }) => prepare(status));
+    const answer = this.readStatus(settings, nowMs).then(({ status }) => prepare(status));
     this.answers.set(productId, { untilMs: nowMs + STATUS_REUSE_MS, answer });
     // A failed read is not reused: the next poll asks the store again.
     answer.catch(() => this.answers.delete(productId));
@@ -69,22 +70,47 @@ export class QueueStatusBoard {
   async figures(settings: QueueSettingsRecord, nowMs = this.clock.now()): Promise<QueueFigures> {
     const { productId } = settings;
     const windowStartMs = nowMs - settings.passLifetimeMs;
-    const [progress, snapshot, firstAdmittedAtMs, admittedBeforeWindow] = await Promise.all([
+    const [{ progress, status }, admittedBeforeWindow, claimed] = await Promise.all([
+      this.readStatus(settings, nowMs),
+      this.queues.admittedAsOf(productId, windowStartMs),
+      this.queues.passesClaimed(productId, 0),
+    ]);
+    // Claims at positions admitted within the pass lifetime: the passes still valid that bought.
+    const claimedInWindow =
+      admittedBeforeWindow === 0 ? claimed : await this.queues.passesClaimed(productId, admittedBeforeWindow);
+    const undecided = Math.max(0, progress.admitted - admittedBeforeWindow - claimedInWindow);
+    const stats: QueueStats = {
+      joined: status.joined,
+      waiting: status.waiting,
+      admitted: progress.admitted,
+      passesInUse: undecided,
+      converted: claimed,
+      conversion: progress.admitted === 0 ? 0 : claimed / progress.admitted,
+    };
+    return { settings, progress, status, stats };
+  }
+
+  /**
+   * What the crowd sees, from the reads it needs: the queue's counters, the stock, and the cursor
+   * at the start of the rate window (the operator's pass figures cost the crowd nothing).
+   */
+  private async readStatus(
+    settings: QueueSettingsRecord,
+    nowMs: number,
+  ): Promise<{ progress: QueueProgressRecord; status: QueueStatus }> {
+    const { productId } = settings;
+    const [progress, snapshot, firstAdmittedAtMs] = await Promise.all([
       this.queues.progress(productId),
       this.inventory.inventory(productId),
-      this.queues.admittedAt(productId, 1),
-      this.queues.admittedAsOf(productId, windowStartMs),
+      this.firstAdmissionOf(productId),
     ]);
     if (!snapshot) throw productNotFound(productId);
     const rateWindowMs =
       firstAdmittedAtMs === null
         ? RATE_WINDOW_MS
         : Math.max(1_000, Math.min(RATE_WINDOW_MS, nowMs - firstAdmittedAtMs));
-    const [admittedBeforeRate, claimedInWindow, claimed] = await Promise.all([
-      this.queues.admittedAsOf(productId, nowMs - rateWindowMs),
-      this.queues.passesClaimed(productId, admittedBeforeWindow),
-      this.queues.passesClaimed(productId, 0),
-    ]);
+    const admittedBeforeRate =
+      progress.admitted === 0 ? 0 : await this.queues.admittedAsOf(productId, nowMs - rateWindowMs);
     const observedPerMinute = Math.round(((progress.admitted - admittedBeforeRate) * 60_000) / rateWindowMs);
     const joined = progress.preQueueJoined + progress.openJoined;
     // Before the draw nobody has a place yet: everyone who joined is waiting.
@@ -92,7 +118,6 @@ export class QueueStatusBoard {
       0,
       progress.drawnCount === null ? joined : placedCount(progress) - progress.admitted,
     );
-    const undecided = Math.max(0, progress.admitted - admittedBeforeWindow - claimedInWindow);
     const dropState = this.products.stateOf(snapshot, nowMs);
     const status: QueueStatus = {
       productId,
@@ -113,15 +138,16 @@ export class QueueStatusBoard {
       pollAfterMs: this.options.statusPollMs,
       asOf: new Date(nowMs).toISOString(),
     };
-    const stats: QueueStats = {
-      joined,
-      waiting,
-      admitted: progress.admitted,
-      passesInUse: undecided,
-      converted: claimed,
-      conversion: progress.admitted === 0 ? 0 : claimed / progress.admitted,
-    };
-    return { settings, progress, status, stats };
+    return { progress, status };
+  }
+
+  /** When position 1 was admitted: read until it has been, then kept (it never changes). */
+  private async firstAdmissionOf(productId: number): Promise<number | null> {
+    const known = this.firstAdmissions.get(productId);
+    if (known !== undefined) return known;
+    const atMs = await this.queues.admittedAt(productId, 1);
+    if (atMs !== null) this.firstAdmissions.set(productId, atMs);
+    return atMs;
   }
 }
 
