@@ -21,12 +21,23 @@ export interface EventStream<T> {
 /**
  * Opens `GET path` as an event stream and parses it as the WHATWG spec frames it (events end with
  * a blank line; `data:` lines joined; `:` lines are comments). Resolves once the headers arrived.
+ * `headers` go with the request (an operator stream's bearer, say).
  */
-export function openEventStream<T>(baseUrl: string, path: string): Promise<EventStream<T>> {
+export function openEventStream<T>(
+  baseUrl: string,
+  path: string,
+  headers: Record<string, string> = {},
+): Promise<EventStream<T>> {
   const url = new URL(path, baseUrl);
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: url.hostname, port: url.port, path, headers: { accept: 'text/event-stream' }, agent: false },
+      {
+        host: url.hostname,
+        port: url.port,
+        path,
+        headers: { accept: 'text/event-stream', ...headers },
+        agent: false,
+      },
       (res) => {
         const events: ReceivedEvent<T>[] = [];
         const comments: string[] = [];

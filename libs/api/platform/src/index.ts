@@ -28,3 +28,4 @@ export * from './lib/redis-throttler-storage';
 export * from './lib/rate-limited';
 export * from './lib/dependency-unavailable';
 export * from './lib/signing-key';
+export * from './lib/shared-poll';

@@ -1,8 +1,28 @@
-import { Body, Controller, Get, HttpCode, HttpStatus, Patch, Post, Query } from '@nestjs/common';
-import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import {
+  Body,
+  Controller,
+  Get,
+  HttpCode,
+  HttpStatus,
+  MessageEvent,
+  Patch,
+  Post,
+  Query,
+  Sse,
+} from '@nestjs/common';
+import {
+  ApiBody,
+  ApiCreatedResponse,
+  ApiExtraModels,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  getSchemaPath,
+} from '@nestjs/swagger';
+import { Observable } from 'rxjs';
 import { HealthCheckResult } from '@nestjs/terminus';
 import { AdminProduct, AuditEntry, DropSummary, ErrorCode, OrdersPage } from '@gtd/shared-contracts';
-import { ApiProblems, BODY_PROBLEMS } from '@gtd/api-platform';
+import { ApiPositiveIntParam, ApiProblems, BODY_PROBLEMS, serverSentEvents } from '@gtd/api-platform';
 import { HealthReport, HealthRoute } from '@gtd/api-operations';
 import { OperatorApi } from './admin-token.guard';
 import { AdminQueryPipe } from './admin-query.pipe';
@@ -19,17 +39,20 @@ import {
 } from './admin.dto';
 import { DropAdministration } from './drop-administration';
 import { Actor, ProductId, ProductRoute } from './operator-route';
+import { SummaryFeed } from './summary-feed';
 
 /**
  * The operator API. Every route needs `Authorization: Bearer <ADMIN_TOKEN>`; every change is
  * validated like the public API and, once it succeeded, written to the audit log.
  */
 @OperatorApi()
+@ApiExtraModels(DropSummaryDto)
 @Controller('admin')
 export class AdminController {
   constructor(
     private readonly drops: DropAdministration,
     private readonly health: HealthReport,
+    private readonly summaries: SummaryFeed,
   ) {}
 
   /** The detailed readiness answer (pid, file, pool, backlog, errors); the public GET /health says only up or down. */
@@ -153,6 +176,30 @@ export class AdminController {
   )
   summary(@ProductId() id: number): Promise<DropSummary> {
     return this.drops.summary(id);
+  }
+
+  @Sse('products/:id/summary/stream')
+  @ApiOperation({
+    summary: 'Sell-through, pushed: the summary at once, then each change (at most one a second)',
+    description:
+      'Server-sent events, each `data` the same JSON as `GET …/summary`, for a live console; counts from the store, so every instance’s sales show. A comment line every 15 s keeps idle connections open. The bearer goes in the `Authorization` header (read the stream with `fetch`), never in the URL.',
+  })
+  @ApiPositiveIntParam('id')
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({
+    description: 'An endless `text/event-stream`; each event’s `data` is a DropSummary object.',
+    content: {
+      'text/event-stream': {
+        schema: { type: 'string', description: `data: ${getSchemaPath(DropSummaryDto)} as JSON` },
+        example: 'data: {"productId":1,"state":"live","stock":100,"sold":12,"available":88,…}\n\n',
+      },
+    },
+  })
+  @ApiProblems(ErrorCode.ValidationFailed, ErrorCode.ProductNotFound)
+  async summaryStream(@ProductId() id: number): Promise<Observable<MessageEvent>> {
+    // Read once before the stream starts, so an unknown id is a 404 problem, not an empty stream.
+    await this.drops.summary(id);
+    return serverSentEvents(this.summaries.watch(id), (summary) => summary);
   }
 
   @Get('audit')

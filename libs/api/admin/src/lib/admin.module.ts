@@ -8,6 +8,7 @@ import { ConfigurableAdminModule } from './admin.options';
 import { AuditLog } from './audit-log';
 import { DropAdministration } from './drop-administration';
 import { QueueAdministration } from './queue-administration';
+import { SummaryFeed } from './summary-feed';
 
 /**
  * The operator API under `/admin` (bearer ADMIN_TOKEN; disabled without one). Needs InventoryModule
@@ -17,6 +18,6 @@ import { QueueAdministration } from './queue-administration';
 @Module({
   imports: [HealthReportModule],
   controllers: [AdminController, AdminQueueController, AdminCheckInController],
-  providers: [AdminTokenGuard, AuditLog, DropAdministration, QueueAdministration],
+  providers: [AdminTokenGuard, AuditLog, DropAdministration, QueueAdministration, SummaryFeed],
 })
 export class AdminModule extends ConfigurableAdminModule {}

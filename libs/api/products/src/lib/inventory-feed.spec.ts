@@ -3,7 +3,7 @@ import { CatalogueQueries, LiveInventory } from '@gtd/api-inventory';
 import { MessageEvent } from '@nestjs/common';
 import { Subject, Subscription } from 'rxjs';
 import { FEED_INTERVAL_MS, InventoryFeed } from './inventory-feed';
-import { HEARTBEAT_MS, inventoryEvents } from './products.controller';
+import { HEARTBEAT_MS, serverSentEvents } from '@gtd/api-platform';
 
 describe('InventoryFeed', () => {
   let available: number;
@@ -97,15 +97,15 @@ describe('InventoryFeed', () => {
   });
 });
 
-describe('inventoryEvents', () => {
+describe('serverSentEvents', () => {
   beforeEach(() => jest.useFakeTimers());
   afterEach(() => jest.useRealTimers());
 
   it('sends each update as data and a heartbeat comment every 15 s in between', async () => {
     const updates = new Subject<LiveInventory>();
     const sent: MessageEvent[] = [];
-    const subscription = inventoryEvents(updates, (live) => ({ ...live, pollAfterMs: 1000 })).subscribe((e) =>
-      sent.push(e),
+    const subscription = serverSentEvents(updates, (live) => ({ ...live, pollAfterMs: 1000 })).subscribe(
+      (e) => sent.push(e),
     );
     updates.next({ productId: 1, available: 3, state: 'live', startsAt: null });
     await jest.advanceTimersByTimeAsync(HEARTBEAT_MS - 1);

@@ -1,17 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { CatalogueQueries, LiveInventory } from '@gtd/api-inventory';
-import {
-  catchError,
-  distinctUntilChanged,
-  EMPTY,
-  exhaustMap,
-  from,
-  Observable,
-  ReplaySubject,
-  share,
-  tap,
-  timer,
-} from 'rxjs';
+import { sharedPoll } from '@gtd/api-platform';
+import { Observable } from 'rxjs';
 
 /** How often a watched product is read: at most 4 updates a second reach a subscriber. */
 export const FEED_INTERVAL_MS = 250;
@@ -34,32 +24,15 @@ export class InventoryFeed {
   watch(productId: number): Observable<LiveInventory> {
     let feed = this.feeds.get(productId);
     if (!feed) {
-      let failing = false;
-      feed = timer(0, FEED_INTERVAL_MS).pipe(
-        // A read still running when the next tick comes is not doubled up.
-        exhaustMap(() =>
-          from(this.catalogue.getLiveInventory(productId)).pipe(
-            tap(() => (failing = false)),
-            catchError((error: unknown) => {
-              // A store that does not answer for a moment must not end anyone's stream; said once
-              // per outage, not four times a second.
-              if (!failing)
-                this.logger.warn(`Reading product ${productId} for its subscribers failed: ${String(error)}`);
-              failing = true;
-              return EMPTY;
-            }),
-          ),
-        ),
-        distinctUntilChanged(
-          (previous, next) => previous.available === next.available && previous.state === next.state,
-        ),
-        share({
-          connector: () => new ReplaySubject<LiveInventory>(1),
-          resetOnRefCountZero: true,
-          resetOnComplete: true,
-          resetOnError: true,
-        }),
-      );
+      feed = sharedPoll(() => this.catalogue.getLiveInventory(productId), {
+        intervalMs: FEED_INTERVAL_MS,
+        isSame: (previous, next) => previous.available === next.available && previous.state === next.state,
+        // A store that does not answer for a moment is said once per outage, not four times a second.
+        onFailure: (error, firstOfOutage) => {
+          if (firstOfOutage)
+            this.logger.warn(`Reading product ${productId} for its subscribers failed: ${String(error)}`);
+        },
+      });
       this.feeds.set(productId, feed);
     }
     return feed;

@@ -10,10 +10,16 @@ import {
   ApiTags,
   getSchemaPath,
 } from '@nestjs/swagger';
-import { ErrorCode, Inventory, Product } from '@gtd/shared-contracts';
-import { CatalogueQueries, LiveInventory } from '@gtd/api-inventory';
-import { ApiPositiveIntParam, ApiProblems, ParsePositiveIntPipe, sendTagged } from '@gtd/api-platform';
-import { interval, map, merge, Observable } from 'rxjs';
+import { ErrorCode, Product } from '@gtd/shared-contracts';
+import { CatalogueQueries } from '@gtd/api-inventory';
+import {
+  ApiPositiveIntParam,
+  ApiProblems,
+  ParsePositiveIntPipe,
+  sendTagged,
+  serverSentEvents,
+} from '@gtd/api-platform';
+import { Observable } from 'rxjs';
 import { InventoryFeed } from './inventory-feed';
 import { InventoryAnswers } from './inventory-answer';
 import { PollPolicy } from './poll-policy';
@@ -37,21 +43,6 @@ const POLL_HEADERS = {
   },
   'Cache-Control': { required: true, schema: { type: 'string', enum: [POLL_CACHE_CONTROL] } },
 };
-
-/** A comment line this often keeps idle proxies and load balancers from closing a quiet stream. */
-export const HEARTBEAT_MS = 15_000;
-
-/** The events of one subscriber: each update as an Inventory `data:` event, and heartbeat comments. */
-export function inventoryEvents(
-  updates: Observable<LiveInventory>,
-  answer: (live: LiveInventory) => Inventory,
-  heartbeatMs = HEARTBEAT_MS,
-): Observable<MessageEvent> {
-  return merge(
-    updates.pipe(map((live): MessageEvent => ({ data: answer(live) }))),
-    interval(heartbeatMs).pipe(map((): MessageEvent => ({ comment: 'heartbeat' }))),
-  );
-}
 
 @ApiTags('products')
 @ApiExtraModels(InventoryDto)
@@ -135,6 +126,6 @@ export class ProductsController {
   async stream(@Param('id', ParsePositiveIntPipe) id: number): Promise<Observable<MessageEvent>> {
     // Read once before the stream starts, so an unknown id is a 404 problem, not an empty stream.
     await this.catalogue.getLiveInventory(id);
-    return inventoryEvents(this.feed.watch(id), (live) => this.policy.inventoryAnswer(live));
+    return serverSentEvents(this.feed.watch(id), (live) => this.policy.inventoryAnswer(live));
   }
 }

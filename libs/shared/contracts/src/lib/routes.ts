@@ -25,6 +25,7 @@ export const ApiRoutes = {
     resume: (id: number) => `/admin/products/${id}/resume`,
     orders: (id: number) => `/admin/products/${id}/orders`,
     summary: (id: number) => `/admin/products/${id}/summary`,
+    summaryStream: (id: number) => `/admin/products/${id}/summary/stream`,
     queue: (id: number) => `/admin/products/${id}/queue`,
     audit: '/admin/audit',
     checkIns: '/admin/check-ins',
