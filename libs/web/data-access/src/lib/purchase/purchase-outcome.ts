@@ -47,6 +47,16 @@ export type PurchaseOutcome =
       readonly retryAfterSeconds: number | null;
       readonly problem: ProblemDetails | null;
     }
+  /**
+   * The drop sells through its waiting room and the `Queue-Pass` did not let this request in
+   * (`QUEUE_PASS_REQUIRED` / `_EXPIRED` / `_INVALID` / `_USED`): refused before the store, so this
+   * request bought nothing — and learnt nothing of an earlier sending of the same attempt.
+   */
+  | {
+      readonly kind: 'queue-pass';
+      readonly reason: 'required' | 'expired' | 'invalid' | 'used';
+      readonly problem: ProblemDetails;
+    }
   /** The `Idempotency-Key` was first used with another request; nothing was processed. */
   | { readonly kind: 'idempotency-mismatch'; readonly problem: ProblemDetails }
   /** The first request with this key is still being decided: retrying (same key) shows its answer. */
