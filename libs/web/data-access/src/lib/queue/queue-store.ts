@@ -223,6 +223,19 @@ export class QueueStore {
     this.attemptJoin(id, this.buyerId(), this.status()?.proofOfWork === true, false);
   }
 
+  /** After the turn ran out: gives up the spent ticket and pass and queues again, at the end. */
+  rejoin(): void {
+    const id = this.productId();
+    if (id === null || this.joining()) {
+      return;
+    }
+    const buyerId = this.buyerId();
+    this.holdings.setPass(id, buyerId, null);
+    this.holdings.setTicket(id, buyerId, null);
+    this.turnEnded.set(false);
+    this.join();
+  }
+
   private attemptJoin(id: number, buyerId: string | null, withProof: boolean, retried: boolean): void {
     this.joinState.set({ status: withProof ? 'solving' : 'joining' });
     const proof$: Observable<string | undefined> = withProof ? this.solveChallenge(id) : of(undefined);
