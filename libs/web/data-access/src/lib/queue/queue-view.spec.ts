@@ -40,6 +40,8 @@ describe('people ahead and the wait', () => {
     expect(estimatedWaitMs(119, status({ admissionsPerMinute: 60 }))).toBe(120_000);
     expect(estimatedWaitMs(0, status({ admissionsPerMinute: 30 }))).toBe(2_000);
     expect(estimatedWaitMs(10, status({ admissionsPerMinute: 0 }))).toBeNull();
+    expect(estimatedWaitMs(10, status({ state: 'paused', admissionsPerMinute: 60 }))).toBeNull();
+    expect(estimatedWaitMs(10, status({ state: 'sold_out', admissionsPerMinute: 60 }))).toBeNull();
     expect(estimatedWaitMs(null, status())).toBeNull();
   });
 

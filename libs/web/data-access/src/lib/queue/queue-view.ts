@@ -30,9 +30,17 @@ export function peopleAhead(position: number | null, status: QueueStatus | null)
   return Math.max(0, position - status.admittedThrough - 1);
 }
 
-/** The wait for `ahead` people at the status's admission rate; `null` while nobody is admitted. */
+/**
+ * The wait for `ahead` people at the status's admission rate; `null` while nobody is let in (paused,
+ * sold out, no admissions) — the last minute's rate would promise a wait nobody can keep.
+ */
 export function estimatedWaitMs(ahead: number | null, status: QueueStatus | null): number | null {
-  if (ahead === null || status === null || !(status.admissionsPerMinute > 0)) {
+  if (
+    ahead === null ||
+    status === null ||
+    status.state !== 'admitting' ||
+    !(status.admissionsPerMinute > 0)
+  ) {
     return null;
   }
   // The visitor's own admission is one more step of the cursor.
