@@ -12,7 +12,7 @@ import { catchError, map, Observable, of } from 'rxjs';
 import { injectApiUrl, PURCHASE_TIMEOUT_MS } from '../config/api-config';
 import { isNetworkFailure, problemFigure, readProblem, retryAfterSeconds } from '../http/problem';
 import { IDEMPOTENCY_KEY_FACTORY } from './idempotency-key';
-import { PurchaseAttempt, PurchaseOutcome } from './purchase-outcome';
+import { PurchaseAttempt, PurchaseOutcome, QueuePassRefusal } from './purchase-outcome';
 
 const FAULT_OUTCOMES: readonly PurchaseFaultOutcome[] = Object.values(PurchaseFaultOutcome);
 
@@ -26,7 +26,7 @@ const INVALID_REQUEST_CODES: readonly string[] = [
 ];
 
 /** What each `QUEUE_PASS_*` refusal says of the pass. */
-const PASS_REFUSALS: Readonly<Record<string, 'required' | 'expired' | 'invalid' | 'used'>> = {
+const PASS_REFUSALS: Readonly<Record<string, QueuePassRefusal>> = {
   [ErrorCode.QueuePassRequired]: 'required',
   [ErrorCode.QueuePassExpired]: 'expired',
   [ErrorCode.QueuePassInvalid]: 'invalid',

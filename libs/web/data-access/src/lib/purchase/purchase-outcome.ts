@@ -10,6 +10,9 @@ import type {
  * Every way `POST /buy` can end, as data. The client never throws: a lost race is an answer, not
  * an exception, and the page renders each kind differently.
  */
+/** Why the waiting room's gate on `POST /buy` refused the pass (`QUEUE_PASS_*`). */
+export type QueuePassRefusal = 'required' | 'expired' | 'invalid' | 'used';
+
 export type PurchaseOutcome =
   | { readonly kind: 'success'; readonly result: PurchaseResult }
   /** Nothing is left. */
@@ -54,7 +57,7 @@ export type PurchaseOutcome =
    */
   | {
       readonly kind: 'queue-pass';
-      readonly reason: 'required' | 'expired' | 'invalid' | 'used';
+      readonly reason: QueuePassRefusal;
       readonly problem: ProblemDetails;
     }
   /** The `Idempotency-Key` was first used with another request; nothing was processed. */

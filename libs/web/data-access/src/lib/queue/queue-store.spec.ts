@@ -257,14 +257,14 @@ describe('QueueStore', () => {
       .flush(problem(400, 'PROOF_OF_WORK_REQUIRED'), { status: 400, statusText: 'Bad Request' });
     const challenge = { algorithm: 'SHA-256', challenge: 'c', maxnumber: 10, salt: 's', signature: 'g' };
     http.expectOne('/products/1/queue/challenge').flush(challenge);
-    expect(store.join$().status).toBe('solving');
+    expect(store.joinState().status).toBe('solving');
     return Promise.resolve().then(() => {
       const req = http.expectOne((r) => r.method === 'POST' && r.url === STATUS_URL);
       expect(req.request.body).toEqual({ proof: 'solved-proof' });
       req.flush(ticket(8), { status: 201, statusText: 'Created' });
       TestBed.tick();
       expect(store.ticket()?.position).toBe(8);
-      expect(store.join$().status).toBe('idle');
+      expect(store.joinState().status).toBe('idle');
     });
   });
 

@@ -13,7 +13,7 @@ import { takeUntilDestroyed, toObservable, toSignal } from '@angular/core/rxjs-i
 import { ErrorCode, QueueStatus, QueueTicket } from '@gtd/shared-contracts';
 import { from, map, Observable, of, switchMap } from 'rxjs';
 import { BuyerSession } from '../auth/buyer-session';
-import type { PurchaseState } from '../purchase/purchase-outcome';
+import type { PurchaseState, QueuePassRefusal } from '../purchase/purchase-outcome';
 import { countdown } from '../schedule/countdown';
 import { PROOF_OF_WORK_SOLVER } from './proof-of-work';
 import { QueueClient, queueRefusal, QueueRefusal, QueueStatusState } from './queue-client';
@@ -28,9 +28,6 @@ export type JoinState =
   | { readonly status: 'solving' }
   | { readonly status: 'joining' }
   | ({ readonly status: 'refused' } & QueueRefusal);
-
-/** Why `POST /buy` refused the pass (the `QUEUE_PASS_*` codes). */
-export type PassRefusal = 'required' | 'expired' | 'invalid' | 'used';
 
 class Unsolvable extends Error {}
 /** The join's refusal when the challenge had no solution (a client-side code, never the API's). */
@@ -159,9 +156,9 @@ export class QueueStore {
     }
   });
 
-  private readonly joinState = signal<JoinState>({ status: 'idle' });
-  readonly join$ = this.joinState.asReadonly();
-  readonly joining = computed(() => ['solving', 'joining'].includes(this.joinState().status));
+  private readonly joinStatus = signal<JoinState>({ status: 'idle' });
+  readonly joinState = this.joinStatus.asReadonly();
+  readonly joining = computed(() => ['solving', 'joining'].includes(this.joinStatus().status));
 
   /** The per-ticket calls asked for at most once per status answer, and never two at a time. */
   private positionAsked: { asOf: string | null; inFlight: boolean } = { asOf: null, inFlight: false };
@@ -237,12 +234,12 @@ export class QueueStore {
   }
 
   private attemptJoin(id: number, buyerId: string | null, withProof: boolean, retried: boolean): void {
-    this.joinState.set({ status: withProof ? 'solving' : 'joining' });
+    this.joinStatus.set({ status: withProof ? 'solving' : 'joining' });
     const proof$: Observable<string | undefined> = withProof ? this.solveChallenge(id) : of(undefined);
     proof$
       .pipe(
         switchMap((proof) => {
-          this.joinState.set({ status: 'joining' });
+          this.joinStatus.set({ status: 'joining' });
           return this.client.join(id, proof);
         }),
         takeUntilDestroyed(this.destroyRef),
@@ -251,7 +248,7 @@ export class QueueStore {
         next: (ticket) => {
           this.holdings.setTicket(id, buyerId, ticket);
           this.turnEnded.set(false);
-          this.joinState.set({ status: 'idle' });
+          this.joinStatus.set({ status: 'idle' });
         },
         error: (error: unknown) => {
           const refusal: QueueRefusal =
@@ -265,7 +262,7 @@ export class QueueStore {
             this.attemptJoin(id, buyerId, true, true);
             return;
           }
-          this.joinState.set({ status: 'refused', ...refusal });
+          this.joinStatus.set({ status: 'refused', ...refusal });
         },
       });
   }
@@ -325,7 +322,7 @@ export class QueueStore {
       });
   }
 
-  private passRefused(reason: PassRefusal): void {
+  private passRefused(reason: QueuePassRefusal): void {
     const id = this.productId();
     if (id === null) return;
     const buyerId = this.buyerId();

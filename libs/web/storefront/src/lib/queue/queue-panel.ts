@@ -47,7 +47,7 @@ export class QueuePanel {
   );
 
   protected readonly joinButtonText = computed(() => {
-    switch (this.queue.join$().status) {
+    switch (this.queue.joinState().status) {
       case 'solving':
         return 'Checking your browser…';
       case 'joining':
@@ -58,7 +58,7 @@ export class QueuePanel {
   });
 
   protected readonly joinRefusal = computed(() => {
-    const state = this.queue.join$();
+    const state = this.queue.joinState();
     return state.status === 'refused' ? joinRefusalText(state.code, state.detail) : null;
   });
 
