@@ -71,8 +71,13 @@ describe('waiting room', () => {
     return reply.body.position;
   }
 
-  async function status(id: number): Promise<QueueStatus> {
-    return (await send<QueueStatus>(web.api.baseUrl, { path: ApiRoutes.queue(id) })).body;
+  /** The status computed at `atMs` or later (the board refreshes it about once a second). */
+  async function statusSince(id: number, atMs: number): Promise<QueueStatus> {
+    for (;;) {
+      const { body } = await send<QueueStatus>(web.api.baseUrl, { path: ApiRoutes.queue(id) });
+      if (Date.parse(body.asOf) >= atMs) return body;
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
   }
 
   /** The ticket the page keeps for the drop (anonymous visitor). */
@@ -220,13 +225,13 @@ describe('waiting room', () => {
     await page.getByTestId('queue-join').click();
     await waitForPhase(page, 'paused');
     await waitForText(page.getByTestId('queue-position'), '3');
-    expect((await status(id)).joined).toBe(3);
+    expect((await statusSince(id, Date.now())).joined).toBe(3);
 
     await page.reload();
     await waitForPhase(page, 'paused');
     await waitForText(page.getByTestId('queue-position'), '3');
     await waitForText(page.getByTestId('queue-ahead'), '2');
-    expect((await status(id)).joined).toBe(3); // no second ticket
+    expect((await statusSince(id, Date.now())).joined).toBe(3); // no second ticket
     expect(await a11yViolations(page)).toEqual([]);
 
     expect((await api.admin('POST', `${ApiRoutes.admin.queue(id)}/resume`)).status).toBe(200);
