@@ -3,7 +3,7 @@ import { ApiRoutes, QueuePass, QueueSettings, QueueStatus, QueueTicket } from '@
 import { send, useStorefront } from '@gtd/testing';
 import type { Page } from 'playwright-core';
 import { GOLDEN_TICKET } from './support/catalog';
-import { screenshot, waitForText } from './support/page';
+import { horizontalOverflow, screenshot, waitForText } from './support/page';
 
 /** How far ahead the drop opens: long enough to load the page, join and look at the countdown. */
 const LEAD_MS = 10_000;
@@ -136,6 +136,10 @@ describe('waiting room', () => {
     expect(await page.getByTestId('queue-paused').textContent()).toMatch(/You keep your place/);
     expect(await a11yViolations(page)).toEqual([]);
     await screenshot(page, 'queue-paused-in-line');
+    await page.setViewportSize({ width: 360, height: 780 });
+    expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+    await screenshot(page, 'queue-paused-in-line-360px');
+    await page.setViewportSize({ width: 1280, height: 900 });
 
     expect((await api.admin('POST', `${ApiRoutes.admin.queue(id)}/resume`)).status).toBe(200);
     await waitForPhase(page, 'your-turn', 20_000);

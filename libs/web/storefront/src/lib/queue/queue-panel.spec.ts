@@ -143,6 +143,43 @@ describe('the waiting room on the drop page', () => {
     expect(q('buy-button')).toBeNull();
   });
 
+  it('leaves a drop without a waiting room as it was: one look (404), then Buy now without a pass', () => {
+    fixture = TestBed.createComponent(DropPage);
+    el = fixture.nativeElement;
+    fixture.componentRef.setInput('id', '1');
+    render();
+    http.expectOne('/products/1').flush(GOLDEN_TICKET);
+    render();
+    http
+      .expectOne('/products/1/inventory')
+      .flush({ productId: 1, available: 10, state: 'live', pollAfterMs: 2000 });
+    // Buy now is there while the page looks, and stays once the answer says there is no queue.
+    expect(q('buy-button')).not.toBeNull();
+    http
+      .expectOne(QUEUE_URL)
+      .flush(problem(404, 'QUEUE_NOT_ENABLED'), { status: 404, statusText: 'Not Found' });
+    render();
+    expect(q('queue')).toBeNull();
+    jest.advanceTimersByTime(3_600_000 * 3);
+    http.expectNone(QUEUE_URL);
+    http
+      .match('/products/1/inventory')
+      .forEach((r) => r.flush({ productId: 1, available: 10, state: 'live', pollAfterMs: 2000 }));
+    render();
+    (q('buy-button') as HTMLButtonElement).click();
+    render();
+    const buy = http.expectOne('/buy');
+    expect(buy.request.headers.has('Queue-Pass')).toBe(false);
+    buy.flush(
+      { orderId: 'o-1', productId: 1, quantity: 1, remaining: 9 },
+      { status: 201, statusText: 'Created' },
+    );
+    render();
+    http
+      .expectOne('/products/1/inventory')
+      .flush({ productId: 1, available: 9, state: 'live', pollAfterMs: 2000 });
+  });
+
   it('says why a join was refused', () => {
     openQueued();
     q('queue-join')?.click();
