@@ -14,3 +14,8 @@ export * from './lib/auth/bearer-token';
 export * from './lib/drop/drop-product';
 export * from './lib/drop/holding';
 export * from './lib/drop/drop-store';
+export * from './lib/queue/queue-client';
+export * from './lib/queue/queue-holdings';
+export * from './lib/queue/queue-view';
+export * from './lib/queue/proof-of-work';
+export * from './lib/queue/queue-store';

@@ -1,4 +1,5 @@
 export * from './lib/countdown/countdown';
+export * from './lib/countdown/duration';
 export * from './lib/drop-state-badge/drop-state-badge';
 export * from './lib/instant/instant';
 export * from './lib/money/money';

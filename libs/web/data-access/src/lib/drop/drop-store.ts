@@ -15,6 +15,7 @@ import { BuyerSession } from '../auth/buyer-session';
 import { InventoryPoller } from '../inventory/inventory-poller';
 import { InventoryState } from '../inventory/inventory-state';
 import { ProductsClient } from '../products/products-client';
+import { QueueHoldings } from '../queue/queue-holdings';
 import { PurchaseClient } from '../purchase/purchase-client';
 import { PurchaseAttempt, PurchaseOutcome, PurchaseState } from '../purchase/purchase-outcome';
 import { unsettledAfter, UnsettledPurchases } from '../purchase/unsettled-purchase';
@@ -69,6 +70,7 @@ export class DropStore {
   private readonly destroyRef = inject(DestroyRef);
   private readonly session = inject(BuyerSession);
   private readonly unsettledPurchases = inject(UnsettledPurchases);
+  private readonly queueHoldings = inject(QueueHoldings);
 
   /** The id from the URL, as the page's input holds it (a signal of a signal, set by `connect`). */
   private readonly routeId = signal<Signal<string | null | undefined>>(signal(undefined));
@@ -366,8 +368,10 @@ export class DropStore {
     const buyerId = this.session.buyer()?.id ?? null;
     const { productId } = attempt.request;
     this.purchaseState.set({ status: 'pending', attempt });
+    // A drop behind a waiting room sells to the pass holder; the server judges its expiry.
+    const pass = this.queueHoldings.pass(productId, buyerId)?.pass ?? null;
     this.purchases
-      .send(attempt)
+      .send(attempt, pass)
       .pipe(takeUntilDestroyed(this.destroyRef))
       .subscribe((outcome) => {
         this.holding.update((before) => learnHolding(before, outcome, attempt.request, buyerId));

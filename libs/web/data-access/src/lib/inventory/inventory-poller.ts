@@ -2,41 +2,15 @@ import { DOCUMENT } from '@angular/common';
 import { HttpClient } from '@angular/common/http';
 import { inject, Injectable } from '@angular/core';
 import { ApiRoutes, Inventory } from '@gtd/shared-contracts';
-import {
-  catchError,
-  concat,
-  defer,
-  distinctUntilChanged,
-  EMPTY,
-  filter,
-  fromEvent,
-  map,
-  Observable,
-  of,
-  race,
-  repeat,
-  retry,
-  shareReplay,
-  startWith,
-  Subject,
-  switchMap,
-  throwError,
-  timer,
-} from 'rxjs';
+import { filter, map, Observable, shareReplay, startWith, Subject } from 'rxjs';
 import {
   injectApiUrl,
   INVENTORY_MAX_BACKOFF_MS,
   INVENTORY_MAX_POLL_INTERVAL_MS,
   INVENTORY_POLL_INTERVAL_MS,
 } from '../config/api-config';
-import { backoffDelay, InventoryState, nextPollDelay } from './inventory-state';
-
-/** Carries the back-off delay from the failed poll to `retry`. */
-class PollFailed extends Error {
-  constructor(readonly retryInMs: number) {
-    super(`inventory poll failed; retrying in ${retryInMs} ms`);
-  }
-}
+import { documentVisible, PollCadence, pollCycle } from '../http/poll-cycle';
+import { InventoryState } from './inventory-state';
 
 /**
  * The live count of a product, polled from `GET /products/{id}/inventory`.
@@ -63,8 +37,7 @@ export class InventoryPoller {
   private readonly http = inject(HttpClient);
   private readonly apiUrl = injectApiUrl();
   private readonly document = inject(DOCUMENT);
-  /** The fastest cadence, the longest wait the server may ask for, the longest back-off. */
-  private readonly cadence = {
+  private readonly cadence: PollCadence = {
     intervalMs: inject(INVENTORY_POLL_INTERVAL_MS),
     maxIntervalMs: inject(INVENTORY_MAX_POLL_INTERVAL_MS),
     maxBackoffMs: inject(INVENTORY_MAX_BACKOFF_MS),
@@ -73,14 +46,7 @@ export class InventoryPoller {
   private readonly streams = new Map<number, Observable<InventoryState>>();
   private readonly refreshes = new Subject<number>();
 
-  /** `true` while the page is visible; emits the current value first. */
-  private readonly visible$ = defer(() =>
-    fromEvent(this.document, 'visibilitychange').pipe(
-      startWith(null),
-      map(() => this.document.visibilityState !== 'hidden'),
-      distinctUntilChanged(),
-    ),
-  );
+  private readonly visible$ = documentVisible(this.document);
 
   /** The shared live-count stream of one product. */
   watch(productId: number): Observable<InventoryState> {
@@ -102,52 +68,26 @@ export class InventoryPoller {
 
   private createStream(productId: number): Observable<InventoryState> {
     const url = this.apiUrl(ApiRoutes.inventory(productId));
-    const refresh$ = this.refreshes.pipe(filter((id) => id === productId));
-    const { intervalMs, maxIntervalMs, maxBackoffMs } = this.cadence;
-
-    return defer(() => {
-      // Consecutive failures of this subscription; reset by any success.
-      let failures = 0;
-      // The wait before the next poll, as the last answer asked for.
-      let nextDelayMs = intervalMs;
-
-      const poll$: Observable<InventoryState> = defer(() => {
-        const askedAtMs = Date.now();
-        return this.http.get<Inventory>(url, { cache: 'no-cache' }).pipe(
-          map((inventory): InventoryState => {
-            failures = 0;
-            nextDelayMs = nextPollDelay(inventory.pollAfterMs, intervalMs, maxIntervalMs);
-            return {
-              status: 'live',
-              available: inventory.available,
-              dropState: inventory.state,
-              askedAtMs,
-            };
-          }),
-        );
-      }).pipe(
-        catchError(() => {
-          failures += 1;
-          const retryInMs = backoffDelay(failures, intervalMs, maxBackoffMs);
-          return concat(
-            of<InventoryState>({ status: 'reconnecting', failures, retryInMs }),
-            throwError(() => new PollFailed(retryInMs)),
-          );
-        }),
-      );
-
-      // Poll, wait, poll again; a refresh cuts the wait short.
-      const cycle$ = poll$.pipe(repeat({ delay: () => race(timer(nextDelayMs), refresh$) }));
-
-      return this.visible$.pipe(
-        switchMap((visible) => (visible ? cycle$ : EMPTY)),
-        // Resubscribing restarts the cycle, so the first attempt after the back-off is immediate.
-        retry({
-          delay: (error: unknown) =>
-            race(timer(error instanceof PollFailed ? error.retryInMs : intervalMs), refresh$),
-        }),
-        startWith<InventoryState>({ status: 'loading' }),
-      );
-    }).pipe(shareReplay({ bufferSize: 1, refCount: true }));
+    return pollCycle({
+      request: () => this.http.get<Inventory>(url, { cache: 'no-cache' }),
+      pollAfterMs: (inventory) => inventory.pollAfterMs,
+      cadence: this.cadence,
+      visible$: this.visible$,
+      refresh$: this.refreshes.pipe(filter((id) => id === productId)),
+    }).pipe(
+      map(
+        (event): InventoryState =>
+          event.kind === 'answer'
+            ? {
+                status: 'live',
+                available: event.value.available,
+                dropState: event.value.state,
+                askedAtMs: event.askedAtMs,
+              }
+            : { status: 'reconnecting', failures: event.failures, retryInMs: event.retryInMs },
+      ),
+      startWith<InventoryState>({ status: 'loading' }),
+      shareReplay({ bufferSize: 1, refCount: true }),
+    );
   }
 }

@@ -1,6 +1,7 @@
 import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting, TestRequest } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
+import { QUEUE_PASS_HEADER } from '@gtd/shared-contracts';
 import { problem } from '../../testing';
 import { PURCHASE_TIMEOUT_MS } from '../config/api-config';
 import { IDEMPOTENCY_KEY_FACTORY, newIdempotencyKey } from './idempotency-key';
@@ -199,6 +200,30 @@ describe('PurchaseClient', () => {
   it('maps AUTH_REQUIRED and UNAUTHORIZED apart (sign in, sign in again)', () => {
     expect(outcomeOf(401, problem(401, 'AUTH_REQUIRED'))).toMatchObject({ kind: 'auth-required' });
     expect(outcomeOf(401, problem(401, 'UNAUTHORIZED'))).toMatchObject({ kind: 'unauthorized' });
+  });
+
+  it.each([
+    ['QUEUE_PASS_REQUIRED', 'required'],
+    ['QUEUE_PASS_EXPIRED', 'expired'],
+    ['QUEUE_PASS_INVALID', 'invalid'],
+    ['QUEUE_PASS_USED', 'used'],
+  ])('maps %s to the pass refused as %s', (code, reason) => {
+    expect(outcomeOf(403, problem(403, code))).toMatchObject({ kind: 'queue-pass', reason });
+  });
+
+  describe('Queue-Pass', () => {
+    it('is sent when the buyer holds a pass, with the key as always', () => {
+      send(client.attempt({ productId: 1, quantity: 1 }));
+      const plain = http.expectOne('/buy');
+      expect(plain.request.headers.has(QUEUE_PASS_HEADER)).toBe(false);
+      plain.flush({ orderId: 'o-1', productId: 1, quantity: 1, remaining: 9 });
+
+      client.send(client.attempt({ productId: 1, quantity: 1 }), 'pass-1').subscribe();
+      const req = http.expectOne('/buy');
+      expect(req.request.headers.get(QUEUE_PASS_HEADER)).toBe('pass-1');
+      expect(req.request.headers.get(IDEMPOTENCY_KEY_HEADER)).toBe('key-2');
+      req.flush({ orderId: 'o-2', productId: 1, quantity: 1, remaining: 8 });
+    });
   });
 
   it('maps RATE_LIMITED with the seconds from Retry-After', () => {

@@ -4,6 +4,7 @@ import {
   ApiRoutes,
   ErrorCode,
   PurchaseFaultOutcome,
+  QUEUE_PASS_HEADER,
   PurchaseRequest,
   PurchaseResult,
 } from '@gtd/shared-contracts';
@@ -11,7 +12,7 @@ import { catchError, map, Observable, of } from 'rxjs';
 import { injectApiUrl, PURCHASE_TIMEOUT_MS } from '../config/api-config';
 import { isNetworkFailure, problemFigure, readProblem, retryAfterSeconds } from '../http/problem';
 import { IDEMPOTENCY_KEY_FACTORY } from './idempotency-key';
-import { PurchaseAttempt, PurchaseOutcome } from './purchase-outcome';
+import { PurchaseAttempt, PurchaseOutcome, QueuePassRefusal } from './purchase-outcome';
 
 const FAULT_OUTCOMES: readonly PurchaseFaultOutcome[] = Object.values(PurchaseFaultOutcome);
 
@@ -23,6 +24,14 @@ const INVALID_REQUEST_CODES: readonly string[] = [
   ErrorCode.PayloadTooLarge,
   ErrorCode.BadRequest,
 ];
+
+/** What each `QUEUE_PASS_*` refusal says of the pass. */
+const PASS_REFUSALS: Readonly<Record<string, QueuePassRefusal>> = {
+  [ErrorCode.QueuePassRequired]: 'required',
+  [ErrorCode.QueuePassExpired]: 'expired',
+  [ErrorCode.QueuePassInvalid]: 'invalid',
+  [ErrorCode.QueuePassUsed]: 'used',
+};
 
 /** The request header of the IETF httpapi idempotency-key draft. */
 export const IDEMPOTENCY_KEY_HEADER = 'Idempotency-Key';
@@ -45,12 +54,19 @@ export class PurchaseClient {
     return { request, idempotencyKey: this.newKey() };
   }
 
-  /** Sends (or re-sends) an attempt with its key. */
-  send(attempt: PurchaseAttempt): Observable<PurchaseOutcome> {
+  /**
+   * Sends (or re-sends) an attempt with its key, and with the waiting room's pass when the buyer
+   * holds one (`Queue-Pass`; a drop without a queue is sent exactly as before).
+   */
+  send(attempt: PurchaseAttempt, queuePass: string | null = null): Observable<PurchaseOutcome> {
     const { request, idempotencyKey } = attempt;
+    const headers: Record<string, string> = { [IDEMPOTENCY_KEY_HEADER]: idempotencyKey };
+    if (queuePass !== null) {
+      headers[QUEUE_PASS_HEADER] = queuePass;
+    }
     return this.http
       .post<PurchaseResult>(this.apiUrl(ApiRoutes.buy), request, {
-        headers: new HttpHeaders({ [IDEMPOTENCY_KEY_HEADER]: idempotencyKey }),
+        headers: new HttpHeaders(headers),
         timeout: this.timeoutMs,
       })
       .pipe(
@@ -107,6 +123,10 @@ export function toOutcome(error: unknown, request: PurchaseRequest): PurchaseOut
       return { kind: 'idempotency-mismatch', problem };
     case ErrorCode.IdempotencyKeyInUse:
       return { kind: 'in-progress', problem };
+  }
+  const passRefusal = problem ? PASS_REFUSALS[problem.code] : undefined;
+  if (problem && passRefusal) {
+    return { kind: 'queue-pass', reason: passRefusal, problem };
   }
   if (problem && INVALID_REQUEST_CODES.includes(problem.code)) {
     return { kind: 'invalid', errors: problem.errors ?? [], problem };

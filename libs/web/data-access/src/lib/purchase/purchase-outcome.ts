@@ -10,6 +10,9 @@ import type {
  * Every way `POST /buy` can end, as data. The client never throws: a lost race is an answer, not
  * an exception, and the page renders each kind differently.
  */
+/** Why the waiting room's gate on `POST /buy` refused the pass (`QUEUE_PASS_*`). */
+export type QueuePassRefusal = 'required' | 'expired' | 'invalid' | 'used';
+
 export type PurchaseOutcome =
   | { readonly kind: 'success'; readonly result: PurchaseResult }
   /** Nothing is left. */
@@ -46,6 +49,16 @@ export type PurchaseOutcome =
       readonly kind: 'rate-limited';
       readonly retryAfterSeconds: number | null;
       readonly problem: ProblemDetails | null;
+    }
+  /**
+   * The drop sells through its waiting room and the `Queue-Pass` did not let this request in
+   * (`QUEUE_PASS_REQUIRED` / `_EXPIRED` / `_INVALID` / `_USED`): refused before the store, so this
+   * request bought nothing — and learnt nothing of an earlier sending of the same attempt.
+   */
+  | {
+      readonly kind: 'queue-pass';
+      readonly reason: QueuePassRefusal;
+      readonly problem: ProblemDetails;
     }
   /** The `Idempotency-Key` was first used with another request; nothing was processed. */
   | { readonly kind: 'idempotency-mismatch'; readonly problem: ProblemDetails }

@@ -7,11 +7,15 @@ import type { PurchaseAttempt, PurchaseOutcome } from './purchase-outcome';
  * What an answer says about the attempt it answered:
  * - `unknown`: it may have bought (no answer, a timeout, a 5xx that is not `NOT_MADE`, the key still
  *   being decided). Only the same attempt, with the same key, can find out without buying twice.
- * - `known`: the store decided it (a sale, possibly replayed, or a rejection) or certainly never
- *   ran it (`NOT_MADE`). The server looks the key up before any other check, so a rejection of a
- *   re-sent attempt also proves the first sending sold nothing.
- * - `untold`: refused before the store was asked (429, a refused token): says nothing about an
- *   earlier sending of the same attempt, so whatever was known before still holds.
+ * - `known`: the store decided it (a sale, possibly replayed, or a rejection). The server looks the
+ *   key up before the store's other checks, so a rejection of a re-sent attempt also proves the
+ *   first sending sold nothing.
+ * - `untold`: this sending certainly bought nothing, but the key was never looked up, so it says
+ *   nothing about an earlier sending of the same attempt and whatever was known before still holds:
+ *   refused before the store was asked (429, a refused token, the waiting room's `QUEUE_PASS_*`,
+ *   checked from the pass alone) or a store that never ran it (503 `NOT_MADE`: not connected, or a
+ *   transaction that cannot have committed — the lookup of the key included). Settling an unknown
+ *   attempt on one of these would let Buy now start a new key while the first may have sold.
  */
 export type AnswerCertainty = 'unknown' | 'known' | 'untold';
 
@@ -21,9 +25,10 @@ export function answerCertainty(outcome: PurchaseOutcome): AnswerCertainty {
     case 'in-progress':
       return 'unknown';
     case 'server':
-      return outcome.made === PurchaseFaultOutcome.NotMade ? 'known' : 'unknown';
+      return outcome.made === PurchaseFaultOutcome.NotMade ? 'untold' : 'unknown';
     case 'rate-limited':
     case 'unauthorized':
+    case 'queue-pass':
       return 'untold';
     case 'success':
     case 'sold-out':

@@ -36,11 +36,22 @@ describe('DropPage', () => {
     render();
   }
 
+  /** The drop has no waiting room: the page's one look at its queue answers 404. */
+  function answerNoQueue(): void {
+    http
+      .match('/products/1/queue')
+      .forEach((req) =>
+        req.flush(problem(404, 'QUEUE_NOT_ENABLED'), { status: 404, statusText: 'Not Found' }),
+      );
+    render();
+  }
+
   function openLoaded(available = 10, product: Partial<Product> = {}): void {
     const state: DropState = product.state ?? (available === 0 ? 'sold_out' : 'live');
     open('1');
     http.expectOne('/products/1').flush({ ...PRODUCT, available, ...product, state });
     render();
+    answerNoQueue();
     answerInventory(available, state);
   }
 
@@ -79,6 +90,7 @@ describe('DropPage', () => {
   });
 
   afterEach(() => {
+    answerNoQueue();
     fixture.destroy();
     http.verify();
     jest.useRealTimers();

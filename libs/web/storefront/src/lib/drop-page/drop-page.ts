@@ -9,7 +9,7 @@ import {
 } from '@angular/core';
 import { Title } from '@angular/platform-browser';
 import { Router, RouterLink } from '@angular/router';
-import { DropStore } from '@gtd/web-data-access';
+import { DropStore, QueueStore } from '@gtd/web-data-access';
 import {
   Countdown,
   DROP_STATE_LABELS,
@@ -20,18 +20,20 @@ import {
   NotFound,
   StockMeter,
 } from '@gtd/web-ui';
+import { QueuePanel } from '../queue/queue-panel';
 import { buyButtonLabel, buyButtonReason } from './buy-button-text';
 import { describeOutcome, PurchaseMessage } from './purchase-message';
 
 /**
  * `/drops/:id`: one drop with its state, countdown, live count and Buy now. The state and the
- * purchase live in {@link DropStore}; this page renders them and says them in words.
+ * purchase live in {@link DropStore}; this page renders them and says them in words. A drop behind
+ * a waiting room ({@link QueueStore}) shows the queue instead of Buy now until the buyer's turn.
  */
 @Component({
   selector: 'gtd-drop-page',
   changeDetection: ChangeDetectionStrategy.OnPush,
-  imports: [Countdown, DropStateBadge, InstantPipe, MoneyPipe, NotFound, RouterLink, StockMeter],
-  providers: [DropStore],
+  imports: [Countdown, DropStateBadge, InstantPipe, MoneyPipe, NotFound, QueuePanel, RouterLink, StockMeter],
+  providers: [DropStore, QueueStore],
   templateUrl: './drop-page.html',
   styleUrl: './drop-page.css',
 })
@@ -40,6 +42,7 @@ export class DropPage {
   readonly id = input.required<string>();
 
   protected readonly store = inject(DropStore);
+  protected readonly queue = inject(QueueStore);
   private readonly router = inject(Router);
   private readonly locale = inject(LOCALE_ID);
   /** An ISO 8601 instant as the buyer reads it. */
@@ -77,11 +80,21 @@ export class DropPage {
       : null;
   });
 
+  /** The drop's waiting room has something to say (it has one and the page knows it). */
+  protected readonly showsQueue = computed(() => !['checking', 'off'].includes(this.queue.phase()));
+
+  /**
+   * Buy now as ever, unless the drop sells through a waiting room and the buyer's turn has not come
+   * (or has gone). An attempt whose outcome is unknown keeps it: only re-sending it can tell.
+   */
+  protected readonly showsBuy = computed(() => !this.queue.holdsBuyBack() || this.store.unsettled() !== null);
+
   /** Where sign-in sends the buyer back to. */
   protected readonly dropUrl = computed(() => `/drops/${this.store.productId() ?? this.id()}`);
 
   constructor() {
     this.store.connect(this.id);
+    this.queue.connect(this.store.productId, this.store.purchase);
     const title = inject(Title);
     effect(() => {
       const state = this.store.productState();

@@ -171,6 +171,20 @@ export function describeOutcome(outcome: PurchaseOutcome, context: MessageContex
         detail: `${seconds === null ? 'Please wait a moment' : `Please wait ${seconds} ${plural(seconds, 'second', 'seconds')}`} before trying again. ${outcomeUnknown ? `${stillUnknown} ${SAME_ORDER} then sends the same order, so it cannot buy twice.` : 'Nothing was bought.'}`,
       };
     }
+    case 'queue-pass': {
+      const why = {
+        required: 'This drop sells through its waiting room: join it, and buy when your turn comes.',
+        expired: 'Your turn in the waiting room has run out.',
+        invalid: 'Your waiting-room pass is not valid for this drop or for this account.',
+        used: 'Your waiting-room pass has already been used to buy.',
+      }[outcome.reason];
+      return {
+        ...base,
+        tone: 'warning',
+        title: outcome.reason === 'required' ? 'Join the waiting room first' : 'Your turn is over',
+        detail: `${why} ${outcomeUnknown ? stillUnknown : 'Nothing was bought.'}`,
+      };
+    }
     case 'idempotency-mismatch':
       return {
         ...base,
