@@ -3,3 +3,4 @@ export * from './lib/error-codes';
 export * from './lib/routes';
 export * from './lib/environment';
 export * from './lib/queue';
+export * from './lib/storefront-pages';
