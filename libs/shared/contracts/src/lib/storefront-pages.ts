@@ -8,11 +8,18 @@ export const STOREFRONT_PAGES: readonly string[] = ['', 'drops/:id', 'sign-in', 
 
 type Segment = { literal: string } | { param: true };
 
-const compiled: readonly (readonly Segment[])[] = STOREFRONT_PAGES.map((pattern) =>
-  pattern === ''
-    ? []
-    : pattern.split('/').map((part) => (part.startsWith(':') ? { param: true as const } : { literal: part })),
-);
+function compile(patterns: readonly string[]): readonly (readonly Segment[])[] {
+  return patterns.map((pattern) =>
+    pattern === ''
+      ? []
+      : pattern
+          .split('/')
+          .map((part) => (part.startsWith(':') ? { param: true as const } : { literal: part })),
+  );
+}
+
+// Pure: the storefront's bundle, which imports this library for other names, drops it.
+const compiled = /* @__PURE__ */ compile(STOREFRONT_PAGES);
 
 /** One segment as the router reads it; a malformed escape matches no literal (and still fills a param). */
 function decoded(segment: string): string {
