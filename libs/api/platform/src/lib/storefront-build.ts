@@ -17,6 +17,8 @@ export interface BuildFile {
   readonly contentType: string;
   readonly cacheControl: string;
   readonly lastModified: string;
+  /** The file as built. */
+  readonly identity: Representation;
   /** `identity` always; `br` and `gzip` when the build step wrote them. */
   readonly representations: ReadonlyMap<ContentCoding, Representation>;
   readonly codings: ReadonlySet<ContentCoding>;
@@ -86,9 +88,8 @@ function representation(coding: ContentCoding, body: Buffer): Representation {
  */
 function loadFile(file: string, urlPath: string, onDisk: ReadonlySet<string>): BuildFile {
   const body = readFileSync(file);
-  const representations = new Map<ContentCoding, Representation>([
-    ['identity', representation('identity', body)],
-  ]);
+  const identity = representation('identity', body);
+  const representations = new Map<ContentCoding, Representation>([['identity', identity]]);
   for (const { suffix, coding, decode } of VARIANTS) {
     if (!onDisk.has(urlPath + suffix)) continue;
     const encoded = readFileSync(file + suffix);
@@ -105,6 +106,7 @@ function loadFile(file: string, urlPath: string, onDisk: ReadonlySet<string>): B
     contentType: CONTENT_TYPES[extname(urlPath).toLowerCase()] ?? 'application/octet-stream',
     cacheControl: cacheControl(urlPath),
     lastModified: statSync(file).mtime.toUTCString(),
+    identity,
     representations,
     codings: new Set(representations.keys()),
   };
@@ -153,5 +155,5 @@ export function loadStorefrontBuild(root: string): StorefrontBuild | undefined {
 /** Text of a size the build step compresses (it keeps no variant that saves nothing). */
 function worthEncoding(file: BuildFile): boolean {
   const text = file.contentType.endsWith(TEXT) || file.contentType === 'image/svg+xml';
-  return text && (file.representations.get('identity')?.body.length ?? 0) >= 1024;
+  return text && file.identity.body.length >= 1024;
 }

@@ -54,9 +54,8 @@ function decodedPath(path: string): string {
  * of one coding's bytes is useless against another coding's copy.
  */
 function answerFile(req: IncomingMessage, file: BuildFile, found: boolean): StorefrontAnswer {
-  const chosen = file.representations.get(chooseCoding(req.headers['accept-encoding'], file.codings));
-  // chooseCoding only picks codings the file has, and identity it always has.
-  const representation = chosen ?? (file.representations.get('identity') as NonNullable<typeof chosen>);
+  const coding = chooseCoding(req.headers['accept-encoding'], file.codings);
+  const representation = file.representations.get(coding) ?? file.identity;
   const headers: [string, string][] = [
     ['Cache-Control', file.cacheControl],
     ['Accept-Ranges', 'none'],
