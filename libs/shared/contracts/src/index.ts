@@ -4,3 +4,4 @@ export * from './lib/routes';
 export * from './lib/environment';
 export * from './lib/queue';
 export * from './lib/tickets';
+export * from './lib/storefront-pages';

@@ -80,7 +80,7 @@ export async function createHttpApp(
     sendSecurityHeadersOnFastify(app);
     if (trustProxy !== false) checkClientAddressOnFastify(app);
     installFastifyJsonBody(app.getHttpAdapter().getInstance());
-    await serveStorefrontOnFastify(app, webRoot);
+    serveStorefrontOnFastify(app, webRoot);
     return app;
   }
   const app = await NestFactory.create<NestExpressApplication>(module, STARTUP);

@@ -1,26 +1,27 @@
-import { Logger } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { API_PATH_ROOTS } from '@gtd/shared-contracts';
+import { API_PATH_ROOTS, isStorefrontPage } from '@gtd/shared-contracts';
 import accepts from 'accepts';
 import fresh from 'fresh';
-import { static as serveFiles } from 'express';
 import type { NextFunction, Request, Response } from 'express';
-import type { IncomingHttpHeaders, IncomingMessage } from 'node:http';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
+import type { IncomingMessage } from 'node:http';
+import { chooseCoding } from './content-coding';
+import { BuildFile, loadStorefrontBuild, StorefrontBuild } from './storefront-build';
 
-/** Angular's production build names files by content hash, so they never change under one name. */
-const HASHED_ASSET = /-[A-Z0-9]{8,}\.(js|css|woff2?)$/;
+/** What the storefront answers: the status, its headers, and the bytes (none for HEAD and 304). */
+export interface StorefrontAnswer {
+  readonly status: number;
+  readonly headers: readonly [string, string][];
+  readonly body: Buffer | undefined;
+}
+
 const apiRoots = new Set(API_PATH_ROOTS);
 
-/** Hashed assets forever; the page itself revalidated, so a new release is picked up at once. */
-const cacheControl = (path: string) =>
-  path.endsWith('index.html')
-    ? 'no-cache'
-    : HASHED_ASSET.test(path)
-      ? 'public, max-age=31536000, immutable'
-      : 'public, max-age=300';
+/** `/products/1/inventory` → `products`, without splitting the whole path. */
+function firstSegment(path: string): string {
+  const end = path.indexOf('/', 1);
+  return path.slice(1, end === -1 ? undefined : end);
+}
 
 /**
  * A browser navigation to a page of the storefront: GET/HEAD outside the API's path roots, from a
@@ -28,116 +29,8 @@ const cacheControl = (path: string) =>
  * at an unknown path keep getting the API's 404 problem answer, never the page.
  */
 function wantsPage(req: IncomingMessage, path: string): boolean {
-  if (req.method !== 'GET' && req.method !== 'HEAD') return false;
-  if (apiRoots.has(path.split('/')[1] ?? '')) return false;
+  if (apiRoots.has(firstSegment(path))) return false;
   return path === '/' || accepts(req).type(['json', 'html']) === 'html';
-}
-
-function storefrontIndex(root: string): string | undefined {
-  const indexFile = join(root, 'index.html');
-  if (existsSync(indexFile)) return indexFile;
-  new Logger('Storefront').warn(`No storefront build at ${root}; serving the API only (npx nx build web)`);
-  return undefined;
-}
-
-/** Every file of the build as a URL path (`/main-…js`, `/media/…`): a build never changes while it is served. */
-function buildFiles(root: string): ReadonlySet<string> {
-  return new Set(
-    readdirSync(root, { recursive: true, withFileTypes: true })
-      .filter((entry) => entry.isFile())
-      .map((entry) => `/${relative(root, join(entry.parentPath, entry.name)).split(sep).join('/')}`),
-  );
-}
-
-/**
- * index.html, read once at start like the list of files: the page answers every navigation, and
- * reading it per request would put a stat and a read in libuv's thread pool each time.
- */
-export interface StorefrontPage {
-  readonly body: Buffer;
-  /** The validators `send` (behind res.sendFile and @fastify/static) derives from the file. */
-  readonly etag: string;
-  readonly lastModified: string;
-}
-
-export function loadStorefrontPage(indexFile: string): StorefrontPage {
-  const body = readFileSync(indexFile);
-  const { size, mtime } = statSync(indexFile);
-  return {
-    body,
-    etag: `W/"${size.toString(16)}-${mtime.getTime().toString(16)}"`,
-    lastModified: mtime.toUTCString(),
-  };
-}
-
-/**
- * Whether the browser's copy is current, decided by `fresh` — the package Express and `send`
- * decide it with (a hard reload's `no-cache` never is; `If-None-Match`, compared weakly, before
- * `If-Modified-Since`).
- */
-export function pageIsFresh(headers: IncomingHttpHeaders, page: StorefrontPage): boolean {
-  return fresh(headers, { etag: page.etag, 'last-modified': page.lastModified });
-}
-
-/**
- * The page's headers: revalidated on every navigation, so a new release is picked up at once. As
- * `send` wrote them, ETag included on both platforms (Express's app-wide `etag` switch, off for
- * JSON bodies, used to drop it there); no `Accept-Ranges`, since a page of a few KB is never
- * fetched in ranges and is not served so any more.
- */
-export function pageHeaders(page: StorefrontPage, fresh: boolean): [string, string][] {
-  const validators: [string, string][] = [
-    ['Cache-Control', cacheControl('index.html')],
-    ['Last-Modified', page.lastModified],
-    ['ETag', page.etag],
-  ];
-  return fresh
-    ? validators
-    : [
-        ...validators,
-        ['Content-Type', 'text/html; charset=utf-8'],
-        ['Content-Length', String(page.body.length)],
-      ];
-}
-
-/**
- * Serves the storefront's production build from the API's origin: its files as they are, and
- * index.html for page navigations so deep links like /drops/1 survive a reload. Registered on
- * Express before Nest's router, so a static file costs no Nest pipeline, and as one middleware, so
- * an API request passes one layer of Express's router for it. Only paths of files the build holds
- * (listed once at start) reach the file server, and the page is answered from memory: a poll or a
- * purchase never waits for an `fs.stat` in libuv's thread pool, which password hashing may be filling.
- */
-export function serveStorefront(app: NestExpressApplication, root: string): boolean {
-  const indexFile = storefrontIndex(root);
-  if (!indexFile) return false;
-  const files = buildFiles(root);
-  const page = loadStorefrontPage(indexFile);
-  const serveFile = serveFiles(root, {
-    index: false,
-    setHeaders: (res, path) => res.setHeader('Cache-Control', cacheControl(path)),
-  });
-  app.use((req: Request, res: Response, next: NextFunction) => {
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      next();
-      return;
-    }
-    const path = req.path;
-    if (files.has(decodedPath(path))) {
-      serveFile(req, res, next);
-      return;
-    }
-    if (!wantsPage(req, path)) {
-      next();
-      return;
-    }
-    const fresh = pageIsFresh(req.headers, page);
-    for (const [name, value] of pageHeaders(page, fresh)) res.setHeader(name, value);
-    res.statusCode = fresh ? 304 : 200;
-    if (fresh || req.method === 'HEAD') res.end();
-    else res.end(page.body);
-  });
-  return true;
 }
 
 /** A malformed escape is no file of ours: the API answers it. Most paths have no escape at all. */
@@ -150,32 +43,104 @@ function decodedPath(path: string): string {
   }
 }
 
-/** The same for Fastify: files through @fastify/static, the page for navigations that found no route. */
-export async function serveStorefrontOnFastify(app: NestFastifyApplication, root: string): Promise<boolean> {
-  const indexFile = storefrontIndex(root);
-  if (!indexFile) return false;
-  const page = loadStorefrontPage(indexFile);
-  // Loaded only on Fastify: its dependencies are ES modules, which Node 20 loads but Jest's CommonJS
-  // runtime cannot, and no Express process needs them.
-  const { default: fastifyStatic } = await import('@fastify/static');
-  await app.register(fastifyStatic, {
-    root,
-    index: false,
-    wildcard: false,
-    setHeaders: (reply, path) => reply.header('Cache-Control', cacheControl(path)),
+/**
+ * One file in the coding the request prefers (see chooseCoding). `found: false` is the page sent
+ * for a navigation to no page of the storefront: a 404 that still renders the app's not-found
+ * screen. A 404 carries no validators and honours no condition (RFC 9110 §13.2.1: preconditions
+ * apply only where the answer would be 2xx), so no cache takes it for the page.
+ *
+ * `Range` is ignored, as RFC 9110 §14.2 allows, and `Accept-Ranges: none` says so: every file is
+ * a few hundred KB at most, browsers never fetch scripts, styles or pages in ranges, and a range
+ * of one coding's bytes is useless against another coding's copy.
+ */
+function answerFile(req: IncomingMessage, file: BuildFile, found: boolean): StorefrontAnswer {
+  const coding = chooseCoding(req.headers['accept-encoding'], file.codings);
+  const representation = file.representations.get(coding) ?? file.identity;
+  const headers: [string, string][] = [
+    ['Cache-Control', file.cacheControl],
+    ['Accept-Ranges', 'none'],
+  ];
+  // A cache must keep one copy per coding only where there is more than one.
+  if (file.codings.size > 1) headers.push(['Vary', 'Accept-Encoding']);
+  if (found) {
+    headers.push(['ETag', representation.etag], ['Last-Modified', file.lastModified]);
+    // `fresh` is what Express and `send` decide it with: If-None-Match compared weakly, before
+    // If-Modified-Since; a hard reload's `Cache-Control: no-cache` is never fresh.
+    if (fresh(req.headers, { etag: representation.etag, 'last-modified': file.lastModified })) {
+      return { status: 304, headers, body: undefined };
+    }
+  }
+  headers.push(['Content-Type', file.contentType], ['Content-Length', String(representation.body.length)]);
+  if (representation.coding !== 'identity') headers.push(['Content-Encoding', representation.coding]);
+  return {
+    status: found ? 200 : 404,
+    headers,
+    body: req.method === 'HEAD' ? undefined : representation.body,
+  };
+}
+
+/**
+ * The storefront's answer to a request, or undefined when it is the API's. `path` is the URL's
+ * path as sent (no query). Only a Map lookup and a comparison for an API route: the build is in
+ * memory, so no request waits for the file system.
+ */
+export function answerStorefront(
+  build: StorefrontBuild,
+  req: IncomingMessage,
+  path: string,
+): StorefrontAnswer | undefined {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return undefined;
+  const file = build.files.get(decodedPath(path));
+  if (file) return answerFile(req, file, true);
+  if (!wantsPage(req, path)) return undefined;
+  return answerFile(req, build.page, isStorefrontPage(path));
+}
+
+/**
+ * Serves the storefront's production build from the API's origin: its files, and index.html for
+ * page navigations so deep links like /drops/1 survive a reload. Registered on Express before
+ * Nest's router, so a storefront answer costs no Nest pipeline, and as one middleware, so an API
+ * request passes one layer of Express's router for it.
+ */
+export function serveStorefront(app: NestExpressApplication, root: string): boolean {
+  const build = loadStorefrontBuild(root);
+  if (!build) return false;
+  app.use((req: Request, res: Response, next: NextFunction) => {
+    const answer = answerStorefront(build, req, req.path);
+    if (!answer) {
+      next();
+      return;
+    }
+    res.statusCode = answer.status;
+    for (const [name, value] of answer.headers) res.setHeader(name, value);
+    res.end(answer.body);
   });
+  return true;
+}
+
+/**
+ * The same on Fastify, for requests that found no route (`is404`): an API route pays one property
+ * read. Answering from `onRequest` skips the 404 handler.
+ */
+export function serveStorefrontOnFastify(app: NestFastifyApplication, root: string): boolean {
+  const build = loadStorefrontBuild(root);
+  if (!build) return false;
   app
     .getHttpAdapter()
     .getInstance()
     .addHook('onRequest', (request, reply, done) => {
-      if (!request.is404 || !wantsPage(request.raw, request.url.split('?')[0])) {
+      const url = request.url;
+      const query = url.indexOf('?');
+      const answer = request.is404
+        ? answerStorefront(build, request.raw, query === -1 ? url : url.slice(0, query))
+        : undefined;
+      if (!answer) {
         done();
         return;
       }
-      const fresh = pageIsFresh(request.headers, page);
-      for (const [name, value] of pageHeaders(page, fresh)) void reply.header(name, value);
-      // Fastify leaves the body out of a HEAD answer and a 304 itself.
-      void reply.code(fresh ? 304 : 200).send(fresh ? undefined : page.body);
+      void reply.code(answer.status);
+      for (const [name, value] of answer.headers) void reply.header(name, value);
+      void reply.send(answer.body);
     });
   return true;
 }
