@@ -133,6 +133,7 @@ export class QueueStatusBoard {
           ? settings.admissionsPerMinute
           : observedPerMinute,
       passLifetimeSeconds: Math.round(settings.passLifetimeMs / 1000),
+      order: settings.order,
       requireSignIn: settings.requireSignIn,
       proofOfWork: settings.proofOfWork !== null,
       pollAfterMs: this.options.statusPollMs,

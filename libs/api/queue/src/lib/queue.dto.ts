@@ -1,8 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
+  QUEUE_ORDERS,
   QUEUE_STATES,
   QueueChallenge,
   QueueJoinRequest,
+  QueueOrder,
   QueuePass,
   QueueState,
   QueueStatus,
@@ -40,6 +42,12 @@ export class QueueStatusDto implements QueueStatus {
   admissionsPerMinute!: number;
   @int('A pass lasts this long from the moment its position is admitted.', 300, 1)
   passLifetimeSeconds!: number;
+  @ApiProperty({
+    enum: QUEUE_ORDERS,
+    example: 'random',
+    description: 'How the pre-queue is placed at the opening: a random draw, or the order of joining.',
+  })
+  order!: QueueOrder;
   @ApiProperty({ example: false }) requireSignIn!: boolean;
   @ApiProperty({ example: false, description: 'Joining needs a solved challenge (`GET …/queue/challenge`).' })
   proofOfWork!: boolean;

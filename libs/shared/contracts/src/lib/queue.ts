@@ -36,6 +36,8 @@ export interface QueueStatus {
   admissionsPerMinute: number;
   /** How long a pass lasts from the moment its position is admitted. */
   passLifetimeSeconds: number;
+  /** How the pre-queue is placed at the opening: drawn at random, or in the order of joining. */
+  order: QueueOrder;
   /** Joining needs a signed-in buyer. */
   requireSignIn: boolean;
   /** Joining needs a solved proof-of-work challenge (`GET …/queue/challenge`). */

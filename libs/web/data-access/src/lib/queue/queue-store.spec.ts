@@ -62,6 +62,7 @@ describe('QueueStore', () => {
     available: 10,
     admissionsPerMinute: 60,
     passLifetimeSeconds: 300,
+    order: 'random',
     requireSignIn: false,
     proofOfWork: false,
     pollAfterMs: POLL_MS,

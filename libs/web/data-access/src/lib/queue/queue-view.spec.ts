@@ -12,6 +12,7 @@ const status = (over: Partial<QueueStatus> = {}): QueueStatus => ({
   available: 10,
   admissionsPerMinute: 60,
   passLifetimeSeconds: 300,
+  order: 'random',
   requireSignIn: false,
   proofOfWork: false,
   pollAfterMs: 1000,

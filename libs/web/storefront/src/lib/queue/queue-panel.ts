@@ -42,6 +42,9 @@ export class QueuePanel {
     return ms === null ? null : { digits: formatTurnLeft(ms), spoken: spokenTurnLeft(ms) };
   });
 
+  /** Whether the pre-queue's places are drawn at random at the opening (else: the order of joining). */
+  protected readonly drawnAtRandom = computed(() => this.status()?.order !== 'fifo');
+
   protected readonly mustSignIn = computed(
     () => this.status()?.requireSignIn === true && !this.session.signedIn(),
   );
