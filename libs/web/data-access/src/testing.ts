@@ -1,7 +1,13 @@
 import { provideHttpClient, withInterceptors } from '@angular/common/http';
 import { provideHttpClientTesting } from '@angular/common/http/testing';
 import type { Provider } from '@angular/core';
-import { problemType, type AuthSession, type ProblemDetails, type Product } from '@gtd/shared-contracts';
+import {
+  problemType,
+  type AuthSession,
+  type ProblemDetails,
+  type Product,
+  type QueueStatus,
+} from '@gtd/shared-contracts';
 import { bearerTokenInterceptor } from './lib/auth/bearer-token';
 import { SESSION_STORAGE } from './lib/auth/buyer-session';
 import { INVENTORY_POLL_INTERVAL_MS } from './lib/config/api-config';
@@ -60,4 +66,26 @@ export function provideDataAccessTesting(): Provider[] {
     { provide: SESSION_STORAGE, useValue: null },
     { provide: IDEMPOTENCY_KEY_FACTORY, useValue: () => `key-${++keys}` },
   ];
+}
+
+/** A waiting room's public status: admitting, nobody in line, 10 left; `over` sets the rest. */
+export function queueStatus(over: Partial<QueueStatus> = {}): QueueStatus {
+  return {
+    productId: 1,
+    state: 'admitting',
+    preQueueOpensAt: null,
+    opensAt: null,
+    admittedThrough: 0,
+    joined: 0,
+    waiting: 0,
+    available: 10,
+    admissionsPerMinute: 60,
+    passLifetimeSeconds: 300,
+    order: 'random',
+    requireSignIn: false,
+    proofOfWork: false,
+    pollAfterMs: 1000,
+    asOf: '2030-01-01T10:00:00.000Z',
+    ...over,
+  };
 }

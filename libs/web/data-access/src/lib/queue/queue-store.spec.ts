@@ -2,7 +2,7 @@ import { HttpTestingController } from '@angular/common/http/testing';
 import { signal } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import type { QueuePass, QueueStatus, QueueTicket } from '@gtd/shared-contracts';
-import { problem, provideDataAccessTesting } from '../../testing';
+import { problem, provideDataAccessTesting, queueStatus } from '../../testing';
 import { SESSION_STORAGE } from '../auth/buyer-session';
 import { INVENTORY_POLL_INTERVAL_MS } from '../config/api-config';
 import type { PurchaseState } from '../purchase/purchase-outcome';
@@ -51,24 +51,8 @@ describe('QueueStore', () => {
     window.sessionStorage.clear();
   });
 
-  const status = (over: Partial<QueueStatus> = {}): QueueStatus => ({
-    productId: 1,
-    state: 'admitting',
-    preQueueOpensAt: null,
-    opensAt: null,
-    admittedThrough: 0,
-    joined: 0,
-    waiting: 0,
-    available: 10,
-    admissionsPerMinute: 60,
-    passLifetimeSeconds: 300,
-    order: 'random',
-    requireSignIn: false,
-    proofOfWork: false,
-    pollAfterMs: POLL_MS,
-    asOf: new Date(T0 + ++answers).toISOString(),
-    ...over,
-  });
+  const status = (over: Partial<QueueStatus> = {}): QueueStatus =>
+    queueStatus({ pollAfterMs: POLL_MS, asOf: new Date(T0 + ++answers).toISOString(), ...over });
 
   /** Answers the status poll that is due now. */
   function answerStatus(over: Partial<QueueStatus> = {}): void {

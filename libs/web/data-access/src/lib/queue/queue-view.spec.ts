@@ -1,24 +1,8 @@
 import type { QueuePass, QueueStatus, QueueTicket } from '@gtd/shared-contracts';
+import { queueStatus } from '../../testing';
 import { aheadMilestone, estimatedWaitMs, peopleAhead, queuePhase } from './queue-view';
 
-const status = (over: Partial<QueueStatus> = {}): QueueStatus => ({
-  productId: 1,
-  state: 'admitting',
-  preQueueOpensAt: null,
-  opensAt: null,
-  admittedThrough: 0,
-  joined: 0,
-  waiting: 0,
-  available: 10,
-  admissionsPerMinute: 60,
-  passLifetimeSeconds: 300,
-  order: 'random',
-  requireSignIn: false,
-  proofOfWork: false,
-  pollAfterMs: 1000,
-  asOf: '2030-01-01T10:00:00.000Z',
-  ...over,
-});
+const status = queueStatus;
 const ticket = (position: number | null): QueueTicket => ({
   ticket: 't',
   productId: 1,

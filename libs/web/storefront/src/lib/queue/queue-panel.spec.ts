@@ -2,7 +2,7 @@ import { HttpTestingController } from '@angular/common/http/testing';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
 import type { QueueStatus, QueueTicket } from '@gtd/shared-contracts';
-import { GOLDEN_TICKET, problem, provideDataAccessTesting } from '@gtd/web-data-access/testing';
+import { GOLDEN_TICKET, problem, provideDataAccessTesting, queueStatus } from '@gtd/web-data-access/testing';
 import { DropPage } from '../drop-page/drop-page';
 import { formatTurnLeft, formatWait, spokenTurnLeft } from './queue-text';
 
@@ -21,23 +21,13 @@ describe('the waiting room on the drop page', () => {
     fixture.detectChanges();
   };
 
-  const status = (over: Partial<QueueStatus> = {}): QueueStatus => ({
-    productId: 1,
-    state: 'admitting',
-    preQueueOpensAt: null,
-    opensAt: null,
-    admittedThrough: 0,
-    joined: 0,
-    waiting: 0,
-    available: 10,
-    admissionsPerMinute: 30,
-    passLifetimeSeconds: 300,
-    requireSignIn: false,
-    proofOfWork: false,
-    pollAfterMs: 2000,
-    asOf: new Date(Date.now() + ++answers).toISOString(),
-    ...over,
-  });
+  const status = (over: Partial<QueueStatus> = {}): QueueStatus =>
+    queueStatus({
+      admissionsPerMinute: 30,
+      pollAfterMs: 2000,
+      asOf: new Date(Date.now() + ++answers).toISOString(),
+      ...over,
+    });
 
   function answerStatus(over: Partial<QueueStatus> = {}): void {
     http.expectOne((r) => r.method === 'GET' && r.url === QUEUE_URL).flush(status(over));
