@@ -466,12 +466,29 @@ describe('operator API', () => {
       expect(last.map((e) => e.details['name'])).toEqual(['Drop 0']);
     });
 
+    it('filters by product and by action, and pages within the filter', async () => {
+      const [first, second] = await makeChanges(2);
+      await admin('post', `/admin/products/${first.id}/pause`).expect(200);
+      await admin('post', `/admin/products/${second.id}/pause`).expect(200);
+      await admin('post', `/admin/products/${first.id}/resume`).expect(200);
+      const ofFirst = await auditLog(`?productId=${first.id}`);
+      expect(ofFirst.map((e) => e.action)).toEqual(['product.resume', 'product.pause', 'product.create']);
+      const pauses = await auditLog('?action=product.pause&limit=1');
+      expect(pauses.map((e) => e.productId)).toEqual([second.id]);
+      const nextPause = await auditLog(`?action=product.pause&before=${pauses[0].id}`);
+      expect(nextPause.map((e) => e.productId)).toEqual([first.id]);
+      expect(await auditLog(`?action=product.create&productId=${second.id}`)).toHaveLength(1);
+    });
+
     it.each<[string, string[]]>([
       ['limit=0', ['limit']],
       ['limit=600', ['limit']],
       ['before=abc', ['before']],
       ['before=-1', ['before']],
       ['after=1', ['after']],
+      ['productId=0', ['productId']],
+      ['productId=x', ['productId']],
+      ['action=product.delete', ['action']],
     ])('refuses ?%s', async (query, fields) => {
       const res = await admin('get', `/admin/audit?${query}`).expect(400);
       expect(res.body.errors.map((e: { field: string }) => e.field)).toEqual(fields);

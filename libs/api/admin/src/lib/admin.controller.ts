@@ -205,7 +205,8 @@ export class AdminController {
   @Get('audit')
   @ApiOperation({
     summary: 'The audit log of operator changes, newest first',
-    description: 'Pass the last entry’s `id` as `before` for the next page.',
+    description:
+      'Pass the last entry’s `id` as `before` for the next page (with the same filters). `productId` and `action` keep only the matching entries.',
   })
   @ApiOkResponse({ type: [AuditEntryDto] })
   @ApiProblems(ErrorCode.ValidationFailed)

@@ -15,6 +15,7 @@ import {
 } from '@gtd/shared-contracts';
 import { CURRENCY_PATTERN } from '@gtd/api-platform';
 import { ORDER_CURSOR_SYNTAX } from '@gtd/api-inventory';
+import { AuditAction } from './audit-log';
 import { Transform } from 'class-transformer';
 import {
   IsIn,
@@ -38,6 +39,7 @@ export const MAX_PAGE_SIZE = 500;
 export const DEFAULT_PAGE_SIZE = 50;
 /** An audit entry's id as the API writes it: a decimal bigint, as text. */
 const AUDIT_ID = /^[1-9]\d{0,15}$/;
+const AUDIT_ACTIONS = Object.values(AuditAction);
 
 /** A date-time with an explicit zone: `2026-11-25T20:00:00Z` means one instant on every server. */
 const ZONED_DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
@@ -253,6 +255,18 @@ export class AuditQueryDto {
   @IsOptional()
   @Matches(AUDIT_ID, { message: 'before must be the id of an audit entry' })
   before?: string;
+
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, description: 'Only the entries of this product.' })
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  productId?: number;
+
+  @ApiPropertyOptional({ enum: AUDIT_ACTIONS, description: 'Only the entries of this action.' })
+  @IsOptional()
+  @IsIn(AUDIT_ACTIONS)
+  action?: AuditAction;
 }
 
 export class AdminProductDto implements AdminProduct {

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { AuditEntry } from '@gtd/shared-contracts';
-import { AuditStore, Clock, CLOCK } from '@gtd/api-inventory';
+import { AuditFilter, AuditStore, Clock, CLOCK } from '@gtd/api-inventory';
 
 /** What operator changes are called in the audit log. */
 export const AuditAction = {
@@ -49,8 +49,8 @@ export class AuditLog {
     });
   }
 
-  /** Newest first; `before` is an entry id from the previous page. */
-  list(limit: number, before: string | null): Promise<AuditEntry[]> {
-    return this.store.list(limit, before);
+  /** Newest first, the entries `filter` keeps; `before` is an entry id from the previous page. */
+  list(limit: number, before: string | null, filter: AuditFilter = {}): Promise<AuditEntry[]> {
+    return this.store.list(limit, before, filter);
   }
 }

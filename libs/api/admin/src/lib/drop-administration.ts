@@ -33,6 +33,8 @@ export interface OrdersQuery {
 export interface AuditQuery {
   limit?: number;
   before?: string | null;
+  productId?: number;
+  action?: string;
 }
 
 const stockOf = ({ stock, available }: ProductRecord) => ({ stock, available });
@@ -171,7 +173,10 @@ export class DropAdministration {
   }
 
   auditEntries(query: AuditQuery): Promise<AuditEntry[]> {
-    return this.audit.list(query.limit ?? DEFAULT_PAGE_SIZE, query.before ?? null);
+    return this.audit.list(query.limit ?? DEFAULT_PAGE_SIZE, query.before ?? null, {
+      productId: query.productId,
+      action: query.action,
+    });
   }
 
   private async setPaused(productId: number, paused: boolean, actor: string): Promise<AdminProduct> {

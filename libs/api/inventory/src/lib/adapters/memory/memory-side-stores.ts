@@ -1,4 +1,4 @@
-import { AuditRecord, AuditStore } from '../../audit-store';
+import { AuditFilter, AuditRecord, AuditStore } from '../../audit-store';
 import { BuyerRecord, BuyerStore, EmailKey } from '../../buyer-store';
 
 /** The audit log in process memory. Ids are positions + 1, so `before` maps straight to an index. */
@@ -15,13 +15,18 @@ export class MemoryAuditStore implements AuditStore {
     return { ...record };
   }
 
-  async list(limit: number, before: string | null): Promise<AuditRecord[]> {
+  async list(limit: number, before: string | null, filter: AuditFilter = {}): Promise<AuditRecord[]> {
     const beforeId = before === null ? this.entries.length + 1 : Number(before);
     const end = Number.isInteger(beforeId) ? Math.min(this.entries.length, Math.max(0, beforeId - 1)) : 0;
-    return this.entries
-      .slice(Math.max(0, end - limit), end)
-      .reverse()
-      .map((r) => ({ ...r }));
+    const page: AuditRecord[] = [];
+    // Ids are positions + 1: walk back from the cursor, keeping what the filter keeps.
+    for (let i = end - 1; i >= 0 && page.length < limit; i--) {
+      const entry = this.entries[i];
+      if (filter.productId !== undefined && entry.productId !== filter.productId) continue;
+      if (filter.action !== undefined && entry.action !== filter.action) continue;
+      page.push({ ...entry });
+    }
+    return page;
   }
 }
 

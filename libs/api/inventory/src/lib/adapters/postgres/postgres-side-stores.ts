@@ -1,4 +1,4 @@
-import { AuditRecord, AuditStore } from '../../audit-store';
+import { AuditFilter, AuditRecord, AuditStore } from '../../audit-store';
 import { BuyerRecord, BuyerStore, EmailKey } from '../../buyer-store';
 import { PostgresDatabase } from './postgres-database';
 
@@ -15,7 +15,7 @@ export class PostgresAuditStore implements AuditStore {
     return { ...entry, id: String(rows[0].id), details: { ...entry.details } };
   }
 
-  async list(limit: number, before: string | null): Promise<AuditRecord[]> {
+  async list(limit: number, before: string | null, filter: AuditFilter = {}): Promise<AuditRecord[]> {
     // Ids are positive integers: anything else is before none of them.
     if (before !== null && !/^[1-9][0-9]{0,14}$/.test(before)) return [];
     const { rows } = await this.database.query<{
@@ -27,8 +27,10 @@ export class PostgresAuditStore implements AuditStore {
       details: Record<string, unknown>;
     }>(
       `SELECT id, at, actor, action, product_id, details FROM audit_log
-        WHERE $2::bigint IS NULL OR id < $2::bigint ORDER BY id DESC LIMIT $1`,
-      [limit, before],
+        WHERE ($2::bigint IS NULL OR id < $2::bigint) AND ($3::bigint IS NULL OR product_id = $3::bigint)
+          AND ($4::text IS NULL OR action = $4::text)
+        ORDER BY id DESC LIMIT $1`,
+      [limit, before, filter.productId ?? null, filter.action ?? null],
     );
     return rows.map((r) => ({
       id: String(r.id),

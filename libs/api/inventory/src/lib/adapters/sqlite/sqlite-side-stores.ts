@@ -1,4 +1,4 @@
-import { AuditRecord, AuditStore } from '../../audit-store';
+import { AuditFilter, AuditRecord, AuditStore } from '../../audit-store';
 import { BuyerRecord, BuyerStore, EmailKey } from '../../buyer-store';
 import { SqliteDatabase } from './sqlite-database';
 
@@ -38,8 +38,14 @@ export class SqliteAuditStore implements AuditStore {
         `INSERT INTO audit_log (at, actor, action, product_id, details) VALUES (?, ?, ?, ?, ?)
          RETURNING id, at, actor, action, product_id, details`,
       ),
-      page: db.prepare<[number, number], AuditRow>(
-        'SELECT id, at, actor, action, product_id, details FROM audit_log WHERE id < ? ORDER BY id DESC LIMIT ?',
+      // A filter member left null keeps every entry (one statement for every filter).
+      page: db.prepare<
+        [{ before: number; productId: number | null; action: string | null; limit: number }],
+        AuditRow
+      >(
+        `SELECT id, at, actor, action, product_id, details FROM audit_log
+          WHERE id < @before AND (@productId IS NULL OR product_id = @productId) AND (@action IS NULL OR action = @action)
+          ORDER BY id DESC LIMIT @limit`,
       ),
     };
   }
@@ -53,10 +59,16 @@ export class SqliteAuditStore implements AuditStore {
     return toAudit(row);
   }
 
-  async list(limit: number, before: string | null): Promise<AuditRecord[]> {
+  async list(limit: number, before: string | null, filter: AuditFilter = {}): Promise<AuditRecord[]> {
     const beforeId = before === null ? Number.MAX_SAFE_INTEGER : Number(before);
     if (!Number.isSafeInteger(beforeId)) return [];
-    return this.database.read(() => this.statements.page.all(beforeId, limit)).map(toAudit);
+    const query = {
+      before: beforeId,
+      productId: filter.productId ?? null,
+      action: filter.action ?? null,
+      limit,
+    };
+    return this.database.read(() => this.statements.page.all(query)).map(toAudit);
   }
 }
 
