@@ -4,17 +4,17 @@ import {
   QUEUE_PASS_HEADER,
   QUEUE_TICKET_HEADER,
   QueuePass,
-  QueueState,
   QueueStatus,
 } from '@gtd/shared-contracts';
 import { OPERATOR_TOKEN, Reply, RequestSpec, RunningApi, send } from '@gtd/testing';
 import { BuyBody, buyRequest } from '../support/drop';
 
 /**
- * Visitors of one queued drop served by several API processes: a sampler reads the public status
- * from every live process, and visitors take their turn as soon as a status says it has come —
- * each claims its pass at one process and buys at the other, falling back to whichever process
- * still answers. What they saw is kept for the spec to judge.
+ * Visitors of one queued drop served by two servers (each a process, or a cluster on one port) on
+ * the same stores: a sampler reads the public status from every live server, and visitors take
+ * their turn as soon as a status says it has come — each claims its pass at one server and buys at
+ * the other, falling back to the other server when its own died. What they saw is kept for the
+ * spec to judge.
  */
 
 const sleep = (ms: number) => new Promise<void>((done) => setTimeout(done, ms));
@@ -44,15 +44,13 @@ export async function eventually<T>(
   }
 }
 
-/** One status answer: which process gave it, and the cursor as that process computed it. */
+/** One status answer: which server gave it, and the cursor as computed there at `asOfMs`. */
 export interface StatusSample {
   server: number;
-  /** Samples taken together (one request to each live process) share a round. */
+  /** Samples taken together (one request to each live server) share a round. */
   round: number;
   admittedThrough: number;
   asOfMs: number;
-  state: QueueState;
-  available: number;
 }
 
 /** Where a visitor's pass came from, where it bought and the last answer it got (none without a pass). */
@@ -69,12 +67,12 @@ export interface AdmissionRunOptions {
   tickets: ReadonlyMap<number, string>;
   /** Visitors taking their turn at once. */
   concurrency: number;
-  /** Every this many positions, the pass is also asked at the other process (same pass expected). */
+  /** Every this many positions, the pass is also asked at the other server (the same expiry expected). */
   crossCheckEvery: number;
   samplePeriodMs: number;
 }
 
-/** How often a visitor asks again after a reset or a 503, the last times at the other process if its own died. */
+/** How often a visitor asks after a reset or a 503 (at the other server once its own has died). */
 const ATTEMPTS = 6;
 
 export class AdmissionRun {
@@ -84,11 +82,11 @@ export class AdmissionRun {
   readonly visits = new Map<number, Visit>();
   /** Answers that no visitor should get, described. */
   readonly unexpected: string[] = [];
-  /** Passes of one position that two processes handed out differently. */
+  /** Passes of one position that the two servers handed out differently. */
   readonly passMismatches: string[] = [];
   /** Requests reset or answered 503, and so asked again: a kill's doing, or the API's fault. */
   readonly retried: { atMs: number; server: number; what: string }[] = [];
-  /** The highest `admittedThrough` any process has shown. */
+  /** The highest `admittedThrough` any server has shown. */
   frontier = 0;
   private next = 1;
   private round = 0;
@@ -116,12 +114,6 @@ export class AdmissionRun {
     await this.sampleRound();
     this.draining = true;
     await Promise.all(this.loops);
-  }
-
-  /** The latest sample of every live process taken in one round. */
-  latest(): StatusSample[] {
-    const round = this.samples.at(-1)?.round;
-    return this.samples.filter((s) => s.round === round);
   }
 
   /** Every position up to `through` has had its visit (pass and purchase). */
@@ -152,16 +144,9 @@ export class AdmissionRun {
         this.unexpected.push(`status at ${server}: ${reply.status} ${reply.text}`);
         continue;
       }
-      const status = reply.body;
-      this.samples.push({
-        server,
-        round,
-        admittedThrough: status.admittedThrough,
-        asOfMs: Date.parse(status.asOf),
-        state: status.state,
-        available: status.available,
-      });
-      this.frontier = Math.max(this.frontier, status.admittedThrough);
+      const { admittedThrough, asOf } = reply.body;
+      this.samples.push({ server, round, admittedThrough, asOfMs: Date.parse(asOf) });
+      this.frontier = Math.max(this.frontier, admittedThrough);
     }
   }
 
@@ -184,7 +169,7 @@ export class AdmissionRun {
     }
   }
 
-  /** `spec` to `preferred`, else to the other process while `preferred` is down; the process that answered. */
+  /** `spec` to `preferred`, or to the other server once `preferred` is down; and which one answered. */
   private async ask<T>(preferred: number, spec: RequestSpec): Promise<{ reply: Reply<T>; at: number }> {
     let reply: Reply<T> | undefined;
     let at = preferred;

@@ -3,8 +3,8 @@ import { StatusSample } from './admission-run';
 
 /**
  * The admission cursor's history, reconstructed from what visitors saw (the status answers of
- * every process, the passes), and held against the rules: one cursor for every process, only
- * forward, never faster than the rate.
+ * every server, the passes), and held against the rules: one cursor for every process, only
+ * forward, never faster than the rate, shown by every server as it stands.
  */
 
 /** One move of the cursor: positions `through - size + 1 … through` admitted at `atMs`. */
@@ -79,35 +79,9 @@ export function regressions(samples: readonly StatusSample[], servers: readonly 
   for (const sample of samples.filter((s) => servers.includes(s.server))) {
     const before = last.get(sample.server);
     if (before && sample.admittedThrough < before.admittedThrough) {
-      found.push(`process ${sample.server}: ${before.admittedThrough} then ${sample.admittedThrough}`);
+      found.push(`server ${sample.server}: ${before.admittedThrough} then ${sample.admittedThrough}`);
     }
     last.set(sample.server, sample);
-  }
-  return found;
-}
-
-/**
- * Answers, from any process, that show less than an answer computed more than `readLatencyMs`
- * earlier showed: one shared cursor never goes back. (`asOf` is taken before the store is read, so
- * answers computed closer together than a read's latency may see a step in either order.)
- */
-export function timeInversions(samples: readonly StatusSample[], readLatencyMs: number): string[] {
-  const byTime = [...samples].sort((a, b) => a.asOfMs - b.asOfMs);
-  const found: string[] = [];
-  let highest: StatusSample | undefined;
-  let settled = 0;
-  for (const sample of byTime) {
-    // `highest`: the largest cursor among the answers computed more than readLatencyMs before this one.
-    while (settled < byTime.length && byTime[settled].asOfMs < sample.asOfMs - readLatencyMs) {
-      if (!highest || byTime[settled].admittedThrough > highest.admittedThrough) highest = byTime[settled];
-      settled++;
-    }
-    if (highest && sample.admittedThrough < highest.admittedThrough) {
-      found.push(
-        `${sample.admittedThrough} at process ${sample.server} (${sample.asOfMs}) after ` +
-          `${highest.admittedThrough} at process ${highest.server} (${highest.asOfMs})`,
-      );
-    }
   }
   return found;
 }
@@ -124,30 +98,37 @@ export interface CursorRule {
   perMinute: number;
   catchUpMs: number;
   passLifetimeMs: number;
-  tickMs: number;
-  /** See `timeInversions`. */
-  readLatencyMs: number;
+  /** How far from its `asOf` an answer's cursor may be (see `judgeCursor`). */
+  answerSkewMs: number;
   /** The servers that are one process each (not a cluster's port). */
   singleProcesses: readonly number[];
 }
 
-/** Everything found wrong with the cursor up to `through`; empty lists when nothing is. */
+/** Everything found wrong with the cursor up to `through` (empty lists when nothing is), and its figures. */
 export interface CursorVerdict {
   steps: AdmissionStep[];
-  /** Values a process showed that the shared cursor never took (a cursor of its own). */
+  /** Values a server showed that the shared cursor never took (a cursor of its own). */
   offCursor: string[];
-  /** Answers read together, further apart than the steps between their computations allow. */
-  apart: string[];
-  /** Rounds in which both servers answered. */
-  pairs: number;
+  /** Answers whose cursor was not the shared one as it stood within `answerSkewMs` of their `asOf`. */
+  skewed: string[];
   regressions: string[];
-  inversions: string[];
   breaches: string[];
+  /** Rounds in which both servers answered, and the most steps apart two such answers were. */
+  pairs: number;
+  pairStepsApart: number;
+  /** The furthest an answer showed a step taken after its `asOf`, or missed one taken before it. */
+  maxAheadMs: number;
+  maxBehindMs: number;
 }
 
 /**
  * Judges the cursor up to `through` — a value some status showed, hence the end of a step, with
- * every position up to it holding a pass — from the status samples and the passes.
+ * every position up to it holding a pass — from the status samples and the passes. Each answer
+ * must show the shared cursor as it stood about its `asOf`: `asOf` is taken before the store is
+ * read (a step taken just after it may show), and a step is stamped before the leader writes it (a
+ * step stamped just before it may not show yet). Both windows are a read's or a beat's latency;
+ * an answer from a process with a cursor of its own, or one that stopped following the store, is
+ * off by far more than `answerSkewMs`.
  */
 export function judgeCursor(
   samples: readonly StatusSample[],
@@ -157,26 +138,44 @@ export function judgeCursor(
 ): CursorVerdict {
   const steps = stepsFromPasses(passes, through, rule.passLifetimeMs);
   const seen = samples.filter((s) => s.admittedThrough <= through);
-  const offCursor = seen.filter((s) => stepIndex(steps, s.admittedThrough) === undefined);
+  const offCursor: string[] = [];
+  const skewed: string[] = [];
+  let maxAheadMs = 0;
+  let maxBehindMs = 0;
+  for (const s of seen) {
+    const index = stepIndex(steps, s.admittedThrough);
+    if (index === undefined) {
+      offCursor.push(`${s.admittedThrough} at server ${s.server}`);
+      continue;
+    }
+    const takenAtMs = index === 0 ? -Infinity : steps[index - 1].atMs;
+    const supersededAtMs = index === steps.length ? Infinity : steps[index].atMs;
+    const aheadMs = Math.max(0, takenAtMs - s.asOfMs);
+    const behindMs = Math.max(0, s.asOfMs - supersededAtMs);
+    maxAheadMs = Math.max(maxAheadMs, aheadMs);
+    maxBehindMs = Math.max(maxBehindMs, behindMs);
+    if (aheadMs > rule.answerSkewMs || behindMs > rule.answerSkewMs) {
+      skewed.push(
+        `${s.admittedThrough} at server ${s.server} as of ${s.asOfMs}: ` +
+          `the cursor stood there from ${takenAtMs} to ${supersededAtMs}`,
+      );
+    }
+  }
   const rounds = new Map<number, StatusSample[]>();
   for (const s of seen) rounds.set(s.round, [...(rounds.get(s.round) ?? []), s]);
   const pairs = [...rounds.values()].filter((round) => round.length === 2);
-  const apart: string[] = [];
-  for (const [a, b] of pairs) {
-    // One step between answers computed within a beat of each other, one more for every further beat.
-    const allowed = 1 + Math.floor(Math.abs(a.asOfMs - b.asOfMs) / rule.tickMs);
-    const gap = Math.abs(
-      (stepIndex(steps, a.admittedThrough) ?? 0) - (stepIndex(steps, b.admittedThrough) ?? 0),
-    );
-    if (gap > allowed) apart.push(`${a.admittedThrough} vs ${b.admittedThrough}: ${gap} steps apart`);
-  }
+  const apart = pairs.map(([a, b]) =>
+    Math.abs((stepIndex(steps, a.admittedThrough) ?? 0) - (stepIndex(steps, b.admittedThrough) ?? 0)),
+  );
   return {
     steps,
-    offCursor: offCursor.map((s) => `${s.admittedThrough} at server ${s.server}`),
-    apart,
-    pairs: pairs.length,
+    offCursor,
+    skewed,
     regressions: regressions(seen, rule.singleProcesses),
-    inversions: timeInversions(seen, rule.readLatencyMs),
     breaches: rateBreaches(steps, rule.perMinute, rule.catchUpMs),
+    pairs: pairs.length,
+    pairStepsApart: Math.max(0, ...apart),
+    maxAheadMs,
+    maxBehindMs,
   };
 }
