@@ -177,15 +177,17 @@ function waitingRoomAcrossServers({ kind, stores: provision, workers }: Topology
       admissionsPaused: true,
     });
     expect(put.status).toBe(200);
-    // Every other process applies the settings at its next beat.
+    // Every other process applies the settings at its next beat; one beat more for a cluster worker
+    // that none of these reads happened to reach.
     await eventually(
       async () => {
-        const replies = await Promise.all(range(1, 4).map(() => statusOf(servers[1], PRODUCT)));
+        const replies = await Promise.all(range(1, 8).map((i) => statusOf(servers[i % 2], PRODUCT)));
         return replies.every((r) => r.status === 200) ? true : undefined;
       },
       5 * ADMISSION_TICK_MS,
-      'the second server sees the waiting room',
+      'both servers show the waiting room',
     );
+    await sleep(ADMISSION_TICK_MS);
   }, 120_000);
 
   afterAll(async () => {
