@@ -85,13 +85,14 @@ export class AdmissionRun {
   /** Passes of one position that the two servers handed out differently. */
   readonly passMismatches: string[] = [];
   /** Requests reset or answered 503, and so asked again: a kill's doing, or the API's fault. */
-  readonly retried: { atMs: number; server: number; what: string }[] = [];
+  readonly retried: { atMs: number; server: number; status: number; what: string }[] = [];
   /** The highest `admittedThrough` any server has shown. */
   frontier = 0;
   private next = 1;
   private round = 0;
   private sampling = false;
   private draining = false;
+  private stopped = false;
   private loops: Promise<void>[] = [];
 
   constructor(
@@ -105,6 +106,13 @@ export class AdmissionRun {
       this.sampleLoop(),
       ...Array.from({ length: this.options.concurrency }, () => this.visitLoop()),
     ];
+  }
+
+  /** Ends every loop at once (a failed test's clean-up). */
+  async stop(): Promise<void> {
+    this.sampling = false;
+    this.stopped = true;
+    await Promise.all(this.loops);
   }
 
   /** Stops sampling, reads the cursor once more, and resolves once every admitted visitor has had a turn. */
@@ -137,7 +145,7 @@ export class AdmissionRun {
     for (const { server, reply } of taken) {
       // A reset is counted (the spec expects them only from a kill); any other failure is the API's.
       if (reply.status === 0) {
-        this.retried.push({ atMs: Date.now(), server, what: `status: ${reply.error}` });
+        this.retried.push({ atMs: Date.now(), server, status: 0, what: `status: ${reply.error}` });
         continue;
       }
       if (reply.status !== 200) {
@@ -158,7 +166,7 @@ export class AdmissionRun {
   }
 
   private async visitLoop(): Promise<void> {
-    for (;;) {
+    while (!this.stopped) {
       if (this.next <= this.frontier) {
         await this.visit(this.next++);
       } else if (this.draining) {
@@ -180,7 +188,8 @@ export class AdmissionRun {
       this.retried.push({
         atMs: Date.now(),
         server: at,
-        what: `${spec.path}: ${reply.status || reply.error}`,
+        status: reply.status,
+        what: `${spec.path}: ${reply.error ?? reply.text}`,
       });
       await sleep(100 * (attempt + 1));
     }
