@@ -114,6 +114,18 @@ describe('QueueStore', () => {
     answerStatus();
   });
 
+  it('never steps back to an answer computed before the one it shows (another instance, an edge)', () => {
+    create();
+    answerStatus({ admittedThrough: 20, asOf: new Date(T0 + 2_000).toISOString() });
+    expect(store.status()?.admittedThrough).toBe(20);
+    jest.advanceTimersByTime(POLL_MS);
+    answerStatus({ admittedThrough: 10, asOf: new Date(T0 + 1_500).toISOString() });
+    expect(store.status()?.admittedThrough).toBe(20);
+    jest.advanceTimersByTime(POLL_MS);
+    answerStatus({ admittedThrough: 30, asOf: new Date(T0 + 3_000).toISOString() });
+    expect(store.status()?.admittedThrough).toBe(30);
+  });
+
   it('joins the pre-queue, learns the place once after the draw, and counts the people ahead', () => {
     create();
     answerStatus({ state: 'pre_queue' });

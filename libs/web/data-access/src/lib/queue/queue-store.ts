@@ -77,7 +77,12 @@ export class QueueStore {
   >({
     source: () => ({ state: this.statusState(), productId: this.productId() }),
     computation: ({ state, productId }, previous) => {
-      if (state.status === 'live') return state.value;
+      if (state.status === 'live') {
+        // Instances (and an edge) each reuse a status for a moment: an answer computed before the
+        // one shown would move the line backwards, so the newer one stays.
+        const shown = previous && previous.source.productId === productId ? previous.value : undefined;
+        return shown && Date.parse(state.value.asOf) < Date.parse(shown.asOf) ? shown : state.value;
+      }
       if (state.status === 'off') return null;
       return previous && previous.source.productId === productId ? previous.value : undefined;
     },
