@@ -24,8 +24,9 @@ const DEFAULTS = {
   connections: 64,
   statusConnections: 256,
   waitSeconds: 5,
-  openTimeoutSeconds: 240,
-  tailSeconds: 30,
+  // Long enough for 100,000 positions to be fetched at the opening on a busy 2-core machine.
+  openTimeoutSeconds: 420,
+  tailSeconds: 60,
   // Not the default SQLite: there every join is a transaction of its own, fsynced on the event
   // loop (3 ms a commit where measured), so joins cap near 300/s and stall everything else.
   store: 'memory',

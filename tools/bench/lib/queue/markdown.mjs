@@ -34,7 +34,8 @@ export function queueMarkdown({ machine, command, runs, notes }) {
       '| phase | s | origin req/s | status | join | position | pass | buy | other | origin CPU | nginx CPU | load gen CPU |',
       '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     );
-    for (const [key, label] of PHASES) {
+    for (const [key, phaseLabel] of PHASES) {
+      const label = key === 'opening' && !run.soldOut ? 'opening → time limit' : phaseLabel;
       const p = run.phases[key];
       const r = p.originPerSecond;
       lines.push(
