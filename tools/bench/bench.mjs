@@ -56,7 +56,14 @@ function build() {
 }
 
 async function main() {
-  const parsed = parseOptions(process.argv.slice(2));
+  const argv = process.argv.slice(2);
+  // The queue scenario is a crowd behind an edge, not an autocannon row: it has a runner of its own.
+  const scenariosAt = argv.indexOf('--scenarios');
+  if (scenariosAt >= 0 && argv[scenariosAt + 1] === 'queue') {
+    const { runQueueBench } = await import('./queue.mjs');
+    return runQueueBench([...argv.slice(0, scenariosAt), ...argv.slice(scenariosAt + 2)]);
+  }
+  const parsed = parseOptions(argv);
   if (parsed === 'help') {
     log(USAGE);
     return 0;

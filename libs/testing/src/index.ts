@@ -19,3 +19,4 @@ export * from './lib/own-redis';
 export * from './lib/drop-services';
 export * from './lib/storefront';
 export * from './lib/own-postgres';
+export * from './lib/nginx-edge';

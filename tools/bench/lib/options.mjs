@@ -198,7 +198,8 @@ const USAGE = `Usage: node tools/bench/bench.mjs [options]
   --warmup <s>            seconds of the same load before each row, not measured (default ${FULL.warmup})
   --stores <list>         server configs, default all: ${SERVER_CONFIGS.map((c) => c.name).join(', ')}
                           (-w2: WORKERS=2); postgres/redis rows need the services on 127.0.0.1
-  --scenarios <list>      ${SCENARIOS.map((s) => s.name).join(', ')}
+  --scenarios <list>      ${SCENARIOS.map((s) => s.name).join(', ')}; or \`queue\` alone: the waiting room
+                          behind an nginx edge (tools/bench/queue.mjs; \`--scenarios queue --help\` for its flags)
   --connections <list>    e.g. 64,256
   --no-build              use dist/apps/api as it is (default: npx nx run api:build first)
   --no-pin                do not pin server and load generator to different cores
@@ -327,6 +328,7 @@ export function parseOptions(argv) {
       case '--scenarios': {
         const names = list(requireValue(flag, argv[++i]));
         for (const name of names) {
+          if (name === 'queue') throw new Error('the queue scenario runs on its own: --scenarios queue');
           if (!SCENARIOS.some((s) => s.name === name)) throw new Error(`unknown scenario "${name}"`);
         }
         options.scenarios = SCENARIOS.filter((s) => names.includes(s.name));

@@ -230,7 +230,7 @@ export function markdown(report) {
  * Formats with the workspace's Prettier settings, so the files pass `prettier --check`.
  * @param {string} text @param {string} path @param {'markdown' | 'json'} parser
  */
-async function pretty(text, path, parser) {
+export async function pretty(text, path, parser) {
   try {
     const prettier = require('prettier');
     const config = (await prettier.resolveConfig(path)) ?? {};

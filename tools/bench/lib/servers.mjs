@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import testing from './testing.mjs';
 
-const { allProcesses, ApiStartError, processGroup, startApi, stopAllApis } = testing;
+const { allProcesses, ApiStartError, processGroup, procStat, startApi, stopAllApis } = testing;
 
 const START_TIMEOUT_MS = 45_000;
 const STOP_TIMEOUT_MS = 15_000;
@@ -46,6 +46,16 @@ export function groupCpuSeconds(pgid) {
   const members = allProcesses().filter((p) => p.pgrp === pgid);
   if (members.length === 0) return undefined;
   return members.reduce((ticks, p) => ticks + p.utime + p.stime, 0) / CLK_TCK;
+}
+
+/**
+ * CPU time (user + system, seconds) used so far by the given processes (e.g. nginx's master and
+ * workers, which share the bench's own process group); those gone are not counted.
+ * @param {number[]} pids
+ */
+export function pidsCpuSeconds(pids) {
+  const ticks = pids.map((pid) => procStat(pid)).reduce((sum, p) => sum + (p ? p.utime + p.stime : 0), 0);
+  return ticks / CLK_TCK;
 }
 
 /**
