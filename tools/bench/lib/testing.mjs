@@ -21,3 +21,7 @@ require('tsconfig-paths').register({ baseUrl: ROOT, paths: compilerOptions.paths
 const testing = require('@gtd/testing');
 
 export default testing;
+
+/** The API's shared vocabulary (routes, sizes), for bench clients that speak the API's contract. */
+/** @type {typeof import('../../../libs/shared/contracts/src/index.js')} */
+export const contracts = require('@gtd/shared-contracts');

@@ -10,8 +10,11 @@ import { makeTempDir } from './temp';
 const READY_TIMEOUT_MS = 15_000;
 const EXIT_TIMEOUT_MS = 10_000;
 
-/** The shared caches' view of the waiting room: the one public answer per drop every visitor polls. */
-export const QUEUE_STATUS_LOCATION = '^/products/[0-9]+/queue$';
+/**
+ * The shared caches' view of the waiting room: the one public status per drop every visitor polls,
+ * and the blocks of the drawn order every pre-queue visitor reads its place from once.
+ */
+export const QUEUE_STATUS_LOCATION = '^/products/[0-9]+/queue(/order/[0-9]+)?$';
 
 export interface EdgeOptions {
   /** What the edge forwards to, e.g. `http://127.0.0.1:8080`. */

@@ -11,6 +11,7 @@ export const ROUTE_GROUPS = /** @type {const} */ ({
   'GET /products/:id/queue': 'status',
   'POST /products/:id/queue': 'join',
   'GET /products/:id/queue/position': 'position',
+  'GET /products/:id/queue/order/:block': 'position',
   'POST /products/:id/queue/pass': 'pass',
   'POST /buy': 'buy',
 });

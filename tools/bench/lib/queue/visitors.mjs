@@ -3,6 +3,7 @@
 // holds at most one request in flight and waits `pollAfterMs` after each status answer, as the
 // storefront does, so when the pool is saturated the crowd polls slower instead of piling up.
 import { Pool } from 'undici';
+import { contracts } from '../testing.mjs';
 
 /**
  * @typedef {object} QueueStatus  the public status (the fields the visitors read)
@@ -16,6 +17,8 @@ import { Pool } from 'undici';
  * @typedef {object} Visitor
  * @property {number} id
  * @property {string} [ticket]
+ * @property {number} [number]  the ticket's number among its kind (names its block of the drawn order)
+ * @property {boolean} [preQueue]
  * @property {number | null} [position]  undefined: not asked yet; null: asked before the draw
  * @property {string} [etag]
  * @property {QueueStatus} [status]  the last status received (a 304 keeps it)
@@ -35,6 +38,9 @@ import { Pool } from 'undici';
  * @property {number} firstSaleMs
  * @property {number} statusLatencyMsSum
  */
+
+/** Pre-queue tickets per block of the drawn order. */
+const ORDER_BLOCK_SIZE = contracts.QUEUE_ORDER_BLOCK_SIZE;
 
 /** @param {number} ms */
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -137,8 +143,11 @@ export function createCrowd(spec) {
           headers: { 'content-type': 'application/json' },
           body: '{}',
         });
-        if (reply.status === 201) visitor.ticket = reply.body.ticket;
-        else if (attempt >= 3) throw new Error(`join: ${reply.status} ${reply.body?.code ?? ''}`);
+        if (reply.status === 201) {
+          visitor.ticket = reply.body.ticket;
+          visitor.number = reply.body.number;
+          visitor.preQueue = reply.body.preQueue;
+        } else if (attempt >= 3) throw new Error(`join: ${reply.status} ${reply.body?.code ?? ''}`);
         else await sleep(1000);
       }
     } finally {
@@ -178,14 +187,24 @@ export function createCrowd(spec) {
       return;
     }
     if (visitor.position === undefined || visitor.position === null) {
-      const position = await call('position', {
-        method: 'GET',
-        path: `${queuePath}/position`,
-        headers: { 'queue-ticket': /** @type {string} */ (visitor.ticket) },
-      });
-      if (position.status !== 200)
-        throw new Error(`position: ${position.status} ${position.body?.code ?? ''}`);
-      visitor.position = position.body.position;
+      // As the storefront does: a pre-queue visitor reads its place from the drawn order's block
+      // (one cacheable answer per 1,000 tickets), anyone else asks by ticket.
+      if (visitor.preQueue && typeof visitor.number === 'number') {
+        const block = Math.ceil(visitor.number / ORDER_BLOCK_SIZE);
+        const answer = await call('position', { method: 'GET', path: `${queuePath}/order/${block}` });
+        if (answer.status !== 200)
+          throw new Error(`order block: ${answer.status} ${answer.body?.code ?? ''}`);
+        visitor.position = answer.body.positions[visitor.number - answer.body.firstTicket] ?? null;
+      } else {
+        const position = await call('position', {
+          method: 'GET',
+          path: `${queuePath}/position`,
+          headers: { 'queue-ticket': /** @type {string} */ (visitor.ticket) },
+        });
+        if (position.status !== 200)
+          throw new Error(`position: ${position.status} ${position.body?.code ?? ''}`);
+        visitor.position = position.body.position;
+      }
     }
     if (
       visitor.position !== null &&

@@ -36,6 +36,7 @@ export const PROBLEM_CATALOGUE: Record<ErrorCode, { status: number; title: strin
   [ErrorCode.ProofOfWorkRequired]: { status: 400, title: 'Proof of work required' },
   [ErrorCode.ProofOfWorkInvalid]: { status: 400, title: 'Proof of work invalid' },
   [ErrorCode.QueueTicketInvalid]: { status: 403, title: 'Queue ticket invalid' },
+  [ErrorCode.QueueNotDrawn]: { status: 409, title: 'Not drawn yet' },
   [ErrorCode.QueueNotYourTurn]: { status: 409, title: 'Not your turn yet' },
   [ErrorCode.QueuePassRequired]: { status: 403, title: 'Queue pass required' },
   [ErrorCode.QueuePassExpired]: { status: 403, title: 'Queue pass expired' },

@@ -24,6 +24,15 @@ export const notYourTurn = (productId: number, position: number | null, admitted
     { productId, admittedThrough, ...(position === null ? {} : { position }) },
   );
 
+export const queueNotDrawn = (productId: number) =>
+  new DomainError(
+    ErrorCode.QueueNotDrawn,
+    'The pre-queue’s order is drawn when the drop opens; ask again then',
+    {
+      productId,
+    },
+  );
+
 export const passRequired = (productId: number) =>
   new DomainError(
     ErrorCode.QueuePassRequired,

@@ -22,6 +22,24 @@ export class QueuePositions {
     return positionOf(ticket, progress.drawnCount, await this.drawnOrder(productId));
   }
 
+  /**
+   * The places of pre-queue tickets `from`…`through` (1-based, within the drawn count), or
+   * undefined before the draw.
+   */
+  async placesOf(
+    productId: number,
+    from: number,
+    through: number,
+    progress: QueueProgressRecord,
+  ): Promise<number[] | undefined> {
+    if (progress.drawnCount === null) return undefined;
+    const order = await this.drawnOrder(productId);
+    const places: number[] = [];
+    for (let n = from; n <= through; n++)
+      places.push(positionOf({ kind: 'pre', n }, progress.drawnCount, order) as number);
+    return places;
+  }
+
   private async drawnOrder(productId: number): Promise<Uint32Array | null> {
     if (this.drawn.has(productId)) return this.drawn.get(productId) ?? null;
     const order = await this.store.drawnOrder(productId);

@@ -107,8 +107,11 @@ describe('the waiting room (memory store, the clock moved by hand)', () => {
       .get('/products/1/queue/position')
       .set(QUEUE_TICKET_HEADER, ticket.ticket)
       .expect(200);
-    expect(position.body).toMatchObject({ position: null, preQueue: true });
+    expect(position.body).toMatchObject({ position: null, preQueue: true, number: 1 });
     expect(position.headers['cache-control']).toBe('private, no-store');
+    // Nothing is drawn yet: no block of the order exists.
+    const early = await http().get('/products/1/queue/order/1').expect(409);
+    expect(early.body.code).toBe(ErrorCode.QueueNotDrawn);
   });
 
   it('draws 10,000 pre-queue joiners into a uniformly shuffled line at the opening (χ², 81 df)', async () => {
@@ -147,8 +150,31 @@ describe('the waiting room (memory store, the clock moved by hand)', () => {
     expect((await queue.join(1, null, undefined)).ticket).toMatchObject({
       position: 10_001,
       preQueue: false,
+      number: 1,
     });
-  });
+
+    // The same places in cacheable blocks of 1,000, for everyone: the ticket's number names its block.
+    const block = async (b: number) => http().get(`/products/1/queue/order/${b}`).expect(200);
+    const fromBlocks: number[] = [];
+    for (let b = 1; b <= 10; b++) {
+      const answer = await block(b);
+      expect(answer.headers['cache-control']).toBe('public, max-age=31536000, immutable');
+      expect(answer.body).toMatchObject({ productId: 1, block: b, firstTicket: (b - 1) * 1000 + 1 });
+      fromBlocks.push(...answer.body.positions);
+    }
+    expect(fromBlocks).toEqual(positions);
+    const sample = tickets[4711];
+    expect(sample.number).toBe(4712);
+    expect(fromBlocks[sample.number - 1]).toBe((await queue.position(1, sample.ticket)).position);
+    const etag = (await block(5)).headers['etag'];
+    await http().get('/products/1/queue/order/5').set('If-None-Match', etag).expect(304);
+    const past = await http().get('/products/1/queue/order/11').expect(400);
+    expect(past.body.errors).toEqual([
+      { field: 'block', messages: ['block must be at most 10 (10000 joined the pre-queue)'] },
+    ]);
+    await http().get('/products/1/queue/order/0').expect(400);
+    // 10,000 joins and their checks: room on a busy machine, not a speed claim.
+  }, 60_000);
 
   it('admits fifo in join order at the set rate, and a pass only at the turn', async () => {
     // Open since creation: its (empty) pre-queue was drawn on the first beat, so places are known at once.

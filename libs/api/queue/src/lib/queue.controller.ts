@@ -25,7 +25,14 @@ import {
   sendTagged,
 } from '@gtd/api-platform';
 import { JoinThrottlerGuard } from './join-throttler.guard';
-import { QueueChallengeDto, QueueJoinDto, QueuePassDto, QueueStatusDto, QueueTicketDto } from './queue.dto';
+import {
+  QueueChallengeDto,
+  QueueJoinDto,
+  QueueOrderBlockDto,
+  QueuePassDto,
+  QueueStatusDto,
+  QueueTicketDto,
+} from './queue.dto';
 import { QueueService } from './queue.service';
 import { QueueStatusBoard } from './queue-status-board';
 
@@ -34,6 +41,8 @@ import { QueueStatusBoard } from './queue-status-board';
  * (the edge) answers everyone from one copy for a second and for two more while it refreshes.
  */
 export const QUEUE_STATUS_CACHE_CONTROL = 'public, max-age=0, s-maxage=1, stale-while-revalidate=2';
+/** A drawn order never changes: any cache may keep a block of it for good. */
+const QUEUE_ORDER_CACHE_CONTROL = 'public, max-age=31536000, immutable';
 /** Per-visitor answers carry a ticket or pass: never stored by a shared cache. */
 const PRIVATE = 'private, no-store';
 
@@ -145,6 +154,28 @@ export class QueueController {
   ): Promise<void> {
     const answer: QueueTicket = await this.queue.position(id, ticket);
     this.sendPrivate(response, HttpStatus.OK, answer);
+  }
+
+  @Get('order/:block')
+  @ApiOperation({
+    summary: 'Where a block of pre-queue tickets stands, once drawn: the same answer for everyone',
+    description:
+      'Block `b` holds the places of pre-queue tickets `(b − 1) × 1000 + 1` … `b × 1000` (a ticket’s `number` says which block). It never changes once drawn, so an edge keeps it for good: a crowd learning its places at the opening costs the origin one request per block. Before the draw: 409 `QUEUE_NOT_DRAWN`.',
+  })
+  @ApiPositiveIntParam('id')
+  @ApiPositiveIntParam('block')
+  @ApiHeader({ name: 'If-None-Match', required: false })
+  @ApiOkResponse({ type: QueueOrderBlockDto })
+  @ApiResponse({ status: 304, description: 'Not modified since the `ETag` sent.' })
+  @QueueProblems(ErrorCode.QueueNotDrawn)
+  async orderBlock(
+    @Param('id', ParsePositiveIntPipe) id: number,
+    @Param('block', ParsePositiveIntPipe) block: number,
+    @Headers('if-none-match') ifNoneMatch: string | undefined,
+    @Res() response: object,
+  ): Promise<void> {
+    const answer = await this.queue.orderBlock(id, block);
+    sendTagged(this.adapterHost.httpAdapter, response, answer, QUEUE_ORDER_CACHE_CONTROL, ifNoneMatch);
   }
 
   @Post('pass')

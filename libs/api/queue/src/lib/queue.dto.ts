@@ -1,9 +1,11 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import {
+  QUEUE_ORDER_BLOCK_SIZE,
   QUEUE_ORDERS,
   QUEUE_STATES,
   QueueChallenge,
   QueueJoinRequest,
+  QueueOrderBlock,
   QueueOrder,
   QueuePass,
   QueueState,
@@ -87,6 +89,26 @@ export class QueueTicketDto implements QueueTicket {
     description: 'Joined before the opening (the place is drawn) or after (appended).',
   })
   preQueue!: boolean;
+  @int(
+    'The ticket’s number among its kind, in order of joining: a pre-queue ticket’s place is in block `ceil(number / 1000)` of `GET …/queue/order/{block}`.',
+    17,
+    1,
+  )
+  number!: number;
+}
+
+export class QueueOrderBlockDto implements QueueOrderBlock {
+  @int('The drop.', 1, 1) productId!: number;
+  @int('1-based.', 1, 1) block!: number;
+  @int('The pre-queue ticket number of `positions[0]`.', 1, 1) firstTicket!: number;
+  @ApiProperty({
+    type: 'array',
+    items: { type: 'integer', minimum: 1 },
+    maxItems: QUEUE_ORDER_BLOCK_SIZE,
+    example: [812, 4, 2291],
+    description: '`positions[i]` is the place of pre-queue ticket `firstTicket + i`.',
+  })
+  positions!: number[];
 }
 
 export class QueuePassDto implements QueuePass {

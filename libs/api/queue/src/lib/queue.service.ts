@@ -1,5 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { QueueChallenge, QueuePass, QueueTicket } from '@gtd/shared-contracts';
+import {
+  QUEUE_ORDER_BLOCK_SIZE,
+  QueueChallenge,
+  QueueOrderBlock,
+  QueuePass,
+  QueueTicket,
+} from '@gtd/shared-contracts';
+import { TaggedAnswer, validationFailed } from '@gtd/api-platform';
 import { Clock, CLOCK, InventoryStore, ProductMapper, productNotFound, QueueStore } from '@gtd/api-inventory';
 import { ProofOfWork } from './proof-of-work';
 import {
@@ -8,6 +15,7 @@ import {
   proofInvalid,
   proofRequired,
   queueClosed,
+  queueNotDrawn,
   queueNotEnabled,
   signInToJoin,
   ticketInvalid,
@@ -29,6 +37,9 @@ export interface JoinResult {
  */
 @Injectable()
 export class QueueService {
+  /** `productId:block` → the block's prepared answer (a few KB each; a drawn order never changes). */
+  private readonly preparedBlocks = new Map<string, TaggedAnswer>();
+
   constructor(
     @Inject(QueueStore) private readonly store: QueueStore,
     @Inject(InventoryStore) private readonly inventory: InventoryStore,
@@ -76,6 +87,40 @@ export class QueueService {
     return this.answer(this.claimsOf(productId, ticket));
   }
 
+  /**
+   * One block of the drawn order (see QueueOrderBlock), as bytes and a tag prepared once: it never
+   * changes, so each instance builds each block once. 400 for a block past the pre-queue's end.
+   */
+  async orderBlock(productId: number, block: number): Promise<TaggedAnswer> {
+    await this.settingsCache.enabledOrRefuse(productId);
+    const key = `${productId}:${block}`;
+    const prepared = this.preparedBlocks.get(key);
+    if (prepared) return prepared;
+    const progress = await this.store.progress(productId);
+    const drawnCount = progress.drawnCount;
+    if (drawnCount === null) throw queueNotDrawn(productId);
+    const blocks = Math.ceil(drawnCount / QUEUE_ORDER_BLOCK_SIZE);
+    if (block > blocks) {
+      throw validationFailed([
+        {
+          field: 'block',
+          messages: [`block must be at most ${blocks} (${drawnCount} joined the pre-queue)`],
+        },
+      ]);
+    }
+    const firstTicket = (block - 1) * QUEUE_ORDER_BLOCK_SIZE + 1;
+    const through = Math.min(drawnCount, block * QUEUE_ORDER_BLOCK_SIZE);
+    const positions = (await this.positions.placesOf(productId, firstTicket, through, progress)) ?? [];
+    const answer: QueueOrderBlock = { productId, block, firstTicket, positions };
+    // The drawn count names the draw: one drop is drawn once.
+    const tagged = {
+      body: Buffer.from(JSON.stringify(answer)),
+      etag: `"${productId}-${block}-${drawnCount}"`,
+    };
+    this.preparedBlocks.set(key, tagged);
+    return tagged;
+  }
+
   /** A pass for an admitted ticket, valid until its admission plus the pass lifetime. */
   async pass(productId: number, ticket: string | undefined, buyerId: string | null): Promise<QueuePass> {
     const settings = await this.settingsCache.enabledOrRefuse(productId);
@@ -100,6 +145,7 @@ export class QueueService {
       productId: claims.productId,
       position: await this.positions.positionOf(claims.productId, claims, progress),
       preQueue: claims.kind === 'pre',
+      number: claims.n,
     };
   }
 

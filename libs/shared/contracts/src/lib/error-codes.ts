@@ -58,6 +58,8 @@ export const ErrorCode = {
   ProofOfWorkInvalid: 'PROOF_OF_WORK_INVALID',
   /** The `Queue-Ticket` is missing, forged, or of another drop. */
   QueueTicketInvalid: 'QUEUE_TICKET_INVALID',
+  /** The pre-queue's order is drawn at the opening; it is not drawn yet. */
+  QueueNotDrawn: 'QUEUE_NOT_DRAWN',
   /** The ticket's position has not been admitted yet (`position`, `admittedThrough`). */
   QueueNotYourTurn: 'QUEUE_NOT_YOUR_TURN',
   /** The drop has a queue and `POST /buy` came without a `Queue-Pass`. */

@@ -63,6 +63,30 @@ export interface QueueTicket {
   position: number | null;
   /** Joined before the opening (its place is drawn) rather than after (appended). */
   preQueue: boolean;
+  /**
+   * The ticket's number among those of its kind (pre-queue or later), in order of joining. A
+   * pre-queue ticket's place is entry `number` of the drawn order: block
+   * `ceil(number / QUEUE_ORDER_BLOCK_SIZE)` of `GET …/queue/order/{block}`.
+   */
+  number: number;
+}
+
+/** Pre-queue tickets per block of the drawn order. */
+export const QUEUE_ORDER_BLOCK_SIZE = 1000;
+
+/**
+ * `GET /products/{id}/queue/order/{block}`: where pre-queue tickets `firstTicket`… stand once drawn.
+ * The same for everyone and never changed, so an edge keeps it: a crowd learning its places at the
+ * opening costs the origin one request per block, not one per visitor.
+ */
+export interface QueueOrderBlock {
+  productId: number;
+  /** 1-based. */
+  block: number;
+  /** The pre-queue ticket number of `positions[0]`. */
+  firstTicket: number;
+  /** `positions[i]` is the place of pre-queue ticket `firstTicket + i`. */
+  positions: number[];
 }
 
 /** `POST /products/{id}/queue/pass` (201): send `pass` as the `Queue-Pass` header of `POST /buy`. */

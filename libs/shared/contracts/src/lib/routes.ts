@@ -15,6 +15,7 @@ export const ApiRoutes = {
   queueChallenge: (id: number) => `/products/${id}/queue/challenge`,
   queuePosition: (id: number) => `/products/${id}/queue/position`,
   queuePass: (id: number) => `/products/${id}/queue/pass`,
+  queueOrderBlock: (id: number, block: number) => `/products/${id}/queue/order/${block}`,
   register: '/auth/register',
   signIn: '/auth/sign-in',
   admin: {

@@ -3,9 +3,11 @@ import { HttpClient, HttpErrorResponse, HttpHeaders } from '@angular/common/http
 import { inject, Injectable } from '@angular/core';
 import {
   ApiRoutes,
+  QUEUE_ORDER_BLOCK_SIZE,
   QUEUE_TICKET_HEADER,
   QueueChallenge,
   QueueJoinRequest,
+  QueueOrderBlock,
   QueuePass,
   QueueStatus,
   QueueTicket,
@@ -116,6 +118,18 @@ export class QueueClient {
     return this.http.get<QueueTicket>(this.apiUrl(ApiRoutes.queuePosition(productId)), {
       headers: ticketHeader(ticket),
     });
+  }
+
+  /**
+   * The drawn place of pre-queue ticket `number`, from the block of the order that holds it: one
+   * answer for everyone, kept by the browser and the edge, so the crowd's look-ups at the opening
+   * cost the origin one request per block (no `no-cache`: it never changes).
+   */
+  placeOf(productId: number, number: number): Observable<number | null> {
+    const block = Math.ceil(number / QUEUE_ORDER_BLOCK_SIZE);
+    return this.http
+      .get<QueueOrderBlock>(this.apiUrl(ApiRoutes.queueOrderBlock(productId, block)))
+      .pipe(map((answer) => answer.positions[number - answer.firstTicket] ?? null));
   }
 
   pass(productId: number, ticket: string): Observable<QueuePass> {

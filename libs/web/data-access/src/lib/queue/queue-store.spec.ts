@@ -71,7 +71,18 @@ describe('QueueStore', () => {
     productId: 1,
     position,
     preQueue: true,
+    number: 1234,
   });
+
+  /** Answers the look-up of ticket 1234's block of the drawn order (block 2: tickets 1001…2000) with its place. */
+  function answerBlock(position: number): void {
+    const positions = Array.from({ length: 1000 }, (_, i) => 5000 + i);
+    positions[1234 - 1001] = position;
+    const req = http.expectOne('/products/1/queue/order/2');
+    expect(req.request.headers.has('Queue-Ticket')).toBe(false);
+    req.flush({ productId: 1, block: 2, firstTicket: 1001, positions });
+    TestBed.tick();
+  }
 
   function join(answer: QueueTicket = ticket(null)): void {
     store.join();
@@ -138,12 +149,10 @@ describe('QueueStore', () => {
     nextStatus({ state: 'pre_queue', joined: 200 });
     http.expectNone('/products/1/queue/position');
 
-    // The draw: asked once, with the ticket.
+    // The draw: the place read once, from the drawn order's block the ticket's number is in.
     nextStatus({ state: 'admitting', admittedThrough: 0, admissionsPerMinute: 60 });
-    const req = http.expectOne('/products/1/queue/position');
-    expect(req.request.headers.get('Queue-Ticket')).toBe('ticket-1');
-    req.flush(ticket(57));
-    TestBed.tick();
+    answerBlock(57);
+    http.expectNone('/products/1/queue/position');
     expect(store.position()).toBe(57);
     expect(store.peopleAhead()).toBe(56);
     expect(store.estimatedWaitMs()).toBe(57_000);
@@ -206,6 +215,19 @@ describe('QueueStore', () => {
     expect(store.phase()).toBe('your-turn');
   });
 
+  it('asks for the place by ticket when the ticket carries no number (kept by an earlier build)', () => {
+    create();
+    answerStatus({ state: 'pre_queue' });
+    const { number: _number, ...earlier } = ticket(null);
+    join(earlier as QueueTicket);
+    nextStatus({ state: 'admitting' });
+    const req = http.expectOne('/products/1/queue/position');
+    expect(req.request.headers.get('Queue-Ticket')).toBe('ticket-1');
+    req.flush(ticket(57));
+    TestBed.tick();
+    expect(store.position()).toBe(57);
+  });
+
   it('keeps the ticket and the pass across a reload (sessionStorage)', () => {
     create(window.sessionStorage);
     answerStatus({ state: 'pre_queue' });
@@ -221,8 +243,7 @@ describe('QueueStore', () => {
     http.expectNone((r) => r.method === 'POST');
 
     nextStatus({ admittedThrough: 5 });
-    http.expectOne('/products/1/queue/position').flush(ticket(4));
-    TestBed.tick();
+    answerBlock(4);
     answerPass(new Date(T0 + 300_000).toISOString(), 4);
     http.verify();
     TestBed.resetTestingModule();

@@ -287,20 +287,23 @@ export class QueueStore {
     if (asked.inFlight || asked.asOf === asOf) return;
     this.positionAsked = { asOf, inFlight: true };
     const buyerId = this.buyerId();
-    this.client
-      .position(id, ticket.ticket)
-      .pipe(takeUntilDestroyed(this.destroyRef))
-      .subscribe({
-        next: (answer) => {
-          this.positionAsked = { asOf, inFlight: false };
-          if (answer.position !== null) this.holdings.setTicket(id, buyerId, answer);
-        },
-        error: (error: unknown) => {
-          this.positionAsked = { asOf, inFlight: false };
-          if (queueRefusal(error).code === ErrorCode.QueueTicketInvalid)
-            this.holdings.setTicket(id, buyerId, null);
-        },
-      });
+    // A pre-queue ticket finds its place in the drawn order's shared block; a ticket kept by an
+    // earlier build (no number) asks for it by itself.
+    const place =
+      ticket.preQueue && typeof ticket.number === 'number'
+        ? this.client.placeOf(id, ticket.number).pipe(map((position) => ({ ...ticket, position })))
+        : this.client.position(id, ticket.ticket);
+    place.pipe(takeUntilDestroyed(this.destroyRef)).subscribe({
+      next: (answer) => {
+        this.positionAsked = { asOf, inFlight: false };
+        if (answer.position !== null) this.holdings.setTicket(id, buyerId, answer);
+      },
+      error: (error: unknown) => {
+        this.positionAsked = { asOf, inFlight: false };
+        if (queueRefusal(error).code === ErrorCode.QueueTicketInvalid)
+          this.holdings.setTicket(id, buyerId, null);
+      },
+    });
   }
 
   private askPass(id: number, ticket: QueueTicket, asOf: string): void {
