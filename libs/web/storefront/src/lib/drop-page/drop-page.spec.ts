@@ -364,7 +364,7 @@ describe('DropPage', () => {
         status: 409,
         body: problem(409, 'LIMIT_REACHED', { limit: 2, bought: 2 }),
         title: 'Limit reached',
-        detail: /You already hold 2 tickets of the 2 allowed per buyer\. Nothing was bought\./,
+        detail: /You already hold 2 units of the 2 allowed per buyer\. Nothing was bought\./,
         after: 10,
         enabledAfter: true,
       },
@@ -374,7 +374,7 @@ describe('DropPage', () => {
         body: problem(409, 'LIMIT_REACHED', { limit: 3, bought: 1 }),
         quantity: 3,
         title: 'Limit reached',
-        detail: /You already hold 1 ticket of the 3 allowed per buyer\. You can buy 2 more, not 3\./,
+        detail: /You already hold 1 unit of the 3 allowed per buyer\. You can buy 2 more, not 3\./,
         after: 10,
         enabledAfter: true,
       },
@@ -719,7 +719,7 @@ describe('DropPage', () => {
       clickBuy();
       answerBuy(409, problem(409, 'LIMIT_REACHED', { limit: 2, bought: 2 }));
       expect(text('purchase-message')).toMatch(/Limit reached/);
-      expect(text('purchase-message')).toMatch(/You already hold 2 tickets of the 2 allowed per buyer/);
+      expect(text('purchase-message')).toMatch(/You already hold 2 units of the 2 allowed per buyer/);
       answerInventory(9);
       expect(buyButton().disabled).toBe(true);
       expect(buyButton().textContent?.trim()).toBe('Limit reached');

@@ -133,7 +133,7 @@ export function describeOutcome(outcome: PurchaseOutcome, context: MessageContex
       const holding =
         bought === null
           ? 'You already hold as many as one buyer may.'
-          : `You already hold ${bought} ${plural(bought, 'ticket', 'tickets')}${limit === null ? '' : ` of the ${limit} allowed per buyer`}.`;
+          : `You already hold ${bought} ${plural(bought, 'unit', 'units')}${limit === null ? '' : ` of the ${limit} allowed per buyer`}.`;
       const more =
         limit !== null && bought !== null && bought < limit
           ? ` You can buy ${limit - bought} more, not ${requested}.`

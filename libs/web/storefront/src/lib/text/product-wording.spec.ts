@@ -52,7 +52,9 @@ describe('limitSentence', () => {
     expect(limitSentence({ product: product(10, 4), signedIn: true, held: 4 })).toBe(
       'Up to 4 per buyer, in one order or several.',
     );
-    expect(limitReachedSentence(4, 4)).toBe('You hold 4 units: the limit is 4 per buyer, so you cannot buy more.');
+    expect(limitReachedSentence(4, 4)).toBe(
+      'You hold 4 units: the limit is 4 per buyer, so you cannot buy more.',
+    );
   });
 
   it('ignores a holding once nobody is signed in', () => {
