@@ -73,10 +73,12 @@ describe('buyers and per-buyer limits', () => {
     await button.click();
     await waitForText(message.locator('.message__title'), 'Limit reached');
     expect(await message.getAttribute('data-outcome')).toBe('limit-reached');
-    expect(await message.textContent()).toContain('You already hold 2 tickets of the 2 allowed per buyer');
+    expect(await message.textContent()).toContain('You already hold 2 units of the 2 allowed per buyer');
     await waitForText(button, 'Limit reached');
     expect(await button.isDisabled()).toBe(true);
-    expect(await page.getByTestId('buy-reason').textContent()).toBe('You hold 2: the limit is 2 per buyer.');
+    expect(await page.getByTestId('buy-reason').textContent()).toBe(
+      'You hold 2 units: the limit is 2 per buyer, so you cannot buy more.',
+    );
     expect(await api.available(2)).toBe(48);
     expect(await seriousA11yViolations(page)).toEqual([]);
     await screenshot(page, 'drop-limit-reached');

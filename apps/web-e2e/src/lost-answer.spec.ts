@@ -73,7 +73,7 @@ describe('a purchase whose answer was lost is never bought twice', () => {
     expect(await buy.isEnabled()).toBe(true);
     expect(await page.getByTestId('retry-button').count()).toBe(0);
     expect(await page.getByTestId('buy-reason').textContent()).toContain(
-      'Your order of 2 × Golden Ticket 1 is not confirmed yet',
+      'Your order of 2 × “Golden Ticket 1” is not confirmed yet',
     );
     expect(await message.textContent()).toContain('may have gone through');
     expect(await page.getByTestId('quantity').isDisabled()).toBe(true);
@@ -117,7 +117,9 @@ describe('a purchase whose answer was lost is never bought twice', () => {
     await page.reload();
     const buy = page.getByTestId('buy-button');
     await waitForText(buy, SAME_ORDER);
-    expect(await page.getByTestId('buy-reason').textContent()).toContain('Your order of 1 × Golden Ticket 2');
+    expect(await page.getByTestId('buy-reason').textContent()).toContain(
+      'Your order of 1 × “Golden Ticket 2”',
+    );
     await buy.click();
     await expectConfirmed(page, cut.orderIds[0], 1);
     expect(keys).toEqual([keys[0], keys[0]]);

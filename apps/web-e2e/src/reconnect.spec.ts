@@ -16,8 +16,10 @@ describe('API outage', () => {
     await api.stop();
     const reconnecting = page.getByTestId('stock-reconnecting');
     await waitForText(reconnecting, /Reconnecting…/);
-    // No stale number while the count is unknown.
+    // No stale number while the count is unknown; the loss is said once, politely.
     expect(await count.count()).toBe(0);
+    const announcement = page.getByTestId('stock-announcement');
+    await waitForText(announcement, 'Connection lost. Reconnecting to the store…');
     await screenshot(page, 'drop-reconnecting');
 
     // Same port, same SQLite file: the sale made before the outage is still there.
@@ -28,6 +30,8 @@ describe('API outage', () => {
     // Back-off is capped at 10 s, so the page finds the API again within that.
     await waitForText(count, '96 left', 25_000);
     expect(await reconnecting.count()).toBe(0);
+    // The return is said with the count then (the sale above may land before or after it).
+    await waitForText(announcement, /^\s*Reconnected\. 9[67] left\.\s*$/);
     expect(await page.evaluate(() => (window as unknown as { mark?: number }).mark)).toBe(1);
     await screenshot(page, 'drop-recovered');
   });

@@ -80,7 +80,7 @@ describe('storefront (production build served by the API)', () => {
     const message = page.getByTestId('purchase-message');
     await message.waitFor();
     expect(await message.getAttribute('data-outcome')).toBe('success');
-    expect(await message.textContent()).toContain('You bought 2 × Golden Ticket');
+    expect(await message.textContent()).toContain('You bought 2 × “Golden Ticket”');
     const orderId = (await page.getByTestId('order-id').textContent())?.trim();
     expect(orderId).toBeTruthy();
     expect(await api.order(orderId as string)).toMatchObject({

@@ -40,3 +40,38 @@ export async function seriousA11yViolations(page: Page): Promise<string[]> {
     .filter((v) => v.impact === 'serious' || v.impact === 'critical')
     .map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
+
+/** axe-core against WCAG 2.1 A/AA and best practice; every violation of any impact, readable. */
+export async function a11yViolations(page: Page): Promise<string[]> {
+  const results = await new AxeBuilder({ page })
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'])
+    .analyze();
+  return results.violations.map(
+    (v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+  );
+}
+
+/**
+ * Records every text a live region (found by `testId`) is given, from now on, in the page itself:
+ * what a screen reader would be handed, however fast it changes between two looks of the spec.
+ */
+export async function recordRegion(page: Page, testId: string): Promise<() => Promise<string[]>> {
+  await page.evaluate((id) => {
+    const w = window as unknown as { regionTexts?: Record<string, string[]> };
+    w.regionTexts ??= {};
+    const said: string[] = (w.regionTexts[id] = []);
+    const region = document.querySelector(`[data-testid="${id}"]`);
+    if (!region) throw new Error(`no region ${id}`);
+    let last = region.textContent?.trim() ?? '';
+    new MutationObserver(() => {
+      const text = region.textContent?.trim() ?? '';
+      if (text !== last && text !== '') said.push(text);
+      last = text;
+    }).observe(region, { childList: true, subtree: true, characterData: true });
+  }, testId);
+  return () =>
+    page.evaluate(
+      (id) => (window as unknown as { regionTexts: Record<string, string[]> }).regionTexts[id],
+      testId,
+    );
+}

@@ -35,4 +35,12 @@ describe('App', () => {
       harness.routeNativeElement?.ownerDocument.querySelector('[data-testid="not-found"]'),
     ).not.toBeNull();
   });
+
+  it('gives the not-found page its heading, which the address cannot change', async () => {
+    const harness = await RouterTestingHarness.create('/no/such/page?heading=Free%20tickets&message=x');
+    harness.detectChanges();
+    const page = harness.routeNativeElement?.ownerDocument.querySelector('[data-testid="not-found"]');
+    expect(page?.querySelector('h1')?.textContent?.trim()).toBe('Page not found');
+    expect(page?.textContent).not.toContain('Free tickets');
+  });
 });

@@ -1,5 +1,6 @@
 export * from './lib/config/api-config';
 export * from './lib/products/products-client';
+export * from './lib/products/catalogue-poller';
 export * from './lib/inventory/inventory-state';
 export * from './lib/inventory/inventory-poller';
 export * from './lib/schedule/drop-schedule';

@@ -10,7 +10,7 @@ import {
 } from '@gtd/shared-contracts';
 import { bearerTokenInterceptor } from './lib/auth/bearer-token';
 import { SESSION_STORAGE } from './lib/auth/buyer-session';
-import { INVENTORY_POLL_INTERVAL_MS } from './lib/config/api-config';
+import { CATALOGUE_POLL_INTERVAL_MS, INVENTORY_POLL_INTERVAL_MS } from './lib/config/api-config';
 import { IDEMPOTENCY_KEY_FACTORY } from './lib/purchase/idempotency-key';
 
 /*
@@ -63,6 +63,7 @@ export function provideDataAccessTesting(): Provider[] {
     provideHttpClient(withInterceptors([bearerTokenInterceptor])),
     provideHttpClientTesting(),
     { provide: INVENTORY_POLL_INTERVAL_MS, useValue: 3_600_000 },
+    { provide: CATALOGUE_POLL_INTERVAL_MS, useValue: 3_600_000 },
     { provide: SESSION_STORAGE, useValue: null },
     { provide: IDEMPOTENCY_KEY_FACTORY, useValue: () => `key-${++keys}` },
   ];

@@ -5,3 +5,4 @@ export * from './lib/instant/instant';
 export * from './lib/money/money';
 export * from './lib/not-found/not-found';
 export * from './lib/stock-meter/stock-meter';
+export * from './lib/stock-meter/stock-announcer';

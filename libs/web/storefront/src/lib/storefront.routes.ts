@@ -1,8 +1,8 @@
 import { Routes } from '@angular/router';
-import { NotFound } from '@gtd/web-ui';
 import { SignInPage } from './auth/sign-in-page';
 import { Catalogue } from './catalogue/catalogue';
 import { DropPage } from './drop-page/drop-page';
+import { NotFoundPage } from './not-found/not-found-page';
 import { Shell } from './shell/shell';
 
 /**
@@ -35,7 +35,7 @@ export const storefrontRoutes: Routes = [
       },
       {
         path: '**',
-        component: NotFound,
+        component: NotFoundPage,
         title: 'Page not found · Golden Ticket Drop',
       },
     ],

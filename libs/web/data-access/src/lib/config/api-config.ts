@@ -37,6 +37,12 @@ export const INVENTORY_MAX_BACKOFF_MS = setting('INVENTORY_MAX_BACKOFF_MS', 10_0
 export const INVENTORY_MAX_POLL_INTERVAL_MS = setting('INVENTORY_MAX_POLL_INTERVAL_MS', 60_000);
 
 /**
+ * How often the home page asks for the catalogue again, so its counts do not freeze at the first
+ * answer; slower than a drop page's count, since a card's count is a glance, not a race.
+ */
+export const CATALOGUE_POLL_INTERVAL_MS = setting('CATALOGUE_POLL_INTERVAL_MS', 10_000);
+
+/**
  * How long Buy now waits for an answer before it reports a network failure and offers Retry. A
  * connection can be lost without an error (a worker that died while the connection was handed to
  * it); the retry carries the same `Idempotency-Key`, so it can never buy twice.
@@ -49,6 +55,7 @@ export interface StorefrontApiOptions {
   maxBackoffMs?: number;
   maxPollIntervalMs?: number;
   purchaseTimeoutMs?: number;
+  catalogueIntervalMs?: number;
 }
 
 /** Overrides the data-access defaults, e.g. `provideStorefrontApi({ baseUrl: 'https://api.example' })`. */
@@ -59,6 +66,7 @@ export function provideStorefrontApi(options: StorefrontApiOptions = {}): Provid
     [INVENTORY_MAX_BACKOFF_MS, options.maxBackoffMs],
     [INVENTORY_MAX_POLL_INTERVAL_MS, options.maxPollIntervalMs],
     [PURCHASE_TIMEOUT_MS, options.purchaseTimeoutMs],
+    [CATALOGUE_POLL_INTERVAL_MS, options.catalogueIntervalMs],
   ];
   return overrides
     .filter(([, value]) => value !== undefined)

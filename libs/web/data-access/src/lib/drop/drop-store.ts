@@ -12,6 +12,7 @@ import { takeUntilDestroyed, toObservable, toSignal } from '@angular/core/rxjs-i
 import type { DropState, Product } from '@gtd/shared-contracts';
 import { EMPTY, map, of, Subscription, switchMap, timer } from 'rxjs';
 import { BuyerSession } from '../auth/buyer-session';
+import { INVENTORY_MAX_BACKOFF_MS, INVENTORY_POLL_INTERVAL_MS } from '../config/api-config';
 import { InventoryPoller } from '../inventory/inventory-poller';
 import { InventoryState } from '../inventory/inventory-state';
 import { ProductsClient } from '../products/products-client';
@@ -26,7 +27,7 @@ import {
   parseInstant,
   ServerDropView,
 } from '../schedule/drop-schedule';
-import { loadProduct, parseProductId, ProductState } from './drop-product';
+import { LoadBackoff, loadProduct, parseProductId, ProductState } from './drop-product';
 import { heldBy, Holding, learnHolding } from './holding';
 
 const LOADING: InventoryState = { status: 'loading' };
@@ -72,13 +73,20 @@ export class DropStore {
   private readonly unsettledPurchases = inject(UnsettledPurchases);
   private readonly queueHoldings = inject(QueueHoldings);
 
+  private readonly loadBackoff: LoadBackoff = {
+    intervalMs: inject(INVENTORY_POLL_INTERVAL_MS),
+    maxBackoffMs: inject(INVENTORY_MAX_BACKOFF_MS),
+  };
+
   /** The id from the URL, as the page's input holds it (a signal of a signal, set by `connect`). */
   private readonly routeId = signal<Signal<string | null | undefined>>(signal(undefined));
   private readonly reloads = signal(0);
 
   readonly productState: Signal<ProductState> = toSignal(
     toObservable(computed(() => ({ id: parseProductId(this.routeId()()), reload: this.reloads() }))).pipe(
-      switchMap(({ id }) => loadProduct((i) => this.products.find(i), id, this.productState())),
+      switchMap(({ id }) =>
+        loadProduct((i) => this.products.find(i), id, this.productState(), this.loadBackoff),
+      ),
     ),
     { initialValue: { status: 'loading' } },
   );
@@ -315,7 +323,7 @@ export class DropStore {
     this.routeId.set(routeId);
   }
 
-  /** Reads the product again (Try again after a failed load; a moved opening time). */
+  /** Reads the product again at once (Try again now after a failed load; a moved opening time). */
   reload(): void {
     this.reloads.update((n) => n + 1);
   }

@@ -110,6 +110,36 @@ describe('Catalogue', () => {
     expect(el.querySelector('[data-testid="featured-drop"]')).not.toBeNull();
   });
 
+  it('keeps the counts when a poll fails, says what time they are from, and recovers', () => {
+    jest.useFakeTimers({ now: new Date('2026-12-02T14:02:10') });
+    fixture.destroy();
+    http.match('/products');
+    fixture = TestBed.createComponent(Catalogue);
+    el = fixture.nativeElement;
+    render();
+    const q = (id: string) => el.querySelector(`[data-testid="${id}"]`)?.textContent?.trim() ?? null;
+    http.expectOne('/products').flush([product(1, { available: 7 })]);
+    render();
+    expect(q('catalogue-stale')).toBeNull();
+
+    jest.advanceTimersByTime(10_000);
+    http.expectOne('/products').error(new ProgressEvent('error'));
+    render();
+    expect(q('catalogue-stale')).toMatch(/^Counts from 2:02:10\s?PM, reconnecting…$/);
+    expect(el.querySelector('[data-testid="catalogue-freshness"]')?.getAttribute('role')).toBe('status');
+    expect(q('featured-drop')).toContain('7 of 100 left');
+    expect(q('catalogue-recovered')).toBeNull();
+
+    jest.advanceTimersByTime(10_000);
+    http.expectOne('/products').flush([product(1, { available: 5 })]);
+    render();
+    expect(q('catalogue-stale')).toBeNull();
+    expect(q('featured-drop')).toContain('5 of 100 left');
+    expect(q('catalogue-recovered')).toBe('Reconnected: the counts are current again.');
+    fixture.destroy();
+    jest.useRealTimers();
+  });
+
   it('says so when there is nothing on sale', () => {
     http.expectOne('/products').flush([]);
     render();

@@ -1,20 +1,17 @@
-import { ChangeDetectionStrategy, Component, computed, inject, signal } from '@angular/core';
-import { toObservable, toSignal } from '@angular/core/rxjs-interop';
+import { ChangeDetectionStrategy, Component, computed, inject, linkedSignal, LOCALE_ID } from '@angular/core';
+import { toSignal } from '@angular/core/rxjs-interop';
 import { RouterLink } from '@angular/router';
-import type { Product } from '@gtd/shared-contracts';
-import { ProductsClient } from '@gtd/web-data-access';
-import { catchError, map, of, startWith, switchMap } from 'rxjs';
-import { DropStateBadge, InstantPipe, MoneyPipe } from '@gtd/web-ui';
+import { CataloguePoller, CatalogueState } from '@gtd/web-data-access';
+import { DropStateBadge, formatTimeOfDay, InstantPipe, MoneyPipe } from '@gtd/web-ui';
 
 /** The product featured on the home page: the Golden Ticket. */
 export const FEATURED_PRODUCT_ID = 1;
 
-type CatalogueState =
-  | { readonly status: 'loading' }
-  | { readonly status: 'ready'; readonly products: readonly Product[] }
-  | { readonly status: 'error' };
-
-/** `/`: every drop with its state, the Golden Ticket featured. */
+/**
+ * `/`: every drop with its state, the Golden Ticket featured. The catalogue is polled
+ * ({@link CataloguePoller}), so its counts move; while the API does not answer the last counts
+ * stay, said to be from the time they were asked, until it answers again.
+ */
 @Component({
   selector: 'gtd-catalogue',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -23,21 +20,12 @@ type CatalogueState =
   styleUrl: './catalogue.css',
 })
 export class Catalogue {
-  private readonly products = inject(ProductsClient);
-  private readonly reloads = signal(0);
+  private readonly poller = inject(CataloguePoller);
+  private readonly locale = inject(LOCALE_ID);
 
-  protected readonly state = toSignal(
-    toObservable(this.reloads).pipe(
-      switchMap(() =>
-        this.products.list().pipe(
-          map((products): CatalogueState => ({ status: 'ready', products })),
-          catchError(() => of<CatalogueState>({ status: 'error' })),
-          startWith<CatalogueState>({ status: 'loading' }),
-        ),
-      ),
-    ),
-    { initialValue: { status: 'loading' } as CatalogueState },
-  );
+  protected readonly state = toSignal(this.poller.watch(), {
+    initialValue: { status: 'loading' } as CatalogueState,
+  });
 
   private readonly all = computed(() => {
     const state = this.state();
@@ -48,7 +36,40 @@ export class Catalogue {
 
   protected readonly others = computed(() => this.all().filter((p) => p.id !== FEATURED_PRODUCT_ID));
 
+  /** When the counts shown were asked for: the clock for "opens at" to the second when near. */
+  protected readonly asOfMs = computed(() => {
+    const state = this.state();
+    return state.status === 'ready' ? state.asOfMs : null;
+  });
+
+  /** "Counts from 14:02:10, reconnecting…" while the shown counts are stale. */
+  protected readonly staleNote = computed(() => {
+    const state = this.state();
+    return state.status === 'ready' && state.stale
+      ? `Counts from ${formatTimeOfDay(state.asOfMs, this.locale)}, reconnecting…`
+      : null;
+  });
+
+  /**
+   * What the status region holds: the stale note while the counts are stale, then (for screen
+   * readers) that they are current again, once the API has answered after an outage. One signal
+   * the template always reads, so no transition goes unseen.
+   */
+  protected readonly freshness = linkedSignal<
+    { stale: string | null; down: boolean },
+    { stale: string | null; recovered: boolean }
+  >({
+    source: () => ({ stale: this.staleNote(), down: this.state().status === 'error' }),
+    computation: ({ stale, down }, previous) => {
+      const wasDown = previous !== undefined && (previous.source.stale !== null || previous.source.down);
+      return {
+        stale,
+        recovered: stale === null && !down && (wasDown || (previous?.value.recovered ?? false)),
+      };
+    },
+  });
+
   protected reload(): void {
-    this.reloads.update((n) => n + 1);
+    this.poller.refresh();
   }
 }

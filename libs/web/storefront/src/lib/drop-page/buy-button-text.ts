@@ -1,5 +1,6 @@
 import type { Product } from '@gtd/shared-contracts';
 import type { BuyStatus } from '@gtd/web-data-access';
+import { limitReachedSentence, quoteName, soldOutSentence } from '../text/product-wording';
 
 /** What the Buy button says: why it cannot be pressed, when it cannot. */
 export function buyButtonLabel(status: BuyStatus): string {
@@ -45,7 +46,7 @@ export function buyButtonReason(status: BuyStatus, context: BuyReasonContext): s
   const { product, held, openingAnyMoment, unsettledQuantity, formatInstant } = context;
   switch (status) {
     case 'unsettled':
-      return `Your order of ${unsettledQuantity ?? 1} × ${product.name} is not confirmed yet. This button sends that same order again to find out how it ended, so it cannot buy twice. You can choose another quantity once it is settled.`;
+      return `Your order of ${unsettledQuantity ?? 1} × ${quoteName(product.name)} is not confirmed yet. This button sends that same order again to find out how it ended, so it cannot buy twice. You can choose another quantity once it is settled.`;
     case 'upcoming':
       return openingAnyMoment
         ? 'Opening any moment now. This page switches to live by itself.'
@@ -55,11 +56,11 @@ export function buyButtonReason(status: BuyStatus, context: BuyReasonContext): s
     case 'paused':
       return 'The seller has paused this drop. It may resume at any moment; this page updates by itself.';
     case 'sold_out':
-      return `Every ${product.name} has been claimed.`;
+      return soldOutSentence(product.name);
     case 'ended':
       return product.endsAt ? `This drop ended ${formatInstant(product.endsAt)}.` : 'This drop has ended.';
     case 'limit-reached':
-      return `You hold ${held}: the limit is ${product.perBuyerLimit} per buyer.`;
+      return limitReachedSentence(held, product.perBuyerLimit);
     case 'rate-limited':
       return 'Too many attempts: Buy now is back in a few seconds.';
     case 'sign-in':

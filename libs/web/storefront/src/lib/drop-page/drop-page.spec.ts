@@ -182,6 +182,24 @@ describe('DropPage', () => {
       answerInventory(10);
       expect(text('product-name')).toBe('Golden Ticket');
     });
+
+    it('tries again by itself after a failed load, and says so when the drop is back', () => {
+      jest.useFakeTimers();
+      open('1');
+      http.expectOne('/products/1').error(new ProgressEvent('error'));
+      render();
+      expect(q('drop-error')?.textContent).toContain('keeps trying by itself');
+      expect(text('drop-connection')).toBe('');
+      // The testing cadence is an hour: the first back-off is one interval.
+      jest.advanceTimersByTime(3_600_000);
+      render();
+      http.expectOne('/products/1').flush(PRODUCT);
+      render();
+      answerInventory(10);
+      expect(q('drop-error')).toBeNull();
+      expect(text('product-name')).toBe('Golden Ticket');
+      expect(text('drop-connection')).toBe('Connected again: the drop is back.');
+    });
   });
 
   describe('Buy now', () => {
@@ -229,7 +247,7 @@ describe('DropPage', () => {
         body: { orderId: 'ord-42', productId: 1, quantity: 3, remaining: 7 },
         quantity: 3,
         title: 'You got it! Order confirmed.',
-        detail: /You bought 3 × Golden Ticket\..*ord-42/,
+        detail: /You bought 3 × “Golden Ticket”\..*ord-42/,
         after: 7,
         enabledAfter: true,
       },
@@ -238,7 +256,7 @@ describe('DropPage', () => {
         status: 409,
         body: problem(409, 'SOLD_OUT'),
         title: 'Sold out',
-        detail: /Every Golden Ticket has been claimed/,
+        detail: /Every unit of “Golden Ticket” has been claimed/,
         after: 0,
         enabledAfter: false,
       },
@@ -346,7 +364,7 @@ describe('DropPage', () => {
         status: 409,
         body: problem(409, 'LIMIT_REACHED', { limit: 2, bought: 2 }),
         title: 'Limit reached',
-        detail: /You already hold 2 tickets of the 2 allowed per buyer\. Nothing was bought\./,
+        detail: /You already hold 2 units of the 2 allowed per buyer\. Nothing was bought\./,
         after: 10,
         enabledAfter: true,
       },
@@ -356,7 +374,7 @@ describe('DropPage', () => {
         body: problem(409, 'LIMIT_REACHED', { limit: 3, bought: 1 }),
         quantity: 3,
         title: 'Limit reached',
-        detail: /You already hold 1 ticket of the 3 allowed per buyer\. You can buy 2 more, not 3\./,
+        detail: /You already hold 1 unit of the 3 allowed per buyer\. You can buy 2 more, not 3\./,
         after: 10,
         enabledAfter: true,
       },
@@ -433,7 +451,9 @@ describe('DropPage', () => {
         answerBuy(status, body);
 
         const message = q('purchase-message');
-        expect(message?.closest('[aria-live]')).toBe(q('purchase-feedback'));
+        // Focus lands on the answer (the button was disabled meanwhile); it is read there, once.
+        expect(el.ownerDocument.activeElement).toBe(message);
+        expect(message?.closest('[aria-live]')).toBeNull();
         expect(message?.querySelector('.message__title')?.textContent).toBe(title);
         expect(message?.textContent?.replace(/\s+/g, ' ')).toMatch(detail);
         expect(q('retry-button') !== null).toBe(retry === true);
@@ -476,7 +496,7 @@ describe('DropPage', () => {
       expect(buyButton().disabled).toBe(false);
       expect(buyButton().getAttribute('aria-describedby')).toBe('buy-reason');
       expect(text('buy-reason')).toBe(
-        'Your order of 2 × Golden Ticket is not confirmed yet. This button sends that same order again to find out how it ended, so it cannot buy twice. You can choose another quantity once it is settled.',
+        'Your order of 2 × “Golden Ticket” is not confirmed yet. This button sends that same order again to find out how it ended, so it cannot buy twice. You can choose another quantity once it is settled.',
       );
       const select = q('quantity') as HTMLSelectElement;
       expect(select.disabled).toBe(true);
@@ -674,6 +694,8 @@ describe('DropPage', () => {
       expect(text('per-buyer-limit')).toBe('Limit 2 per buyer');
       expect(buyButton().textContent?.trim()).toBe('Sign in to buy');
       expect(text('buy-reason')).toBe('Limited to 2 per buyer: sign in to buy.');
+      // The per-order maximum (5) is never said beside a smaller per-buyer limit.
+      expect(text('limit-text')).toBe('Up to 2 per buyer, in one order or several.');
       expect(buyButton().disabled).toBe(false);
       clickBuy();
       http.expectNone('/buy');
@@ -692,15 +714,17 @@ describe('DropPage', () => {
       answerSale(first, 'o-1', 1, 9);
       // One held: one more allowed.
       expect([...(q('quantity') as HTMLSelectElement).options].map((o) => o.value)).toEqual(['1']);
+      expect(text('limit-text')).toBe('You hold 1 unit and can buy 1 more: the limit is 2 per buyer.');
 
       clickBuy();
       answerBuy(409, problem(409, 'LIMIT_REACHED', { limit: 2, bought: 2 }));
       expect(text('purchase-message')).toMatch(/Limit reached/);
-      expect(text('purchase-message')).toMatch(/You already hold 2 tickets of the 2 allowed per buyer/);
+      expect(text('purchase-message')).toMatch(/You already hold 2 units of the 2 allowed per buyer/);
       answerInventory(9);
       expect(buyButton().disabled).toBe(true);
       expect(buyButton().textContent?.trim()).toBe('Limit reached');
-      expect(text('buy-reason')).toBe('You hold 2: the limit is 2 per buyer.');
+      expect(text('buy-reason')).toBe('You hold 2 units: the limit is 2 per buyer, so you cannot buy more.');
+      expect(text('limit-text')).toBe('Up to 2 per buyer, in one order or several.');
 
       // Another buyer on this tab starts afresh.
       TestBed.inject(BuyerSession).start({ ...SESSION, buyer: { id: 'b-2', email: 'bo@example.com' } });

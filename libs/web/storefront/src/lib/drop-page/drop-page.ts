@@ -1,15 +1,19 @@
 import {
+  afterRenderEffect,
   ChangeDetectionStrategy,
   Component,
   computed,
   effect,
+  ElementRef,
   inject,
   input,
+  linkedSignal,
   LOCALE_ID,
+  viewChild,
 } from '@angular/core';
 import { Title } from '@angular/platform-browser';
 import { Router, RouterLink } from '@angular/router';
-import { DropStore, QueueStore } from '@gtd/web-data-access';
+import { BuyerSession, DropStore, QueueStore } from '@gtd/web-data-access';
 import {
   Countdown,
   DROP_STATE_LABELS,
@@ -21,6 +25,7 @@ import {
   StockMeter,
 } from '@gtd/web-ui';
 import { QueuePanel } from '../queue/queue-panel';
+import { limitSentence } from '../text/product-wording';
 import { buyButtonLabel, buyButtonReason } from './buy-button-text';
 import { describeOutcome, PurchaseMessage } from './purchase-message';
 
@@ -45,8 +50,9 @@ export class DropPage {
   protected readonly queue = inject(QueueStore);
   private readonly router = inject(Router);
   private readonly locale = inject(LOCALE_ID);
-  /** An ISO 8601 instant as the buyer reads it. */
-  private readonly formatInstant = (iso: string) => formatInstant(iso, this.locale);
+  private readonly session = inject(BuyerSession);
+  /** An ISO 8601 instant as the buyer reads it (to the second when it is less than an hour ahead). */
+  private readonly formatInstant = (iso: string) => formatInstant(iso, this.locale, this.store.now());
 
   protected readonly stateLabel = computed(() => {
     const state = this.store.dropState();
@@ -80,6 +86,32 @@ export class DropPage {
       : null;
   });
 
+  /**
+   * Said once (politely) when a drop that could not be loaded comes back; the error panel, which
+   * was an alert, is gone by then. Empty otherwise, so nothing is repeated.
+   */
+  protected readonly connectionNote = linkedSignal<string, { wasDown: boolean; text: string }>({
+    source: () => this.store.productState().status,
+    computation: (status, previous) => {
+      const wasDown = previous?.value.wasDown ?? false;
+      if (status === 'error') {
+        return { wasDown: true, text: '' };
+      }
+      if (status === 'ready' && wasDown) {
+        return { wasDown: false, text: 'Connected again: the drop is back.' };
+      }
+      return { wasDown: status === 'loading' && wasDown, text: previous?.value.text ?? '' };
+    },
+  });
+
+  /** How many one order may hold, and what is left of the buyer's allowance, in one sentence. */
+  protected readonly limitText = computed(() => {
+    const product = this.store.product();
+    return product
+      ? limitSentence({ product, signedIn: this.session.signedIn(), held: this.store.held() })
+      : '';
+  });
+
   /** The drop's waiting room has something to say (it has one and the page knows it). */
   protected readonly showsQueue = computed(() => !['checking', 'off'].includes(this.queue.phase()));
 
@@ -92,8 +124,11 @@ export class DropPage {
   /** Where sign-in sends the buyer back to. */
   protected readonly dropUrl = computed(() => `/drops/${this.store.productId() ?? this.id()}`);
 
+  private readonly outcome = viewChild<ElementRef<HTMLElement>>('outcome');
+
   constructor() {
     this.store.connect(this.id);
+    this.focusEachOutcome();
     this.queue.connect(this.store.productId, this.store.purchase);
     const title = inject(Title);
     effect(() => {
@@ -103,6 +138,27 @@ export class DropPage {
       } else if (state.status === 'not-found') {
         title.setTitle('Drop not found · Golden Ticket Drop');
       }
+    });
+  }
+
+  /**
+   * Each answer to Buy now takes the focus to its message, once: the button is disabled while the
+   * order is placed, so the focus would otherwise fall back to the page, and a screen reader hears
+   * the message as it lands on it (which is why the message is not also a live region: it would be
+   * read twice). Focusing also brings it into view; a phone, where it sits below the fold, is
+   * scrolled to put it in the middle.
+   */
+  private focusEachOutcome(): void {
+    let focusedFor: unknown = null;
+    afterRenderEffect(() => {
+      const purchase = this.store.purchase();
+      const element = this.outcome()?.nativeElement;
+      if (purchase.status !== 'done' || !element || focusedFor === purchase) {
+        return;
+      }
+      focusedFor = purchase;
+      element.focus({ preventScroll: true });
+      element.scrollIntoView?.({ block: 'center' });
     });
   }
 

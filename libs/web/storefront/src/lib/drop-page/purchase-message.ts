@@ -1,5 +1,6 @@
 import { PurchaseFaultOutcome } from '@gtd/shared-contracts';
 import type { PurchaseOutcome, PurchaseOutcomeKind } from '@gtd/web-data-access';
+import { quoteName, soldOutSentence } from '../text/product-wording';
 
 export type MessageTone = 'success' | 'warning' | 'error';
 
@@ -50,7 +51,7 @@ export function describeOutcome(outcome: PurchaseOutcome, context: MessageContex
         kind: outcome.kind,
         tone: 'success',
         title: `You got it! Order confirmed.`,
-        detail: `You bought ${quantity} × ${productName}.`,
+        detail: `You bought ${quantity} × ${quoteName(productName)}.`,
         orderId,
         retry: false,
         signIn: false,
@@ -61,7 +62,7 @@ export function describeOutcome(outcome: PurchaseOutcome, context: MessageContex
         kind: outcome.kind,
         tone: 'warning',
         title: 'Sold out',
-        detail: `Every ${productName} has been claimed. Nothing was bought.`,
+        detail: `${soldOutSentence(productName)} Nothing was bought.`,
         retry: false,
         signIn: false,
       };
@@ -132,7 +133,7 @@ export function describeOutcome(outcome: PurchaseOutcome, context: MessageContex
       const holding =
         bought === null
           ? 'You already hold as many as one buyer may.'
-          : `You already hold ${bought} ${plural(bought, 'ticket', 'tickets')}${limit === null ? '' : ` of the ${limit} allowed per buyer`}.`;
+          : `You already hold ${bought} ${plural(bought, 'unit', 'units')}${limit === null ? '' : ` of the ${limit} allowed per buyer`}.`;
       const more =
         limit !== null && bought !== null && bought < limit
           ? ` You can buy ${limit - bought} more, not ${requested}.`
@@ -149,7 +150,7 @@ export function describeOutcome(outcome: PurchaseOutcome, context: MessageContex
         ...base,
         tone: 'warning',
         title: 'Sign in to buy',
-        detail: `${productName} is limited per buyer, so you need to sign in first. Nothing was bought.`,
+        detail: `The drop ${quoteName(productName)} is limited per buyer, so you need to sign in first. Nothing was bought.`,
         signIn: true,
       };
     case 'unauthorized':

@@ -129,7 +129,7 @@ describe('the waiting room on the drop page', () => {
     expect(text('queue-paused')).toMatch(/paused for a moment/);
     nextStatus({ state: 'sold_out', available: 0 });
     expect(q('queue')?.getAttribute('data-phase')).toBe('sold-out');
-    expect(text('queue-sold-out')).toMatch(/^Every Golden Ticket has been claimed/);
+    expect(text('queue-sold-out')).toMatch(/^Every unit of “Golden Ticket” has been claimed/);
     expect(q('buy-button')).toBeNull();
   });
 

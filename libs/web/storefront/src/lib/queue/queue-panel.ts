@@ -3,6 +3,7 @@ import { ChangeDetectionStrategy, Component, computed, inject } from '@angular/c
 import { RouterLink } from '@angular/router';
 import { BuyerSession, DropStore, parseInstant, QueueStore } from '@gtd/web-data-access';
 import { Countdown, InstantPipe } from '@gtd/web-ui';
+import { soldOutSentence } from '../text/product-wording';
 import { formatTurnLeft, formatWait, joinRefusalText, spokenTurnLeft } from './queue-text';
 
 /**
@@ -63,6 +64,12 @@ export class QueuePanel {
   protected readonly joinRefusal = computed(() => {
     const state = this.queue.joinState();
     return state.status === 'refused' ? joinRefusalText(state.code, state.detail) : null;
+  });
+
+  /** The sold-out sentence for this drop's name, whatever the name is. */
+  protected readonly soldOut = computed(() => {
+    const name = this.drop.product()?.name;
+    return name ? soldOutSentence(name) : 'Every unit has been claimed.';
   });
 
   protected readonly returnUrl = computed(() => `/drops/${this.queue.productId() ?? ''}`);

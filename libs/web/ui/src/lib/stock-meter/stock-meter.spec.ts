@@ -27,3 +27,25 @@ describe('StockMeter', () => {
     expect(part(el, 'stock-bar')?.getAttribute('aria-valuetext')).toBe('Unknown, reconnecting');
   });
 });
+
+describe('StockMeter announcements', () => {
+  it('speaks at a threshold and on reconnecting, never per poll', () => {
+    const fixture = TestBed.createComponent(StockMeter);
+    fixture.componentRef.setInput('stock', 100);
+    const said = () =>
+      (fixture.nativeElement as HTMLElement)
+        .querySelector('[data-testid="stock-announcement"]')
+        ?.textContent?.trim();
+    const show = (state: StockReading) => {
+      fixture.componentRef.setInput('state', state);
+      fixture.detectChanges();
+      return said();
+    };
+    expect(show({ status: 'live', available: 40 })).toBe('');
+    expect(show({ status: 'live', available: 30 })).toBe('');
+    expect(show({ status: 'live', available: 9 })).toBe('Only 9 left.');
+    expect(show({ status: 'live', available: 8 })).toBe('Only 9 left.');
+    expect(show({ status: 'reconnecting' })).toBe('Connection lost. Reconnecting to the store…');
+    expect(show({ status: 'live', available: 1 })).toBe('Reconnected. 1 left.');
+  });
+});

@@ -1,15 +1,17 @@
-import { ChangeDetectionStrategy, Component, computed, input } from '@angular/core';
+import { ChangeDetectionStrategy, Component, computed, input, linkedSignal } from '@angular/core';
+import { announceStock, SILENT, StockAnnouncement, StockSignal } from './stock-announcer';
 
 /**
  * What the meter shows: no answer yet, a live count, or a lost connection (with no number: a stale
  * count during a drop is worse than none). The data access's `InventoryState` is one.
  */
-export type StockReading =
-  | { readonly status: 'loading' }
-  | { readonly status: 'live'; readonly available: number }
-  | { readonly status: 'reconnecting' };
+export type StockReading = StockSignal;
 
-/** "N left" with a bar of available / stock; says "Reconnecting…" rather than show a stale number. */
+/**
+ * "N left" with a bar of available / stock; says "Reconnecting…" rather than show a stale number.
+ * The count itself is not a live region (it changes with every poll); one polite region says only
+ * what {@link announceStock} picks: a threshold reached, the connection lost, and back.
+ */
 @Component({
   selector: 'gtd-stock-meter',
   changeDetection: ChangeDetectionStrategy.OnPush,
@@ -52,10 +54,8 @@ export type StockReading =
       >
         <div class="meter__fill" [style.width.%]="percent()"></div>
       </div>
-      <p class="sr-only" role="status">
-        @if (state().status === 'reconnecting') {
-          Connection lost. Reconnecting to the store.
-        }
+      <p class="sr-only" role="status" aria-live="polite" aria-atomic="true" data-testid="stock-announcement">
+        {{ announcement().text }}
       </p>
     </div>
   `,
@@ -130,6 +130,12 @@ export class StockMeter {
   readonly stock = input.required<number>();
   /** Shown while the live count is unknown (loading, reconnecting) so the bar does not jump. */
   readonly lastKnown = input<number | null>(null);
+
+  /** What the polite region says: changes only at thresholds and with the connection. */
+  protected readonly announcement = linkedSignal<StockReading, StockAnnouncement>({
+    source: this.state,
+    computation: (reading, previous) => announceStock(previous?.value ?? SILENT, reading),
+  });
 
   protected readonly available = computed(() => {
     const state = this.state();
