@@ -2,10 +2,9 @@ import { Body, Controller, Get, HttpCode, HttpStatus, Patch, Post, Query } from 
 import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { HealthCheckResult } from '@nestjs/terminus';
 import { AdminProduct, AuditEntry, DropSummary, ErrorCode, OrdersPage } from '@gtd/shared-contracts';
-import { ApiProblems, BODY_PROBLEMS } from '@gtd/api-platform';
+import { ApiProblems, BODY_PROBLEMS, QueryPipe } from '@gtd/api-platform';
 import { HealthReport, HealthRoute } from '@gtd/api-operations';
 import { OperatorApi } from './admin-token.guard';
-import { AdminQueryPipe } from './admin-query.pipe';
 import {
   AdminProductDto,
   AuditEntryDto,
@@ -139,7 +138,7 @@ export class AdminController {
     },
     OrdersPageDto,
   )
-  orders(@ProductId() id: number, @Query(AdminQueryPipe) query: OrdersQueryDto): Promise<OrdersPage> {
+  orders(@ProductId() id: number, @Query(QueryPipe) query: OrdersQueryDto): Promise<OrdersPage> {
     return this.drops.orders(id, query);
   }
 
@@ -162,7 +161,7 @@ export class AdminController {
   })
   @ApiOkResponse({ type: [AuditEntryDto] })
   @ApiProblems(ErrorCode.ValidationFailed)
-  auditLog(@Query(AdminQueryPipe) query: AuditQueryDto): Promise<AuditEntry[]> {
+  auditLog(@Query(QueryPipe) query: AuditQueryDto): Promise<AuditEntry[]> {
     return this.drops.auditEntries(query);
   }
 }
