@@ -423,6 +423,24 @@ describeWithService({ name: 'Redis', host: '127.0.0.1', port: 6379 })('RedisInve
     expect((await seller.listBuyerOrders(BUYER, 10, null)).items).toEqual(expected);
   });
 
+  it("copies the price into an older build's rules hash at start-up; its waiting orders show the current price", async () => {
+    await (await openStore()).close();
+    // As an older build left Redis: rules without a price, and a waiting order that carries none.
+    await redis.hdel(RedisKeys.rules(1), 'price', 'currency');
+    const legacy = '00000000-0000-4000-8000-0000000000aa';
+    await redis.hset(RedisKeys.pending, legacy, `~|1|1|2030-01-01T00:00:00.000Z|${BUYER}|5|`);
+    const seller = await sellerWithoutPersister();
+    expect(await redis.hmget(RedisKeys.rules(1), 'price', 'currency')).toEqual(['5000', 'EUR']);
+    const sold = expectSold(await seller.purchase(command(1, 1, { buyerId: BUYER })));
+    await seller.updateProduct(1, { price: 5500 });
+    expect(await seller.findOrder(sold.order.orderId)).toMatchObject({ unitPrice: 5000, currency: 'EUR' });
+    // What PostgreSQL's trigger will record when it stores it: the price of that moment.
+    expect(await seller.findOrder(legacy)).toMatchObject({ unitPrice: 5500, currency: 'EUR', quantity: 1 });
+    expect((await seller.listBuyerOrders(BUYER, 10, null)).items.map((o) => o.unitPrice)).toEqual([
+      5000, 5500,
+    ]);
+  });
+
   it('reconcile reports rules that differ from PostgreSQL and --repair restores them', async () => {
     const store = await openStore();
     await redis.hset(RedisKeys.rules(2), 'limit', '');
