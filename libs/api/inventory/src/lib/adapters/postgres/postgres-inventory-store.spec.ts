@@ -124,6 +124,22 @@ describeWithService({ name: 'PostgreSQL', host: '127.0.0.1', port: 5432 })('Post
     expect(rows[0].version).toBe(POSTGRES_MIGRATIONS.length);
   });
 
+  it("prices the orders of the previous build's gtd_purchase from the row it locked", async () => {
+    await openStore();
+    await store.seedIfEmpty([entry(1, 10)]);
+    // A process of the previous build during a rolling deploy still calls the one-purchase function.
+    const { rows } = await sql.query<{ outcome: string; order_id: string }>(
+      `SELECT outcome, order_id FROM gtd_purchase(1, 2, NULL, '', NULL, 'f', now(), interval '1 day', gen_random_uuid())`,
+    );
+    expect(rows[0].outcome).toBe('SOLD');
+    await store.updateProduct(1, { price: 1 });
+    expect(await store.findOrder(rows[0].order_id)).toMatchObject({
+      quantity: 2,
+      unitPrice: 1000,
+      currency: 'EUR',
+    });
+  });
+
   it('persistOrders stores each order once, with its stock, buyer total and key, and a key it stored replays', async () => {
     await openStore();
     await store.seedIfEmpty([entry(1, 10), entry(2, 10)]);
