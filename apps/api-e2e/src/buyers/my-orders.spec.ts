@@ -132,12 +132,13 @@ function myOrdersStory(env: () => Record<string, string>): void {
   });
 }
 
-describe('GET /me/orders on sqlite', () => {
+// One kind on each HTTP platform: the guard, the query pipe and the private Cache-Control on both.
+describe('GET /me/orders on sqlite, fastify', () => {
   afterAll(() => cleanup());
-  myOrdersStory(() => ({ STORE: 'sqlite', ADMIN_TOKEN: OPERATOR_TOKEN }));
+  myOrdersStory(() => ({ STORE: 'sqlite', ADMIN_TOKEN: OPERATOR_TOKEN, HTTP_ADAPTER: 'fastify' }));
 });
 
-describeWithServices()('GET /me/orders on redis + postgres', () => {
+describeWithServices()('GET /me/orders on redis + postgres, express', () => {
   let services: DropServices;
 
   beforeAll(async () => {
