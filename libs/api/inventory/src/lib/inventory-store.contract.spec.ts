@@ -572,25 +572,27 @@ function contract(makeAdapter: () => AdapterUnderTest): void {
         const other = await adapter.open();
         const prices = [1000, 1100, 1200, 1300];
         try {
-          // Waves of purchases with a price change fired after each, none awaited until the end.
+          // In each wave, purchases from both instances race a price change; the next wave starts
+          // once the change has answered, so every kind sees each price (and the changes land in
+          // their order). Nothing else is awaited until the end.
           let changed = 0;
           const attempts: Promise<{ outcome: PurchaseOutcome; changedBefore: number }>[] = [];
-          const changes: Promise<unknown>[] = [];
-          for (let wave = 0; wave < prices.length; wave++) {
-            for (let i = 0; i < 100; i++) {
+          const buy = (count: number) => {
+            for (let i = 0; i < count; i++) {
               const changedBefore = changed;
               const seller = i % 2 === 0 ? store : other.inventory;
               attempts.push(seller.purchase(command(2, 1)).then((outcome) => ({ outcome, changedBefore })));
             }
-            await new Promise((resolve) => setImmediate(resolve));
-            const next = prices[wave + 1];
-            if (next !== undefined) {
-              const writer = wave % 2 === 0 ? other.inventory : store;
-              changes.push(writer.updateProduct(2, { price: next }).then(() => (changed = wave + 1)));
-            }
+          };
+          for (let wave = 1; wave < prices.length; wave++) {
+            buy(50);
+            const writer = wave % 2 === 0 ? other.inventory : store;
+            const change = writer.updateProduct(2, { price: prices[wave] }).then(() => (changed = wave));
+            buy(50);
+            await change;
           }
+          buy(50);
           const settled = await Promise.all(attempts);
-          await Promise.all(changes);
           const sold = settled.map((a) => expectSold(a.outcome));
           const stored = await Promise.all(sold.map((o) => store.findOrder(o.order.orderId)));
           const sales = sold.map((o, i) => ({

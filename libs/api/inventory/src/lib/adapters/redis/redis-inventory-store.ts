@@ -15,6 +15,7 @@ import {
   RejectionCount,
   Restock,
   SalesSummary,
+  SoldOrder,
 } from '../../inventory-store';
 import { compareOrders, nextCursorOf, orderCursorAfter } from '../../order-cursor';
 import { answersWithRules, idempotencyFingerprint, rejectionOf } from '../../purchase-rules';
@@ -242,15 +243,17 @@ export class RedisInventoryStore implements InventoryStore {
    * not stored yet (milliseconds' worth while PostgreSQL is up).
    */
   private mergedPage(
-    belongs: (order: OrderRecord) => boolean,
+    belongs: (order: SoldOrder) => boolean,
     stored: () => Promise<OrdersPageRecord>,
     limit: number,
     after: string | null,
   ): Promise<OrdersPageRecord> {
     return withRedisFaults(async () => {
       const cursor = orderCursorAfter(after);
-      const waiting = (await this.priced(await this.connection.pendingOrders())).filter(
-        (o) => belongs(o) && (!cursor || compareOrders(o, cursor) > 0),
+      const waiting = await this.priced(
+        (await this.connection.pendingOrders()).filter(
+          ({ order }) => belongs(order) && (!cursor || compareOrders(order, cursor) > 0),
+        ),
       );
       const page = await stored();
       const onPage = new Set(page.items.map((o) => o.orderId));
