@@ -68,9 +68,10 @@ describe('CatalogueQueries', () => {
   let clock: FakeClock;
   let queries: CatalogueQueries;
   let purchases: PurchaseService;
+  let store: MemoryInventoryStore;
 
   beforeEach(async () => {
-    const store = new MemoryInventoryStore();
+    store = new MemoryInventoryStore();
     await store.seedIfEmpty(catalog);
     clock = new FakeClock(Date.parse(OPENS) - 1);
     const options = { store: 'memory' as const, catalogPath: 'unused', maxQuantityPerPurchase: 3 };
@@ -117,13 +118,17 @@ describe('CatalogueQueries', () => {
     });
   });
 
-  it('an order read by id does not reveal its buyer', async () => {
+  it('an order read by id shows the price paid and does not reveal its buyer', async () => {
     clock.set(OPENS);
-    const receipt = await purchases.purchase({ productId: 2, quantity: 1, buyerId: BUYER });
+    const receipt = await purchases.purchase({ productId: 2, quantity: 2, buyerId: BUYER });
+    await store.updateProduct(2, { price: 1 });
     expect(await queries.getOrder(receipt.orderId)).toEqual({
       orderId: receipt.orderId,
       productId: 2,
-      quantity: 1,
+      quantity: 2,
+      unitPrice: 2000,
+      currency: 'EUR',
+      total: 4000,
       createdAt: OPENS,
     });
     expect((await domainError(queries.getOrder('nope'))).code).toBe(ErrorCode.OrderNotFound);

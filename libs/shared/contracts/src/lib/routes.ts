@@ -16,6 +16,7 @@ export const ApiRoutes = {
   queuePosition: (id: number) => `/products/${id}/queue/position`,
   queuePass: (id: number) => `/products/${id}/queue/pass`,
   queueOrderBlock: (id: number, block: number) => `/products/${id}/queue/order/${block}`,
+  myOrders: '/me/orders',
   register: '/auth/register',
   signIn: '/auth/sign-in',
   admin: {
@@ -52,6 +53,7 @@ export const API_PATH_ROOTS: readonly string[] = [
   'orders',
   'tickets',
   'auth',
+  'me',
   'admin',
   'health',
   'metrics',
