@@ -37,14 +37,18 @@ describe('durability of the SQLite store across restarts', () => {
       confirmed.map((c) => c.orderId),
     );
     expect(tally(orders.map((o) => o.status))).toEqual({ '200': confirmed.length });
-    orders.forEach((order, i) =>
+    orders.forEach((order, i) => {
+      const product = catalog.find((p) => p.id === confirmed[i].productId);
       expect(order.body).toEqual<Order>({
         orderId: confirmed[i].orderId,
         productId: confirmed[i].productId,
         quantity: confirmed[i].quantity,
+        unitPrice: product?.price ?? -1,
+        currency: product?.currency ?? '',
+        total: (product?.price ?? -1) * confirmed[i].quantity,
         createdAt: expect.any(String),
-      }),
-    );
+      });
+    });
   }
 
   it('kill -9 loses no confirmed order and no sale; a SIGTERM restart (exit 0) does not reset stock', async () => {

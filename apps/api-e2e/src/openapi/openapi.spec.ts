@@ -22,6 +22,7 @@ const ROUTES: [method: string, path: string, statuses: string[]][] = [
   ['get', '/products/{id}/inventory', ['200', '400', '404']],
   ['post', '/buy', ['201', '400', '404', '409', '413', '415']],
   ['get', '/orders/{orderId}', ['200', '400', '404']],
+  ['get', '/me/orders', ['200', '400', '401', '503']],
   ['get', '/health', ['200', '503']],
 ];
 

@@ -1,4 +1,5 @@
 export * from './lib/audit-store';
+export * from './lib/buyer-orders';
 export * from './lib/buyer-store';
 export * from './lib/catalog';
 export * from './lib/catalogue-queries';

@@ -20,6 +20,7 @@ export * from './lib/load-shedding';
 export * from './lib/refusal-digest';
 export * from './lib/shutdown';
 export * from './lib/validation';
+export * from './lib/query.pipe';
 export * from './lib/storefront';
 export * from './lib/workers';
 export * from './lib/http-app';

@@ -388,6 +388,9 @@ describe('operator API', () => {
         orderId: sold[0],
         productId: 1,
         quantity: 1,
+        unitPrice: 5000,
+        currency: 'EUR',
+        total: 5000,
         buyerId: null,
         createdAt: expect.any(String),
       });

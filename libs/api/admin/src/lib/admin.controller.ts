@@ -22,10 +22,15 @@ import {
 import { Observable } from 'rxjs';
 import { HealthCheckResult } from '@nestjs/terminus';
 import { AdminProduct, AuditEntry, DropSummary, ErrorCode, OrdersPage } from '@gtd/shared-contracts';
-import { ApiPositiveIntParam, ApiProblems, BODY_PROBLEMS, serverSentEvents } from '@gtd/api-platform';
+import {
+  ApiPositiveIntParam,
+  ApiProblems,
+  BODY_PROBLEMS,
+  QueryPipe,
+  serverSentEvents,
+} from '@gtd/api-platform';
 import { HealthReport, HealthRoute } from '@gtd/api-operations';
 import { OperatorApi } from './admin-token.guard';
-import { AdminQueryPipe } from './admin-query.pipe';
 import {
   AdminProductDto,
   AuditEntryDto,
@@ -162,7 +167,7 @@ export class AdminController {
     },
     OrdersPageDto,
   )
-  orders(@ProductId() id: number, @Query(AdminQueryPipe) query: OrdersQueryDto): Promise<OrdersPage> {
+  orders(@ProductId() id: number, @Query(QueryPipe) query: OrdersQueryDto): Promise<OrdersPage> {
     return this.drops.orders(id, query);
   }
 
@@ -210,7 +215,7 @@ export class AdminController {
   })
   @ApiOkResponse({ type: [AuditEntryDto] })
   @ApiProblems(ErrorCode.ValidationFailed)
-  auditLog(@Query(AdminQueryPipe) query: AuditQueryDto): Promise<AuditEntry[]> {
+  auditLog(@Query(QueryPipe) query: AuditQueryDto): Promise<AuditEntry[]> {
     return this.drops.auditEntries(query);
   }
 }

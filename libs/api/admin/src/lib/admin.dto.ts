@@ -13,7 +13,7 @@ import {
   UpdateDropRequest,
   QueueStats,
 } from '@gtd/shared-contracts';
-import { CURRENCY_PATTERN } from '@gtd/api-platform';
+import { CURRENCY_PATTERN, queryInt } from '@gtd/api-platform';
 import { ORDER_CURSOR_SYNTAX } from '@gtd/api-inventory';
 import { AuditAction } from './audit-log';
 import { Transform } from 'class-transformer';
@@ -211,14 +211,10 @@ export class RestockDto implements RestockRequest {
   quantity!: number;
 }
 
-/** Query strings are text: a plain decimal integer becomes a number, anything else stays and is refused. */
-const toInt = ({ value }: { value: unknown }) =>
-  typeof value === 'string' && /^(0|[1-9]\d{0,15})$/.test(value) ? Number(value) : value;
-
 export class OrdersQueryDto {
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
   @IsOptional()
-  @Transform(toInt)
+  @Transform(queryInt)
   @IsInt()
   @Min(1)
   @Max(MAX_PAGE_SIZE)
@@ -240,7 +236,7 @@ export class OrdersQueryDto {
 export class AuditQueryDto {
   @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: MAX_PAGE_SIZE, default: DEFAULT_PAGE_SIZE })
   @IsOptional()
-  @Transform(toInt)
+  @Transform(queryInt)
   @IsInt()
   @Min(1)
   @Max(MAX_PAGE_SIZE)
@@ -296,6 +292,16 @@ export class AdminOrderDto implements AdminOrder {
   @ApiProperty({ format: 'uuid' }) orderId!: string;
   @ApiProperty({ type: 'integer', minimum: 1, example: 1 }) productId!: number;
   @ApiProperty({ type: 'integer', minimum: 1, example: 1 }) quantity!: number;
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    example: 5000,
+    description: 'Minor units of `currency` one unit sold at; a later price change leaves it.',
+  })
+  unitPrice!: number;
+  @ApiProperty({ example: 'EUR', pattern: CURRENCY_PATTERN }) currency!: string;
+  @ApiProperty({ type: 'integer', minimum: 0, example: 5000, description: '`unitPrice` × `quantity`.' })
+  total!: number;
   @ApiProperty({ format: 'date-time', example: '2026-11-25T20:00:00.120Z' }) createdAt!: string;
   @ApiProperty({ type: String, format: 'uuid', nullable: true, description: '`null`: anonymous.' })
   buyerId!: string | null;

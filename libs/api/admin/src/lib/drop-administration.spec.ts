@@ -152,7 +152,16 @@ describe('DropAdministration', () => {
     await purchases.purchase({ productId: 2, quantity: 1, buyerId: '7d0c3f7e-8a53-4c55-a1b7-4f5b0d6c0002' });
     const first = await drops.orders(2, { limit: 1 });
     expect(first.items).toEqual([
-      { orderId: expect.any(String), productId: 2, quantity: 1, buyerId: BUYER, createdAt: OPENS },
+      {
+        orderId: expect.any(String),
+        productId: 2,
+        quantity: 1,
+        unitPrice: 2000,
+        currency: 'EUR',
+        total: 2000,
+        buyerId: BUYER,
+        createdAt: OPENS,
+      },
     ]);
     const second = await drops.orders(2, { limit: 1, after: first.nextCursor });
     expect(second).toMatchObject({ items: [{ createdAt: '2030-01-01T10:00:00.001Z' }], nextCursor: null });

@@ -13,6 +13,7 @@ import {
   CatalogueQueries,
   decodeOrderCursor,
   InventoryStore,
+  orderOf,
   ProductMapper,
   ProductPatch,
   ProductRecord,
@@ -139,13 +140,7 @@ export class DropAdministration {
       throw productNotFound(productId);
     }
     return {
-      items: page.items.map(({ orderId, productId: id, quantity, buyerId, createdAt }) => ({
-        orderId,
-        productId: id,
-        quantity,
-        buyerId,
-        createdAt,
-      })),
+      items: page.items.map((order) => ({ ...orderOf(order), buyerId: order.buyerId })),
       nextCursor: page.nextCursor,
     };
   }

@@ -8,7 +8,7 @@ import { BuyerTokens, createBuyerJwtService } from './buyer-tokens';
 import { BUYERS_OPTIONS, BuyersModuleOptions, ConfigurableBuyersModule } from './buyers.options';
 import { BuyersService } from './buyers.service';
 import { BuyerVerification, NO_VERIFICATION } from './buyer-verification';
-import { OptionalBuyerGuard } from './optional-buyer.guard';
+import { BuyerGuard, OptionalBuyerGuard } from './optional-buyer.guard';
 import { PasswordHashGate } from './password-hash-gate';
 
 /**
@@ -42,7 +42,8 @@ import { PasswordHashGate } from './password-hash-gate';
     BuyersService,
     PasswordHashGate,
     OptionalBuyerGuard,
+    BuyerGuard,
   ],
-  exports: [BuyerTokens, OptionalBuyerGuard],
+  exports: [BuyerTokens, OptionalBuyerGuard, BuyerGuard],
 })
 export class BuyersModule extends ConfigurableBuyersModule {}

@@ -6,7 +6,8 @@ import {
   Injectable,
 } from '@nestjs/common';
 import { ApiBearerAuth, ApiSecurity } from '@nestjs/swagger';
-import { Buyer } from '@gtd/shared-contracts';
+import { BearerChallenge, DomainError } from '@gtd/api-platform';
+import { Buyer, ErrorCode } from '@gtd/shared-contracts';
 import { bearerToken, invalidBuyerToken } from './bearer';
 import { BuyerTokens } from './buyer-tokens';
 
@@ -30,24 +31,65 @@ export class OptionalBuyerGuard implements CanActivate {
 
   canActivate(context: ExecutionContext): boolean {
     const request = context.switchToHttp().getRequest<BuyerAwareRequest>();
-    const header = request.headers['authorization'];
-    if (header === undefined) {
-      request.buyer = null;
-      return true;
-    }
-    const token = bearerToken(Array.isArray(header) ? undefined : header);
-    const buyer = token === undefined ? undefined : this.tokens.verify(token);
-    if (!buyer) throw invalidBuyerToken();
+    request.buyer = signedInBuyer(request, this.tokens);
+    return true;
+  }
+}
+
+/**
+ * For routes that are the buyer's own (their orders): no `Authorization` header is 401
+ * AUTH_REQUIRED (challenge `Bearer`), one that is no good 401 UNAUTHORIZED (`invalid_token`), as
+ * everywhere else a buyer token is read.
+ */
+@Injectable()
+export class BuyerGuard implements CanActivate {
+  constructor(private readonly tokens: BuyerTokens) {}
+
+  canActivate(context: ExecutionContext): boolean {
+    const request = context.switchToHttp().getRequest<BuyerAwareRequest>();
+    const buyer = signedInBuyer(request, this.tokens);
+    if (!buyer) throw signInRequired();
     request.buyer = buyer;
     return true;
   }
 }
+
+/** The request's verified buyer, null without a header; a header that is no good is refused. */
+function signedInBuyer(request: BuyerAwareRequest, tokens: BuyerTokens): Buyer | null {
+  const header = request.headers['authorization'];
+  if (header === undefined) return null;
+  const token = bearerToken(Array.isArray(header) ? undefined : header);
+  const buyer = token === undefined ? undefined : tokens.verify(token);
+  if (!buyer) throw invalidBuyerToken();
+  return buyer;
+}
+
+const signInRequired = (): DomainError =>
+  new DomainError(
+    ErrorCode.AuthRequired,
+    'Sign in first: send the buyer token as `Authorization: Bearer <token>`.',
+    {},
+    BearerChallenge.required,
+  );
 
 /** The signed-in buyer of a route guarded by OptionalBuyerGuard, or null when anonymous. */
 export const CurrentBuyer = createParamDecorator(
   (_data: unknown, context: ExecutionContext): Buyer | null =>
     context.switchToHttp().getRequest<BuyerAwareRequest>().buyer ?? null,
 );
+
+/** The signed-in buyer of a route guarded by BuyerGuard. */
+export const SignedInBuyer = createParamDecorator((_data: unknown, context: ExecutionContext): Buyer => {
+  const buyer = context.switchToHttp().getRequest<BuyerAwareRequest>().buyer;
+  // BuyerGuard refuses a request without one before any handler runs.
+  if (!buyer) throw new Error('SignedInBuyer used on a route without BuyerGuard');
+  return buyer;
+});
+
+/** Documents a route guarded by BuyerGuard: the buyer's bearer token only. */
+export function ApiBuyer(): MethodDecorator & ClassDecorator {
+  return ApiBearerAuth(BUYER_SECURITY_SCHEME);
+}
 
 /**
  * Documents a route guarded by OptionalBuyerGuard: anonymous (`{}`) or the buyer's bearer token.

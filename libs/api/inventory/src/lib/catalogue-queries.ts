@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DropState, Order, Product } from '@gtd/shared-contracts';
 import { InventoryStore, ProductRecord } from './inventory-store';
-import { isoOrNull, ProductMapper } from './product-mapping';
+import { isoOrNull, orderOf, ProductMapper } from './product-mapping';
 import { orderNotFound, productNotFound } from './purchase-errors';
 
 /** The live count a poll (or an SSE event) answers; the products controller adds `pollAfterMs`. */
@@ -44,13 +44,7 @@ export class CatalogueQueries {
   async getOrder(orderId: string): Promise<Order> {
     const order = await this.store.findOrder(orderId);
     if (!order) throw orderNotFound(orderId);
-    // The buyer id stays with the operator: an order id alone must not reveal who bought.
-    return {
-      orderId: order.orderId,
-      productId: order.productId,
-      quantity: order.quantity,
-      createdAt: order.createdAt,
-    };
+    return orderOf(order);
   }
 
   /** The stored product, or 404 PRODUCT_NOT_FOUND; for use cases that work on the record itself. */

@@ -5,6 +5,7 @@ import { CatalogEntry } from './catalog';
 import {
   InventoryStore,
   NewProduct,
+  OrderRecord,
   OrdersPageRecord,
   PurchaseCommand,
   PurchaseOutcome,
@@ -34,6 +35,7 @@ const DAY_MS = 24 * 3600 * 1000;
 const RUSH_TIMEOUT_MS = 30_000;
 const BUYER_A = '0b6f1c9e-3f3a-4a53-9d55-6f2f8e0a0001';
 const BUYER_B = '0b6f1c9e-3f3a-4a53-9d55-6f2f8e0a0002';
+const NO_ORDERS_BUYER = '0b6f1c9e-3f3a-4a53-9d55-6f2f8e0a0003';
 
 type Sold = Extract<PurchaseOutcome, { ok: true }>;
 
@@ -73,6 +75,9 @@ function expectSold(outcome: PurchaseOutcome): Sold {
   expect(outcome).toMatchObject({ ok: true });
   return outcome as Sold;
 }
+
+/** The stored order of a sale at the catalogue's price (`entry`'s). */
+const atCataloguePrice = (sold: Sold): OrderRecord => ({ ...sold.order, unitPrice: 1000, currency: 'EUR' });
 
 function contract(makeAdapter: () => AdapterUnderTest): void {
   let adapter: AdapterUnderTest;
@@ -140,7 +145,7 @@ function contract(makeAdapter: () => AdapterUnderTest): void {
     const { order, remaining, replayed } = expectSold(await store.purchase(command(1, 3)));
     expect(remaining).toBe(97);
     expect(replayed).toBe(false);
-    expect(await store.findOrder(order.orderId)).toEqual(order);
+    expect(await store.findOrder(order.orderId)).toEqual({ ...order, unitPrice: 1000, currency: 'EUR' });
     expect(order).toMatchObject({ productId: 1, quantity: 3, buyerId: null });
     expect(new Date(order.createdAt).toISOString()).toBe(order.createdAt);
     expect(await available(1)).toBe(97);
@@ -376,7 +381,7 @@ function contract(makeAdapter: () => AdapterUnderTest): void {
       });
       expect(await store.salesSummary(1)).toMatchObject({ sold: 1, orders: 1 });
       expect(await store.salesSummary(2)).toMatchObject({ sold: 0, orders: 0 });
-      expect(await store.findOrder(first.order.orderId)).toEqual(first.order);
+      expect(await store.findOrder(first.order.orderId)).toEqual(atCataloguePrice(first));
     });
 
     it('a key expires after the TTL (24 h by default): the next attempt is a new purchase', async () => {
@@ -534,6 +539,83 @@ function contract(makeAdapter: () => AdapterUnderTest): void {
     });
   });
 
+  describe('the price paid', () => {
+    it('an order records the price at sale; a later price change prices only the next ones', async () => {
+      const before = expectSold(await store.purchase(command(1, 2, { buyerId: BUYER_A })));
+      expect(await store.findOrder(before.order.orderId)).toMatchObject({ unitPrice: 1000, currency: 'EUR' });
+      await store.updateProduct(1, { price: 1250, currency: 'USD' });
+      const after = expectSold(await store.purchase(command(1, 1, { buyerId: BUYER_A, nowMs: T + 1 })));
+      await store.updateProduct(1, { price: 9999 });
+      expect(await store.findOrder(before.order.orderId)).toEqual({
+        ...before.order,
+        unitPrice: 1000,
+        currency: 'EUR',
+      });
+      expect(await store.findOrder(after.order.orderId)).toEqual({
+        ...after.order,
+        unitPrice: 1250,
+        currency: 'USD',
+      });
+      // Every read of an order says the same: the page of a product, a buyer's page.
+      const byProduct = (await store.listOrders(1, 10, null)).items;
+      const byBuyer = (await store.listBuyerOrders(BUYER_A, 10, null)).items;
+      expect(byProduct).toEqual(byBuyer);
+      expect(byProduct.map((o) => [o.unitPrice, o.currency])).toEqual([
+        [1000, 'EUR'],
+        [1250, 'USD'],
+      ]);
+    });
+
+    it(
+      'price changes during a rush from two instances: each order has the price of its moment of sale',
+      async () => {
+        const other = await adapter.open();
+        const prices = [1000, 1100, 1200, 1300];
+        try {
+          // Waves of purchases with a price change fired after each, none awaited until the end.
+          let changed = 0;
+          const attempts: Promise<{ outcome: PurchaseOutcome; changedBefore: number }>[] = [];
+          const changes: Promise<unknown>[] = [];
+          for (let wave = 0; wave < prices.length; wave++) {
+            for (let i = 0; i < 100; i++) {
+              const changedBefore = changed;
+              const seller = i % 2 === 0 ? store : other.inventory;
+              attempts.push(seller.purchase(command(2, 1)).then((outcome) => ({ outcome, changedBefore })));
+            }
+            await new Promise((resolve) => setImmediate(resolve));
+            const next = prices[wave + 1];
+            if (next !== undefined) {
+              const writer = wave % 2 === 0 ? other.inventory : store;
+              changes.push(writer.updateProduct(2, { price: next }).then(() => (changed = wave + 1)));
+            }
+          }
+          const settled = await Promise.all(attempts);
+          await Promise.all(changes);
+          const sold = settled.map((a) => expectSold(a.outcome));
+          const stored = await Promise.all(sold.map((o) => store.findOrder(o.order.orderId)));
+          const sales = sold.map((o, i) => ({
+            remaining: o.remaining,
+            price: prices.indexOf(stored[i]?.unitPrice ?? -1),
+            changedBefore: settled[i].changedBefore,
+          }));
+          expect(sales.every((sale) => sale.price >= 0)).toBe(true);
+          // A purchase started after a change had answered pays at least that price.
+          expect(sales.filter((sale) => sale.price < sale.changedBefore)).toEqual([]);
+          // `remaining` orders the sales (each took one unit): the price only ever moves forward
+          // through them, so no order got a price from before or after its own sale.
+          const inSaleOrder = sales.sort((a, b) => b.remaining - a.remaining).map((sale) => sale.price);
+          expect(inSaleOrder).toEqual([...inSaleOrder].sort((a, b) => a - b));
+          // A sale after the last change has the last price.
+          const last = expectSold(await other.inventory.purchase(command(2, 1)));
+          expect(await store.findOrder(last.order.orderId)).toMatchObject({ unitPrice: 1300 });
+        } finally {
+          if (other !== stores) await other.close();
+        }
+      },
+      RUSH_TIMEOUT_MS,
+    );
+  });
+
   describe('reading sales', () => {
     it('lists orders oldest first in pages, with the buyer, and null after the last page', async () => {
       const placed: Sold[] = [];
@@ -542,12 +624,12 @@ function contract(makeAdapter: () => AdapterUnderTest): void {
         placed.push(expectSold(await store.purchase(command(1, i + 1, { buyerId, nowMs: T + i * 1000 }))));
       }
       const first = await store.listOrders(1, 2, null);
-      expect(first.items).toEqual(placed.slice(0, 2).map((o) => o.order));
+      expect(first.items).toEqual(placed.slice(0, 2).map(atCataloguePrice));
       expect(first.nextCursor).toEqual(expect.any(String));
       const second = await store.listOrders(1, 2, first.nextCursor);
-      expect(second.items).toEqual(placed.slice(2, 4).map((o) => o.order));
+      expect(second.items).toEqual(placed.slice(2, 4).map(atCataloguePrice));
       const third = await store.listOrders(1, 2, second.nextCursor);
-      expect(third).toEqual({ items: [placed[4].order], nextCursor: null });
+      expect(third).toEqual({ items: [atCataloguePrice(placed[4])], nextCursor: null });
       expect(placed.map((o) => o.order.buyerId)).toEqual([BUYER_A, null, BUYER_A, null, BUYER_A]);
       // A page that ends exactly at the last order says so.
       expect((await store.listOrders(1, 5, null)).nextCursor).toBeNull();
@@ -569,6 +651,55 @@ function contract(makeAdapter: () => AdapterUnderTest): void {
       // Same createdAt: the order id breaks the tie.
       expect(seen).toEqual([...seen].sort());
     });
+
+    it("lists a buyer's own orders of every product, oldest first, in pages", async () => {
+      const mine: Sold[] = [];
+      for (let i = 0; i < 5; i++) {
+        const nowMs = T + i * 1000;
+        // Interleaved in time with another buyer's and anonymous sales, across three products.
+        mine.push(expectSold(await store.purchase(command((i % 3) + 1, 1, { buyerId: BUYER_A, nowMs }))));
+        await store.purchase(command(1, 1, { buyerId: BUYER_B, nowMs }));
+        await store.purchase(command(2, 2, { nowMs }));
+      }
+      const pages: OrdersPageRecord[] = [await store.listBuyerOrders(BUYER_A, 2, null)];
+      while (pages[pages.length - 1].nextCursor !== null) {
+        pages.push(await store.listBuyerOrders(BUYER_A, 2, pages[pages.length - 1].nextCursor));
+      }
+      expect(pages.map((p) => p.items.length)).toEqual([2, 2, 1]);
+      expect(pages.flatMap((p) => p.items)).toEqual(mine.map(atCataloguePrice));
+      const theirs = await store.listBuyerOrders(BUYER_B, 10, null);
+      expect(theirs.items.map((o) => [o.buyerId, o.productId])).toEqual(Array(5).fill([BUYER_B, 1]));
+      expect(theirs.nextCursor).toBeNull();
+      expect(await store.listBuyerOrders(NO_ORDERS_BUYER, 10, null)).toEqual({ items: [], nextCursor: null });
+    });
+
+    it(
+      "pages through a buyer's orders placed at once, from two instances, exactly once each",
+      async () => {
+        const other = await adapter.open();
+        try {
+          const outcomes = await Promise.all(
+            Array.from({ length: 30 }, (_, i) =>
+              (i % 2 === 0 ? store : other.inventory).purchase(command(2, 1, { buyerId: BUYER_A })),
+            ),
+          );
+          const ids = outcomes.map((o) => expectSold(o).order.orderId);
+          const seen: string[] = [];
+          let cursor: string | null = null;
+          do {
+            const page: OrdersPageRecord = await store.listBuyerOrders(BUYER_A, 7, cursor);
+            seen.push(...page.items.map((o) => o.orderId));
+            cursor = page.nextCursor;
+          } while (cursor !== null);
+          expect(seen).toHaveLength(30);
+          expect([...seen].sort()).toEqual([...ids].sort());
+          expect(seen).toEqual([...seen].sort());
+        } finally {
+          if (other !== stores) await other.close();
+        }
+      },
+      RUSH_TIMEOUT_MS,
+    );
 
     it('the summary counts distinct buyers and the recorded rejections', async () => {
       await store.purchase(command(1, 1, { buyerId: BUYER_A }));

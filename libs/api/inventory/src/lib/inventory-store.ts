@@ -36,7 +36,8 @@ export interface Restock {
   quantity: number;
 }
 
-export interface OrderRecord {
+/** A sale as the purchase answers it. */
+export interface SoldOrder {
   orderId: string;
   productId: number;
   quantity: number;
@@ -45,6 +46,28 @@ export interface OrderRecord {
   /** ISO 8601. */
   createdAt: string;
 }
+
+/** What one unit cost when it sold: the product's price and currency as the purchase saw them. */
+export interface OrderPrice {
+  /** Minor units of `currency`. */
+  unitPrice: number;
+  currency: string;
+}
+
+/**
+ * A stored order. Its price is recorded in the same atomic step as the sale, from the product row
+ * the purchase decided on: a later price change never rewrites it.
+ */
+export interface OrderRecord extends SoldOrder, OrderPrice {}
+
+/** The purchase's answer of a stored order (a replay): the sale without its price. */
+export const soldOrderOf = ({ orderId, productId, quantity, buyerId, createdAt }: SoldOrder): SoldOrder => ({
+  orderId,
+  productId,
+  quantity,
+  buyerId,
+  createdAt,
+});
 
 /**
  * One purchase attempt, decided as ONE atomic step: idempotency key, drop rules (at `nowMs`),
@@ -72,7 +95,9 @@ export interface PurchaseCommand {
 }
 
 export type PurchaseOutcome =
-  | { ok: true; order: OrderRecord; remaining: number; replayed: boolean }
+  // The price is not in the answer (it would cost the PostgreSQL and Redis hot paths a read):
+  // `findOrder` has it, recorded with the sale.
+  | { ok: true; order: SoldOrder; remaining: number; replayed: boolean }
   | {
       ok: false;
       code: PurchaseRejectionCode;
@@ -145,6 +170,11 @@ export interface InventoryStore {
   findOrder(orderId: string): Promise<OrderRecord | undefined>;
   /** A product's orders, oldest first; `limit` 1–500; `after` is a previous page's `nextCursor`. */
   listOrders(productId: number, limit: number, after: string | null): Promise<OrdersPageRecord>;
+  /**
+   * One buyer's orders of every product, oldest first, paged like `listOrders` (same cursor);
+   * orders sold but not yet stored durably (Redis) are included.
+   */
+  listBuyerOrders(buyerId: string, limit: number, after: string | null): Promise<OrdersPageRecord>;
   salesSummary(productId: number): Promise<SalesSummary | undefined>;
   /** Adds rejected-attempt counts (batched by the caller; never on the purchase's hot path). */
   recordRejections(counts: readonly RejectionCount[]): Promise<void>;

@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { AuditStore } from './audit-store';
 import { BuyerStore } from './buyer-store';
 import { CLOCK, systemClock } from './clock';
+import { BuyerOrders } from './buyer-orders';
 import { CatalogueQueries } from './catalogue-queries';
 import { openStores } from './create-store';
 import { InventoryStore } from './inventory-store';
@@ -41,11 +42,13 @@ const OPENED_STORES = Symbol('OpenedStores');
     { provide: StoreHealth, useExisting: OPENED_STORES },
     ProductMapper,
     CatalogueQueries,
+    BuyerOrders,
     RejectionTally,
     PurchaseService,
   ],
   exports: [
     CatalogueQueries,
+    BuyerOrders,
     PurchaseService,
     RejectionTally,
     ProductMapper,

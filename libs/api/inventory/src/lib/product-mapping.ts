@@ -1,13 +1,27 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { AdminProduct, DropState, Product } from '@gtd/shared-contracts';
+import { AdminProduct, DropState, Order, Product } from '@gtd/shared-contracts';
 import { Clock, CLOCK } from './clock';
 import { deriveDropState } from './drop-state';
-import { InventorySnapshot, ProductRecord } from './inventory-store';
+import { InventorySnapshot, OrderRecord, ProductRecord } from './inventory-store';
 import { INVENTORY_OPTIONS, InventoryModuleOptions } from './inventory.options';
 
 /** Stored epoch milliseconds as the contract's ISO 8601; `null` (no bound) stays `null`. */
 export const isoOrNull = (ms: number | null): string | null =>
   ms === null ? null : new Date(ms).toISOString();
+
+/**
+ * A stored order as the contract shows it, with the price it sold at. The buyer id stays out: an
+ * order id alone must not reveal who bought (the operator's view adds it).
+ */
+export const orderOf = (order: OrderRecord): Order => ({
+  orderId: order.orderId,
+  productId: order.productId,
+  quantity: order.quantity,
+  unitPrice: order.unitPrice,
+  currency: order.currency,
+  total: order.unitPrice * order.quantity,
+  createdAt: order.createdAt,
+});
 
 /**
  * Store records as the contract shows them, to buyers and to the operator: the schedule in ISO 8601,

@@ -1,12 +1,6 @@
 import { ErrorCode, PurchaseRejectionCode } from '@gtd/shared-contracts';
 import { createHash } from 'node:crypto';
-import {
-  DropRules,
-  InventorySnapshot,
-  OrderRecord,
-  PurchaseCommand,
-  PurchaseOutcome,
-} from './inventory-store';
+import { DropRules, InventorySnapshot, SoldOrder, PurchaseCommand, PurchaseOutcome } from './inventory-store';
 
 /**
  * The order in which a purchase is decided; the first check that fails answers. TypeScript
@@ -78,7 +72,7 @@ export function answerStoredKey(
   stored: { fingerprint: string; remaining: number },
   command: PurchaseCommand,
   availableNow: () => number,
-  order: () => OrderRecord,
+  order: () => SoldOrder,
 ): PurchaseOutcome {
   if (stored.fingerprint !== idempotencyFingerprint(command.productId, command.quantity)) {
     return { ok: false, code: ErrorCode.IdempotencyKeyMismatch, available: availableNow() };

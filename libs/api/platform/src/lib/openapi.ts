@@ -7,7 +7,7 @@ import { completeDocument, OpenApiSettings } from './openapi-contract';
 /** The controllers' tags, described once at the root (in the order Swagger UI lists them). */
 const TAGS: Record<string, string> = {
   products: 'The catalogue and the live counts buyers poll or stream.',
-  purchase: 'Buying, and reading a confirmed order.',
+  purchase: "Buying, and reading confirmed orders: one by its id, or a signed-in buyer's own.",
   queue: 'The waiting room: join, the shared status, my place, my pass.',
   tickets: 'Tickets that admit once: an order’s signed ticket, and the keys that verify it offline.',
   buyers: 'Buyer accounts and their bearer tokens.',

@@ -71,6 +71,9 @@ describe('POST /buy and GET /orders/:id', () => {
       orderId: bought.body.orderId,
       productId: 1,
       quantity: 2,
+      unitPrice: 5000,
+      currency: 'EUR',
+      total: 10000,
       createdAt: expect.any(String),
     });
   });

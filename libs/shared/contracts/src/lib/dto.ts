@@ -65,8 +65,27 @@ export interface Order {
   orderId: string;
   productId: number;
   quantity: number;
+  /** What one unit cost when it sold, in minor units of `currency`; a later price change leaves it. */
+  unitPrice: number;
+  /** ISO 4217 code of `unitPrice` and `total`. */
+  currency: string;
+  /** `unitPrice` × `quantity`. */
+  total: number;
   /** ISO 8601 timestamp of the sale. */
   createdAt: string;
+}
+
+/** One of the signed-in buyer's own orders: `GET /me/orders`. */
+export interface MyOrder extends Order {
+  /** The product's name as it is now (a renamed product shows its new name). */
+  productName: string;
+}
+
+/** A page of `GET /me/orders?limit=&after=`, oldest first. */
+export interface MyOrdersPage {
+  items: MyOrder[];
+  /** Pass as `after` for the next page; `null` on the last page. */
+  nextCursor: string | null;
 }
 
 /** Body of `POST /auth/register` and `POST /auth/sign-in`. */

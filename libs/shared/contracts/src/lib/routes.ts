@@ -15,6 +15,7 @@ export const ApiRoutes = {
   queueChallenge: (id: number) => `/products/${id}/queue/challenge`,
   queuePosition: (id: number) => `/products/${id}/queue/position`,
   queuePass: (id: number) => `/products/${id}/queue/pass`,
+  myOrders: '/me/orders',
   register: '/auth/register',
   signIn: '/auth/sign-in',
   admin: {
@@ -51,6 +52,7 @@ export const API_PATH_ROOTS: readonly string[] = [
   'orders',
   'tickets',
   'auth',
+  'me',
   'admin',
   'health',
   'metrics',

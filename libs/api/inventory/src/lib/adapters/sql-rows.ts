@@ -13,6 +13,8 @@ export interface OrderColumns {
   product_id: number;
   quantity: number;
   buyer_id: string | null;
+  unit_price: number;
+  currency: string;
 }
 
 export const productFromRow = (row: ProductColumns, rules: DropRules): ProductRecord => ({
@@ -33,4 +35,6 @@ export const orderFromRow = (row: OrderColumns, createdAt: string): OrderRecord 
   quantity: row.quantity,
   buyerId: row.buyer_id,
   createdAt,
+  unitPrice: row.unit_price,
+  currency: row.currency,
 });

@@ -15,6 +15,7 @@ import {
   RejectionCount,
   Restock,
   SalesSummary,
+  soldOrderOf,
 } from '../../inventory-store';
 import { compareOrders, nextCursorOf, orderCursorAfter } from '../../order-cursor';
 import {
@@ -48,6 +49,8 @@ export class MemoryInventoryStore implements InventoryStore {
   private readonly orders = new Map<string, OrderRecord>();
   /** Per product, sorted by (createdAt, orderId). */
   private readonly ordersByProduct = new Map<number, OrderRecord[]>();
+  /** Per buyer, sorted by (createdAt, orderId). */
+  private readonly ordersByBuyer = new Map<string, OrderRecord[]>();
   private readonly sold = new Map<number, { quantity: number; orders: number }>();
   /** productId → buyerId → units held. */
   private readonly buyerTotals = new Map<number, Map<string, number>>();
@@ -106,7 +109,7 @@ export class MemoryInventoryStore implements InventoryStore {
           stored,
           command,
           () => this.products.get(productId)?.available ?? 0,
-          () => ({ ...stored.order }),
+          () => soldOrderOf(stored.order),
         );
       }
     }
@@ -122,9 +125,13 @@ export class MemoryInventoryStore implements InventoryStore {
       quantity,
       buyerId,
       createdAt: new Date(nowMs).toISOString(),
+      // The product as this same synchronous stretch sold it: no price change can come between.
+      unitPrice: product.price,
+      currency: product.currency,
     };
     this.orders.set(order.orderId, order);
-    this.insertSorted(order);
+    insertSorted(this.ordersByProduct, productId, order);
+    if (buyerId !== null) insertSorted(this.ordersByBuyer, buyerId, order);
     const sold = this.sold.get(productId);
     if (sold) {
       sold.quantity += quantity;
@@ -148,7 +155,7 @@ export class MemoryInventoryStore implements InventoryStore {
         createdAtMs: nowMs,
       });
     }
-    return { ok: true, order: { ...order }, remaining: product.available, replayed: false };
+    return { ok: true, order: soldOrderOf(order), remaining: product.available, replayed: false };
   }
 
   async findOrder(orderId: string): Promise<OrderRecord | undefined> {
@@ -157,20 +164,11 @@ export class MemoryInventoryStore implements InventoryStore {
   }
 
   async listOrders(productId: number, limit: number, after: string | null): Promise<OrdersPageRecord> {
-    const list = this.ordersByProduct.get(productId) ?? [];
-    const cursor = orderCursorAfter(after);
-    let start = 0;
-    if (cursor) {
-      // First order strictly after the cursor's sort key.
-      let high = list.length;
-      while (start < high) {
-        const mid = (start + high) >>> 1;
-        if (compareOrders(list[mid], cursor) <= 0) start = mid + 1;
-        else high = mid;
-      }
-    }
-    const items = list.slice(start, start + limit).map((o) => ({ ...o }));
-    return { items, nextCursor: nextCursorOf(items, start + limit < list.length) };
+    return pageOf(this.ordersByProduct.get(productId) ?? [], limit, after);
+  }
+
+  async listBuyerOrders(buyerId: string, limit: number, after: string | null): Promise<OrdersPageRecord> {
+    return pageOf(this.ordersByBuyer.get(buyerId) ?? [], limit, after);
   }
 
   async salesSummary(productId: number): Promise<SalesSummary | undefined> {
@@ -231,16 +229,6 @@ export class MemoryInventoryStore implements InventoryStore {
   private readonly boughtBy = (productId: number, buyerId: string): number =>
     this.buyerTotals.get(productId)?.get(buyerId) ?? 0;
 
-  private insertSorted(order: OrderRecord): void {
-    let list = this.ordersByProduct.get(order.productId);
-    if (!list) this.ordersByProduct.set(order.productId, (list = []));
-    // Orders nearly always arrive in time order: walk back from the end.
-    let index = list.length;
-    while (index > 0 && compareOrders(list[index - 1], order) > 0) index--;
-    if (index === list.length) list.push(order);
-    else list.splice(index, 0, order);
-  }
-
   private sweepExpiredKeys(nowMs: number): void {
     if (nowMs - this.lastKeySweepMs < KEY_SWEEP_INTERVAL_MS) return;
     this.lastKeySweepMs = nowMs;
@@ -249,4 +237,32 @@ export class MemoryInventoryStore implements InventoryStore {
       this.keys.delete(id);
     }
   }
+}
+
+/** Adds the order to its list in `lists`, kept sorted by (createdAt, orderId). */
+function insertSorted<K>(lists: Map<K, OrderRecord[]>, key: K, order: OrderRecord): void {
+  let list = lists.get(key);
+  if (!list) lists.set(key, (list = []));
+  // Orders nearly always arrive in time order: walk back from the end.
+  let index = list.length;
+  while (index > 0 && compareOrders(list[index - 1], order) > 0) index--;
+  if (index === list.length) list.push(order);
+  else list.splice(index, 0, order);
+}
+
+/** A page of a sorted list: the orders strictly after the cursor's sort key. */
+function pageOf(list: readonly OrderRecord[], limit: number, after: string | null): OrdersPageRecord {
+  const cursor = orderCursorAfter(after);
+  let start = 0;
+  if (cursor) {
+    // First order strictly after the cursor's sort key.
+    let high = list.length;
+    while (start < high) {
+      const mid = (start + high) >>> 1;
+      if (compareOrders(list[mid], cursor) <= 0) start = mid + 1;
+      else high = mid;
+    }
+  }
+  const items = list.slice(start, start + limit).map((o) => ({ ...o }));
+  return { items, nextCursor: nextCursorOf(items, start + limit < list.length) };
 }

@@ -2,7 +2,13 @@ import { ErrorCode } from '@gtd/shared-contracts';
 import { Client } from 'pg';
 import { createTestDatabase, describeWithService } from '@gtd/testing';
 import { CatalogEntry } from '../../catalog';
-import { InventoryStore, OrderRecord, PurchaseCommand, PurchaseOutcome } from '../../inventory-store';
+import {
+  InventoryStore,
+  OrderRecord,
+  PurchaseCommand,
+  PurchaseOutcome,
+  SoldOrder,
+} from '../../inventory-store';
 import { DEFAULT_IDEMPOTENCY_TTL_MS, idempotencyScope } from '../../purchase-rules';
 import { PostgresDatabase } from './postgres-database';
 import { PersistedOrder, PostgresOrderLedger } from './postgres-ledger';
@@ -112,6 +118,8 @@ describeWithService({ name: 'PostgreSQL', host: '127.0.0.1', port: 5432 })('Post
       '00000000-0000-4000-8000-000000000003',
     ]);
     expect(seen.every((o) => o.createdAt === '2029-01-01T00:00:00.123Z' && o.buyerId === null)).toBe(true);
+    // Orders older than the price column take the product's price of the moment of migrating.
+    expect(seen.every((o) => o.unitPrice === 100 && o.currency === 'EUR')).toBe(true);
     const { rows } = await sql.query('SELECT max(version) AS version FROM schema_migrations');
     expect(rows[0].version).toBe(POSTGRES_MIGRATIONS.length);
   });
@@ -119,7 +127,7 @@ describeWithService({ name: 'PostgreSQL', host: '127.0.0.1', port: 5432 })('Post
   it('persistOrders stores each order once, with its stock, buyer total and key, and a key it stored replays', async () => {
     await openStore();
     await store.seedIfEmpty([entry(1, 10), entry(2, 10)]);
-    const order = (id: string, productId: number, quantity: number, buyerId: string | null): OrderRecord => ({
+    const order = (id: string, productId: number, quantity: number, buyerId: string | null): SoldOrder => ({
       orderId: id,
       productId,
       quantity,
@@ -129,18 +137,23 @@ describeWithService({ name: 'PostgreSQL', host: '127.0.0.1', port: 5432 })('Post
     const events: PersistedOrder[] = [
       {
         order: order('00000000-0000-4000-8000-00000000000a', 1, 2, BUYER),
+        // Sold in Redis at a price PostgreSQL's product row no longer has: the order keeps it.
+        price: { unitPrice: 777, currency: 'USD' },
         idempotencyKey: 'k1',
         scope: BUYER,
         remaining: 8,
       },
       {
         order: order('00000000-0000-4000-8000-00000000000b', 1, 1, BUYER),
+        // An older build's event without a price: the trigger records the product's.
+        price: null,
         idempotencyKey: null,
         scope: '',
         remaining: 7,
       },
       {
         order: order('00000000-0000-4000-8000-00000000000c', 2, 3, null),
+        price: { unitPrice: 1000, currency: 'EUR' },
         idempotencyKey: 'k1',
         // The anonymous client of `command`: stored in its scope, so its retry below replays.
         scope: idempotencyScope(null, '203.0.113.10'),
@@ -166,7 +179,15 @@ describeWithService({ name: 'PostgreSQL', host: '127.0.0.1', port: 5432 })('Post
       orders: 1,
       buyers: 0,
     });
-    expect(await store.findOrder('00000000-0000-4000-8000-00000000000a')).toEqual(events[0].order);
+    expect(await store.findOrder('00000000-0000-4000-8000-00000000000a')).toEqual({
+      ...events[0].order,
+      unitPrice: 777,
+      currency: 'USD',
+    });
+    expect(await store.findOrder('00000000-0000-4000-8000-00000000000b')).toMatchObject({
+      unitPrice: 1000,
+      currency: 'EUR',
+    });
 
     const replay = await store.purchase(
       command({ productId: 1, quantity: 2, buyerId: BUYER, idempotencyKey: 'k1' }),

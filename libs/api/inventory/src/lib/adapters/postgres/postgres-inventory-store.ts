@@ -57,6 +57,10 @@ export class PostgresInventoryStore implements InventoryStore {
     return this.sales.listOrders(productId, limit, after);
   }
 
+  listBuyerOrders(buyerId: string, limit: number, after: string | null): Promise<OrdersPageRecord> {
+    return this.sales.listBuyerOrders(buyerId, limit, after);
+  }
+
   salesSummary(productId: number): Promise<SalesSummary | undefined> {
     return this.sales.salesSummary(productId);
   }

@@ -1,4 +1,4 @@
-import { DropRules, OrderRecord } from '../../inventory-store';
+import { DropRules, OrderPrice, ProductFields, SoldOrder } from '../../inventory-store';
 import { idempotencyFingerprint } from '../../purchase-rules';
 import { PostgresDatabase, timestamp } from './postgres-database';
 import { orderColumns } from './postgres-rows';
@@ -8,7 +8,12 @@ import { orderColumns } from './postgres-rows';
  * must remember: the key (`null`: none was sent) and the units left as the buyer was told.
  */
 export interface PersistedOrder {
-  order: OrderRecord;
+  order: SoldOrder;
+  /**
+   * The price the hot path sold at; `null` for an order sold by a build that did not record it
+   * (PostgreSQL's trigger then takes the product's price as it stores the order).
+   */
+  price: OrderPrice | null;
   idempotencyKey: string | null;
   /** The key's scope as the purchase was decided in (`PurchaseCommand.idempotencyScope`). */
   scope: string;
@@ -16,7 +21,7 @@ export interface PersistedOrder {
 }
 
 /** What the Redis keys are derived from: PostgreSQL read in ONE snapshot (see `snapshot`). */
-export interface DurableProduct extends DropRules {
+export interface DurableProduct extends DropRules, Pick<ProductFields, 'price' | 'currency'> {
   id: number;
   name: string;
   stock: number;
@@ -95,11 +100,12 @@ export class PostgresOrderLedger {
       `WITH incoming AS (
          SELECT DISTINCT ON (id) *
            FROM unnest($1::uuid[], $2::bigint[], $3::integer[], $4::uuid[], $5::timestamptz[], $6::text[],
-                       $7::text[], $8::text[], $9::integer[])
-             AS t(id, product_id, quantity, buyer_id, created_at, scope, key, fingerprint, remaining)
+                       $7::text[], $8::text[], $9::integer[], $10::bigint[], $11::text[])
+             AS t(id, product_id, quantity, buyer_id, created_at, scope, key, fingerprint, remaining,
+                  unit_price, currency)
        ), inserted AS (
-         INSERT INTO orders (id, product_id, quantity, buyer_id, created_at)
-         SELECT id, product_id, quantity, buyer_id, created_at FROM incoming
+         INSERT INTO orders (id, product_id, quantity, buyer_id, created_at, unit_price, currency)
+         SELECT id, product_id, quantity, buyer_id, created_at, unit_price, currency FROM incoming
          ON CONFLICT (id) DO NOTHING
          RETURNING id
        ), fresh AS (
@@ -130,6 +136,8 @@ export class PostgresOrderLedger {
         events.map((e) => e.idempotencyKey),
         orders.map((o) => idempotencyFingerprint(o.productId, o.quantity)),
         events.map((e) => e.remaining),
+        events.map((e) => e.price?.unitPrice ?? null),
+        events.map((e) => e.price?.currency ?? null),
       ],
     );
     return rows[0]?.inserted ?? 0;
@@ -155,6 +163,8 @@ export class PostgresOrderLedger {
       const products = await client.query<{
         id: number;
         name: string;
+        price: number;
+        currency: string;
         stock: number;
         available: number;
         starts_at: Date | null;
@@ -163,7 +173,7 @@ export class PostgresOrderLedger {
         per_buyer_limit: number | null;
         sold: number;
       }>(
-        `SELECT p.id, p.name, p.stock, p.available, p.starts_at, p.ends_at, p.paused, p.per_buyer_limit,
+        `SELECT p.id, p.name, p.price, p.currency, p.stock, p.available, p.starts_at, p.ends_at, p.paused, p.per_buyer_limit,
                 coalesce(s.sold, 0)::integer AS sold
            FROM products p
            LEFT JOIN (SELECT product_id, sum(quantity) AS sold FROM orders GROUP BY product_id) s
@@ -202,6 +212,8 @@ export class PostgresOrderLedger {
         products: products.rows.map((row) => ({
           id: row.id,
           name: row.name,
+          price: row.price,
+          currency: row.currency,
           stock: row.stock,
           storedAvailable: row.available,
           storedSold: row.sold,

@@ -1,4 +1,4 @@
-import { DropRules, OrderRecord, ProductRecord } from '../../inventory-store';
+import { DropRules, OrderRecord, ProductRecord, SoldOrder } from '../../inventory-store';
 import { OrderColumns, orderFromRow, ProductColumns, productFromRow } from '../sql-rows';
 
 /** Column lists, rows as node-postgres returns them, and their mapping to the port's records. */
@@ -8,7 +8,7 @@ const msOf = (column: string, alias: string): string =>
 
 export const RULE_COLUMNS = `paused, per_buyer_limit, ${msOf('starts_at', 'starts_at_ms')}, ${msOf('ends_at', 'ends_at_ms')}`;
 export const PRODUCT_COLUMNS = `id, name, description, price, currency, stock, available, ${RULE_COLUMNS}`;
-export const ORDER_COLUMNS = 'id, product_id, quantity, buyer_id, created_at';
+export const ORDER_COLUMNS = 'id, product_id, quantity, buyer_id, created_at, unit_price, currency';
 
 export interface RuleRow {
   paused: boolean;
@@ -36,7 +36,7 @@ export const toOrder = (row: OrderRow): OrderRecord => orderFromRow(row, row.cre
 
 /** Orders as the four arrays `unnest($1::uuid[], $2::bigint[], $3::integer[], $4::uuid[])` takes. */
 export const orderColumns = (
-  orders: readonly OrderRecord[],
+  orders: readonly SoldOrder[],
 ): [string[], number[], number[], (string | null)[]] => [
   orders.map((o) => o.orderId),
   orders.map((o) => o.productId),

@@ -1,4 +1,10 @@
-import { OrderRecord, OrdersPageRecord, RejectionCount, SalesSummary } from '../../inventory-store';
+import {
+  OrderRecord,
+  OrdersPageRecord,
+  RejectionCount,
+  SalesSummary,
+  SoldOrder,
+} from '../../inventory-store';
 import { nextCursorOf, orderCursorAfter } from '../../order-cursor';
 import { PostgresDatabase } from './postgres-database';
 import { ORDER_COLUMNS, orderColumns, OrderRow, toOrder } from './postgres-rows';
@@ -24,19 +30,34 @@ export class PostgresSales {
     return rows[0] && toOrder(rows[0]);
   }
 
-  async listOrders(productId: number, limit: number, after: string | null): Promise<OrdersPageRecord> {
+  listOrders(productId: number, limit: number, after: string | null): Promise<OrdersPageRecord> {
+    return this.page('product_id = $1', productId, limit, after);
+  }
+
+  /** The buyer's stored orders (orders_by_buyer_time); the Redis adapter merges its waiting ones. */
+  listBuyerOrders(buyerId: string, limit: number, after: string | null): Promise<OrdersPageRecord> {
+    return this.page('buyer_id = $1::uuid AND buyer_id IS NOT NULL', buyerId, limit, after);
+  }
+
+  /** `owner`: the condition on $1 that picks whose orders (one of the two above, never input). */
+  private async page(
+    owner: string,
+    value: number | string,
+    limit: number,
+    after: string | null,
+  ): Promise<OrdersPageRecord> {
     const cursor = orderCursorAfter(after);
     // One row more than asked says whether another page follows.
     const { rows } = cursor
       ? await this.database.query<OrderRow>(
           `SELECT ${ORDER_COLUMNS} FROM orders
-            WHERE product_id = $1 AND (created_at, id) > ($3::timestamptz, $4::uuid)
+            WHERE ${owner} AND (created_at, id) > ($3::timestamptz, $4::uuid)
             ORDER BY created_at, id LIMIT $2`,
-          [productId, limit + 1, cursor.createdAt, cursor.orderId],
+          [value, limit + 1, cursor.createdAt, cursor.orderId],
         )
       : await this.database.query<OrderRow>(
-          `SELECT ${ORDER_COLUMNS} FROM orders WHERE product_id = $1 ORDER BY created_at, id LIMIT $2`,
-          [productId, limit + 1],
+          `SELECT ${ORDER_COLUMNS} FROM orders WHERE ${owner} ORDER BY created_at, id LIMIT $2`,
+          [value, limit + 1],
         );
     const items = rows.slice(0, limit).map(toOrder);
     return { items, nextCursor: nextCursorOf(items, rows.length > limit) };
@@ -49,7 +70,7 @@ export class PostgresSales {
    */
   async salesSummary(
     productId: number,
-    waiting: readonly OrderRecord[] = [],
+    waiting: readonly SoldOrder[] = [],
   ): Promise<SalesSummary | undefined> {
     const { rows } = await this.database.query<{
       stock: number;

@@ -105,6 +105,26 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
      scanner  text        NOT NULL,
      at       timestamptz NOT NULL
    );`,
+  // What a unit cost when it sold. The shipped purchase functions (and the Redis persister of the
+  // previous build) insert orders without it, and are never edited: a BEFORE INSERT trigger fills
+  // it from the product row. Inside a purchase that row is already locked by the sale's own
+  // UPDATE (or FOR NO KEY UPDATE), and updateProduct's UPDATE needs the same lock, so the trigger
+  // reads exactly the price the sale was decided on. The persister gives the price Redis sold at,
+  // which the trigger keeps. Orders from before this version take the product's price of the
+  // moment of migrating (the closest record there is). A buyer's orders are read by buyer and time.
+  `ALTER TABLE orders ADD COLUMN unit_price bigint CHECK (unit_price >= 0), ADD COLUMN currency text;
+   UPDATE orders o SET unit_price = p.price, currency = p.currency FROM products p WHERE p.id = o.product_id;
+   CREATE FUNCTION gtd_order_price() RETURNS trigger LANGUAGE plpgsql AS $fn$
+   BEGIN
+     IF NEW.unit_price IS NULL AND NEW.currency IS NULL THEN
+       SELECT p.price, p.currency INTO NEW.unit_price, NEW.currency FROM products p WHERE p.id = NEW.product_id;
+     END IF;
+     RETURN NEW;
+   END
+   $fn$;
+   CREATE TRIGGER orders_priced BEFORE INSERT ON orders FOR EACH ROW EXECUTE FUNCTION gtd_order_price();
+   ALTER TABLE orders ALTER COLUMN unit_price SET NOT NULL, ALTER COLUMN currency SET NOT NULL;
+   CREATE INDEX orders_by_buyer_time ON orders (buyer_id, created_at, id) WHERE buyer_id IS NOT NULL;`,
 ];
 
 /** Any constant works; it only has to be the same for every process migrating this database. */

@@ -166,9 +166,9 @@ export class RedisGate {
       const lifetime = Math.min(maxLifetime, Number(fields.t) + maxLifetime - now);
       if (lifetime > 0) writes.push((p) => p.hset(name, fields).pexpire(name, lifetime));
     }
-    for (const { id, available, rules } of state.products) {
+    for (const { id, available, rules, price } of state.products) {
       writes.push((p) =>
-        p.set(RedisKeys.available(id), available).hset(RedisKeys.rules(id), encodeRules(rules)),
+        p.set(RedisKeys.available(id), available).hset(RedisKeys.rules(id), encodeRules(rules, price)),
       );
     }
     for (let i = 0; i < writes.length; i += WRITE_BATCH) {

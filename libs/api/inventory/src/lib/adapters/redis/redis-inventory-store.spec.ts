@@ -378,7 +378,9 @@ describeWithService({ name: 'Redis', host: '127.0.0.1', port: 6379 })('RedisInve
     expect(await storedOrders()).toEqual({ n: 6, sold: 6 });
     const byTime = (a: Sold['order'], b: Sold['order']) =>
       a.createdAt === b.createdAt ? (a.orderId < b.orderId ? -1 : 1) : a.createdAt < b.createdAt ? -1 : 1;
-    const expected = [...stored, ...waiting].map((o) => expectSold(o).order).sort(byTime);
+    const expected = [...stored, ...waiting]
+      .map((o) => ({ ...expectSold(o).order, unitPrice: 5000, currency: 'EUR' }))
+      .sort(byTime);
     const seen: Sold['order'][] = [];
     let cursor: string | null = null;
     do {
@@ -388,6 +390,37 @@ describeWithService({ name: 'Redis', host: '127.0.0.1', port: 6379 })('RedisInve
     } while (cursor !== null);
     expect(seen).toEqual(expected);
     expect(await seller.salesSummary(1)).toMatchObject({ stock: 200, sold: 12, orders: 12, available: 188 });
+  });
+
+  it("lists a buyer's orders still waiting in Redis at the price they sold at, and stores that price", async () => {
+    const seller = await sellerWithoutPersister();
+    const early = expectSold(await seller.purchase(command(1, 1, { buyerId: BUYER, nowMs: 1000 })));
+    // The price changes while the order waits: it keeps the price it was sold at.
+    await seller.updateProduct(1, { price: 6000 });
+    const late = expectSold(await seller.purchase(command(1, 2, { buyerId: BUYER, nowMs: 2000 })));
+    await seller.purchase(command(1, 1, { buyerId: OTHER_BUYER, nowMs: 1500 }));
+    expect(await storedOrders()).toEqual({ n: 0, sold: 0 });
+    const first = await seller.listBuyerOrders(BUYER, 1, null);
+    const second = await seller.listBuyerOrders(BUYER, 1, first.nextCursor);
+    const expected = [
+      { ...early.order, unitPrice: 5000, currency: 'EUR' },
+      { ...late.order, unitPrice: 6000, currency: 'EUR' },
+    ];
+    expect([...first.items, ...second.items]).toEqual(expected);
+    expect(second.nextCursor).toBeNull();
+    expect(await seller.findOrder(early.order.orderId)).toEqual(expected[0]);
+
+    await openStore();
+    await drained();
+    const { rows } = await pg.query<{ id: string; unit_price: number }>(
+      'SELECT id, unit_price::int FROM orders WHERE buyer_id = $1 ORDER BY created_at',
+      [BUYER],
+    );
+    expect(rows).toEqual([
+      { id: early.order.orderId, unit_price: 5000 },
+      { id: late.order.orderId, unit_price: 6000 },
+    ]);
+    expect((await seller.listBuyerOrders(BUYER, 10, null)).items).toEqual(expected);
   });
 
   it('reconcile reports rules that differ from PostgreSQL and --repair restores them', async () => {

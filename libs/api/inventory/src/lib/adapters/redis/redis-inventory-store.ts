@@ -24,7 +24,7 @@ import { RedisConnection } from './redis-connection';
 import { assertWritable, redisFault, withRedisFaults } from './redis-faults';
 import { KEY_GRACE_MS, RedisGate } from './redis-gate';
 import { RedisPersister } from './redis-persister';
-import { decodePending, decodeRules, encodeRules } from './redis-records';
+import { decodePending, decodeRules, encodePrice, encodeRules, QueuedOrder } from './redis-records';
 import { RedisKeys } from './redis-scripts';
 
 /** What the Redis hot path asks of PostgreSQL, its durable source of truth. */
@@ -62,9 +62,26 @@ export class RedisInventoryStore implements InventoryStore {
   async seedIfEmpty(catalog: readonly CatalogEntry[]): Promise<boolean> {
     const seeded = await this.durable.catalogue.seedIfEmpty(catalog);
     await this.gate.ready();
+    await this.copyPrices();
     await this.connection.ensureConsumerGroup();
     this.persister.start();
     return seeded;
+  }
+
+  /**
+   * Rules hashes built by an older build have no price, and the purchase script would record
+   * none (PostgreSQL would then take the price of the moment it stores the order): at start-up,
+   * every product's price is copied in, under the lock operator writes take, so no price change
+   * comes between the read and the copy.
+   */
+  private copyPrices(): Promise<void> {
+    return this.gate.withMaintenanceLock(async () => {
+      const products = await this.durable.catalogue.listProducts();
+      if (products.length === 0) return;
+      const pipeline = this.connection.redis.pipeline();
+      for (const p of products) pipeline.hset(RedisKeys.rules(p.id), encodePrice(p));
+      await this.connection.execAll(pipeline);
+    });
   }
 
   listProducts(): Promise<ProductRecord[]> {
@@ -196,28 +213,69 @@ export class RedisInventoryStore implements InventoryStore {
   findOrder(orderId: string): Promise<OrderRecord | undefined> {
     return withRedisFaults(async () => {
       const pending = await this.connection.redis.hget(RedisKeys.pending, orderId);
-      if (pending !== null) return decodePending(orderId, pending).order;
+      if (pending !== null) return (await this.priced([decodePending(orderId, pending)]))[0];
       return this.durable.sales.findOrder(orderId);
     });
   }
 
   /**
-   * PostgreSQL's page merged with the orders still waiting in Redis, so an operator sees a sale at
-   * once. Waiting orders are read first: one stored in between is then in both (kept once), never
-   * in neither. Reads the whole pending hash: fine for operators, not for a hot path.
+   * Waiting orders with their price. One sold by an older build carries none: it is shown at the
+   * product's current price, which is what PostgreSQL's trigger will record when it is stored.
    */
-  listOrders(productId: number, limit: number, after: string | null): Promise<OrdersPageRecord> {
+  private async priced(waiting: readonly QueuedOrder[]): Promise<OrderRecord[]> {
+    const unpriced = [...new Set(waiting.filter((w) => !w.price).map((w) => w.order.productId))];
+    const products = await Promise.all(unpriced.map((id) => this.durable.catalogue.findProduct(id)));
+    const current = new Map(unpriced.map((id, i) => [id, products[i]]));
+    return waiting.map(({ order, price }) => {
+      const product = current.get(order.productId);
+      return {
+        ...order,
+        ...(price ?? { unitPrice: product?.price ?? 0, currency: product?.currency ?? '' }),
+      };
+    });
+  }
+
+  /**
+   * A stored page merged with the orders still waiting in Redis that `belongs` picks, so a sale is
+   * seen at once. Waiting orders are read first: one stored in between is then in both (kept
+   * once), never in neither. Reads the whole pending hash: it holds only what the persister has
+   * not stored yet (milliseconds' worth while PostgreSQL is up).
+   */
+  private mergedPage(
+    belongs: (order: OrderRecord) => boolean,
+    stored: () => Promise<OrdersPageRecord>,
+    limit: number,
+    after: string | null,
+  ): Promise<OrdersPageRecord> {
     return withRedisFaults(async () => {
       const cursor = orderCursorAfter(after);
-      const waiting = (await this.connection.pendingOrders())
-        .map((p) => p.order)
-        .filter((o) => o.productId === productId && (!cursor || compareOrders(o, cursor) > 0));
-      const page = await this.durable.sales.listOrders(productId, limit, after);
+      const waiting = (await this.priced(await this.connection.pendingOrders())).filter(
+        (o) => belongs(o) && (!cursor || compareOrders(o, cursor) > 0),
+      );
+      const page = await stored();
       const onPage = new Set(page.items.map((o) => o.orderId));
       const merged = [...page.items, ...waiting.filter((o) => !onPage.has(o.orderId))].sort(compareOrders);
       const items = merged.slice(0, limit);
       return { items, nextCursor: nextCursorOf(items, merged.length > limit || page.nextCursor !== null) };
     });
+  }
+
+  listOrders(productId: number, limit: number, after: string | null): Promise<OrdersPageRecord> {
+    return this.mergedPage(
+      (o) => o.productId === productId,
+      () => this.durable.sales.listOrders(productId, limit, after),
+      limit,
+      after,
+    );
+  }
+
+  listBuyerOrders(buyerId: string, limit: number, after: string | null): Promise<OrdersPageRecord> {
+    return this.mergedPage(
+      (o) => o.buyerId === buyerId,
+      () => this.durable.sales.listBuyerOrders(buyerId, limit, after),
+      limit,
+      after,
+    );
   }
 
   /**
@@ -252,7 +310,7 @@ export class RedisInventoryStore implements InventoryStore {
         await this.connection.redis
           .multi()
           .set(RedisKeys.available(created.id), created.available)
-          .hset(RedisKeys.rules(created.id), encodeRules(created))
+          .hset(RedisKeys.rules(created.id), encodeRules(created, created))
           .exec();
         return created;
       });
@@ -271,7 +329,7 @@ export class RedisInventoryStore implements InventoryStore {
       return this.gate.withMaintenanceLock(async () => {
         const updated = await this.durable.catalogue.updateProduct(productId, patch);
         if (!updated) return undefined;
-        await this.connection.redis.hset(RedisKeys.rules(productId), encodeRules(updated));
+        await this.connection.redis.hset(RedisKeys.rules(productId), encodeRules(updated, updated));
         const [counter] = await this.gate.counters([productId]);
         return { ...updated, available: counter ?? 0 };
       });

@@ -1,7 +1,7 @@
 import { DropRules } from '../../inventory-store';
 import { idempotencyFingerprint } from '../../purchase-rules';
 import { DurableKey, DurableSnapshot } from '../postgres/postgres-ledger';
-import { QueuedOrder } from './redis-records';
+import { ProductPrice, QueuedOrder } from './redis-records';
 import { RedisKeys } from './redis-scripts';
 
 /**
@@ -27,7 +27,7 @@ export function soldByProduct(
 }
 
 export interface DerivedRedisState {
-  products: { id: number; available: number; rules: DropRules }[];
+  products: { id: number; available: number; rules: DropRules; price: ProductPrice }[];
   /** productId → buyerId → units held. */
   buyerTotals: Map<number, Map<string, number>>;
   /** Redis key name → the key's hash fields (see `RedisKeys.idempotency`). */
@@ -44,10 +44,16 @@ export function deriveRedisState(
   pending: readonly QueuedOrder[],
 ): DerivedRedisState {
   const sold = soldByProduct(snapshot, pending);
-  const products = snapshot.products.map(({ id, stock, startsAtMs, endsAtMs, paused, perBuyerLimit }) => ({
-    id,
-    available: Math.max(0, stock - (sold.get(id) ?? 0)),
-    rules: { startsAtMs, endsAtMs, paused, perBuyerLimit },
+  const products = snapshot.products.map((p) => ({
+    id: p.id,
+    available: Math.max(0, p.stock - (sold.get(p.id) ?? 0)),
+    rules: {
+      startsAtMs: p.startsAtMs,
+      endsAtMs: p.endsAtMs,
+      paused: p.paused,
+      perBuyerLimit: p.perBuyerLimit,
+    },
+    price: { price: p.price, currency: p.currency },
   }));
 
   const buyerTotals = new Map<number, Map<string, number>>();

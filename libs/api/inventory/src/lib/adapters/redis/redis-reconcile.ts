@@ -35,7 +35,9 @@ export async function compareRedisWithPostgres(
   const ids = snapshot.products.map((p) => p.id);
   const counters = ids.length > 0 ? await redis.mget(ids.map((id) => RedisKeys.available(id))) : [];
   const rulesPipeline = redis.pipeline();
-  for (const id of ids) rulesPipeline.hmget(RedisKeys.rules(id), 'paused', 'starts', 'ends', 'limit');
+  for (const id of ids) {
+    rulesPipeline.hmget(RedisKeys.rules(id), 'paused', 'starts', 'ends', 'limit', 'price', 'currency');
+  }
   const rules = ids.length > 0 ? ((await rulesPipeline.exec()) ?? []) : [];
   return snapshot.products.map((p, i) => {
     const counter = counters[i];
@@ -43,8 +45,12 @@ export async function compareRedisWithPostgres(
     const expectedAvailable = p.stock - (sold.get(p.id) ?? 0);
     const [error, fields] = rules[i] ?? [null, null];
     if (error) throw error;
-    const [paused, starts, ends, limit] = fields as (string | null)[];
-    const rulesAgree = sameRules(decodeRules(paused, starts, ends, limit), p);
+    const [paused, starts, ends, limit, price, currency] = fields as (string | null)[];
+    // The price counts as a rule here: it is what the next order records.
+    const rulesAgree =
+      sameRules(decodeRules(paused, starts, ends, limit), p) &&
+      price === String(p.price) &&
+      currency === p.currency;
     return {
       productId: p.id,
       name: p.name,

@@ -11,10 +11,30 @@ describe('Redis order records carry the key scope', () => {
   it('reads the scope of a pending order, whatever the key holds', () => {
     expect(decodePending(ORDER_ID, `~${anonymous}|1|2|${AT}||7|key|with|bars`)).toEqual({
       order: { orderId: ORDER_ID, productId: 1, quantity: 2, buyerId: null, createdAt: AT },
+      price: null,
       idempotencyKey: 'key|with|bars',
       scope: anonymous,
       remaining: 7,
     });
+  });
+
+  it('reads the price of a pending order and of an order event; older ones have none', () => {
+    expect(decodePending(ORDER_ID, `=1250|USD|${anonymous}|1|2|${AT}||7|k|x`)).toEqual({
+      order: { orderId: ORDER_ID, productId: 1, quantity: 2, buyerId: null, createdAt: AT },
+      price: { unitPrice: 1250, currency: 'USD' },
+      idempotencyKey: 'k|x',
+      scope: anonymous,
+      remaining: 7,
+    });
+    expect(decodePending(ORDER_ID, `=||${anonymous}|1|2|${AT}||7|`)).toMatchObject({ price: null });
+    expect(decodePending(ORDER_ID, `~${anonymous}|1|2|${AT}||7|`)).toMatchObject({ price: null });
+    const fields = ['o', ORDER_ID, 'p', '1', 'q', '2', 't', AT, 'b', '', 'r', '7', 'k', ''];
+    expect(decodeOrderEvent([...fields, 'pr', '1250', 'cu', 'USD']).price).toEqual({
+      unitPrice: 1250,
+      currency: 'USD',
+    });
+    expect(decodeOrderEvent([...fields, 'pr', '', 'cu', '']).price).toBeNull();
+    expect(decodeOrderEvent(fields).price).toBeNull();
   });
 
   it('reads pending orders written before scopes carried the address in the old scope', () => {

@@ -1,4 +1,4 @@
-import { DropRules } from '../../inventory-store';
+import { DropRules, OrderPrice, ProductFields } from '../../inventory-store';
 import type { PersistedOrder } from '../postgres/postgres-ledger';
 import { legacyIdempotencyScope } from '../../purchase-rules';
 
@@ -9,16 +9,29 @@ import { legacyIdempotencyScope } from '../../purchase-rules';
  */
 export type QueuedOrder = PersistedOrder;
 
-/** The rules hash as written by operators and rebuilds (`RedisKeys.rules`). */
-export function encodeRules(rules: DropRules): Record<string, string> {
+/** What of a product the purchase script records with each order. */
+export type ProductPrice = Pick<ProductFields, 'price' | 'currency'>;
+
+/** The rules hash as written by operators and rebuilds (`RedisKeys.rules`), with the price. */
+export function encodeRules(rules: DropRules, price: ProductPrice): Record<string, string> {
   const optional = (value: number | null) => (value === null ? '' : String(value));
   return {
     paused: rules.paused ? '1' : '0',
     starts: optional(rules.startsAtMs),
     ends: optional(rules.endsAtMs),
     limit: optional(rules.perBuyerLimit),
+    ...encodePrice(price),
   };
 }
+
+export const encodePrice = ({ price, currency }: ProductPrice): Record<'price' | 'currency', string> => ({
+  price: String(price),
+  currency,
+});
+
+/** The price fields of an order event or pending order: '' (an older build's) is unknown. */
+const decodePrice = (price: string | undefined, currency: string | undefined): OrderPrice | null =>
+  price && currency ? { unitPrice: Number(price), currency } : null;
 
 /** Reads the rule fields the scripts return (or HMGET gives): missing or '' means none. */
 export function decodeRules(
@@ -43,12 +56,21 @@ export const sameRules = (a: DropRules, b: DropRules): boolean =>
   a.perBuyerLimit === b.perBuyerLimit;
 
 /**
- * A pending-hash value: "~scope|productId|quantity|createdAt|buyerId|remaining|key" (written by the
- * purchase script). The key is last because it is the only part that may itself contain '|'; the
- * scope never does. Older values, which start with the product id (a digit) — without the scope,
- * or from before buyers and keys existed ("productId|quantity|createdAt") — still read.
+ * A pending-hash value: "=price|currency|scope|productId|quantity|createdAt|buyerId|remaining|key"
+ * (written by the purchase script). The key is last because it is the only part that may itself
+ * contain '|'; the price, currency and scope never do. Older values still read, without a price:
+ * "~scope|productId|…" and those that start with the product id (a digit) — without the scope, or
+ * from before buyers and keys existed ("productId|quantity|createdAt").
  */
-export function decodePending(orderId: string, encoded: string): QueuedOrder {
+export function decodePending(orderId: string, value: string): QueuedOrder {
+  let price: OrderPrice | null = null;
+  let encoded = value;
+  if (value.startsWith('=')) {
+    const first = value.indexOf('|');
+    const second = value.indexOf('|', first + 1);
+    price = decodePrice(value.slice(1, first), value.slice(first + 1, second));
+    encoded = `~${value.slice(second + 1)}`;
+  }
   const scoped = encoded.startsWith('~');
   const bar = encoded.indexOf('|');
   const parts = (scoped ? encoded.slice(bar + 1) : encoded).split('|');
@@ -62,6 +84,7 @@ export function decodePending(orderId: string, encoded: string): QueuedOrder {
       buyerId: buyerId === '' ? null : buyerId,
       createdAt,
     },
+    price,
     idempotencyKey: key === '' ? null : key,
     scope: scoped ? encoded.slice(1, bar) : legacyIdempotencyScope(buyerId === '' ? null : buyerId),
     remaining: Number(remaining),
@@ -83,6 +106,7 @@ export function decodeOrderEvent(fields: readonly string[]): QueuedOrder {
       buyerId: buyerId === '' ? null : buyerId,
       createdAt: values.get('t') ?? '',
     },
+    price: decodePrice(values.get('pr'), values.get('cu')),
     idempotencyKey: key === '' ? null : key,
     scope: scope ?? legacyIdempotencyScope(buyerId === '' ? null : buyerId),
     remaining: Number(values.get('r') ?? 0),

@@ -11,7 +11,9 @@
 /**
  * The whole purchase — idempotency key, product, rules, per-buyer limit, stock, then decrement,
  * buyer total, order event, pending order and key — in the order of the port's contract.
- * Rejections write nothing, so the sold-out hot path stays read-only.
+ * Rejections write nothing, so the sold-out hot path stays read-only. The order event and the
+ * pending order carry the price and currency read from the rules hash in the same script, so the
+ * order records the price it was sold at ('' when a hash written by an older build has none).
  *
  * KEYS: 1 built-from, 2 available counter, 3 rules hash, 4 buyer totals hash, 5 idempotency key
  *       hash (any name when there is no key), 6 order stream, 7 pending-order hash.
@@ -43,7 +45,7 @@ end
 local counter = redis.call('GET', KEYS[2])
 if not counter then return {'rejected', 'PRODUCT_NOT_FOUND', 0, 0, '0', '', '', ''} end
 local available = tonumber(counter)
-local rules = redis.call('HMGET', KEYS[3], 'paused', 'starts', 'ends', 'limit')
+local rules = redis.call('HMGET', KEYS[3], 'paused', 'starts', 'ends', 'limit', 'price', 'currency')
 local function reject(code, bought)
   return {'rejected', code, available, bought, rules[1] or '0', rules[2] or '', rules[3] or '', rules[4] or ''}
 end
@@ -62,9 +64,11 @@ if available == 0 then return reject('SOLD_OUT', 0) end
 if available < quantity then return reject('INSUFFICIENT_STOCK', 0) end
 local remaining = redis.call('DECRBY', KEYS[2], quantity)
 if buyer ~= '' then redis.call('HINCRBY', KEYS[4], buyer, quantity) end
+local price = rules[5] or ''
+local currency = rules[6] or ''
 redis.call('XADD', KEYS[6], '*', 'o', ARGV[2], 'p', ARGV[3], 'q', ARGV[1], 't', ARGV[10],
-  'b', buyer, 'r', remaining, 's', ARGV[11], 'k', key)
-redis.call('HSET', KEYS[7], ARGV[2], '~' .. ARGV[11] .. '|' ..
+  'b', buyer, 'r', remaining, 's', ARGV[11], 'k', key, 'pr', price, 'cu', currency)
+redis.call('HSET', KEYS[7], ARGV[2], '=' .. price .. '|' .. currency .. '|' .. ARGV[11] .. '|' ..
   ARGV[3] .. '|' .. ARGV[1] .. '|' .. ARGV[10] .. '|' .. buyer .. '|' .. remaining .. '|' .. key)
 if key ~= '' then
   redis.call('HSET', KEYS[5], 'f', ARGV[7], 'o', ARGV[2], 'r', remaining, 't', ARGV[4])
@@ -133,7 +137,10 @@ return 1
 /** Redis key names under the configured prefix. */
 export const RedisKeys = {
   available: (productId: number) => `available:${productId}`,
-  /** Hash: paused ('1'/'0'), starts, ends (epoch ms or ''), limit (units or ''). */
+  /**
+   * Hash: paused ('1'/'0'), starts, ends (epoch ms or ''), limit (units or ''), and what the
+   * purchase records as the order's price: price (minor units), currency.
+   */
   rules: (productId: number) => `rules:${productId}`,
   /** Hash: buyer id → units bought (stored and still pending). */
   buyers: (productId: number) => `buyers:${productId}`,
@@ -145,7 +152,10 @@ export const RedisKeys = {
   idempotency: (scope: string, key: string) => `idem:${scope}:${key}`,
   /** Order events waiting for the persister (entries are deleted once stored in PostgreSQL). */
   orders: 'orders',
-  /** orderId → "~scope|productId|quantity|createdAt|buyerId|remaining|key" for orders not yet in PostgreSQL. */
+  /**
+   * orderId → "=price|currency|scope|productId|quantity|createdAt|buyerId|remaining|key" for orders
+   * not yet in PostgreSQL (see `decodePending` for the older forms).
+   */
   pending: 'pending-orders',
   /** The PostgreSQL epoch these keys were built from; also the gate (see above). */
   builtFrom: 'built-from',

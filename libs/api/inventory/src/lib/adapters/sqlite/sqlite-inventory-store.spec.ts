@@ -74,7 +74,11 @@ describe('SqliteInventoryStore', () => {
     const second = await openStore();
     expect(await second.seedIfEmpty(catalog)).toBe(false);
     expect((await second.inventory(1))?.available).toBe(46);
-    expect(await second.findOrder(bought.order.orderId)).toEqual(bought.order);
+    expect(await second.findOrder(bought.order.orderId)).toEqual({
+      ...bought.order,
+      unitPrice: 5000,
+      currency: 'EUR',
+    });
   });
 
   it('upgrades a database of the first schema in place, keeping its products and orders', async () => {
@@ -105,11 +109,33 @@ describe('SqliteInventoryStore', () => {
           quantity: 1,
           buyerId: null,
           createdAt: '2026-01-01T00:00:00.000Z',
+          // The product's price when the schema gained the column: the closest record there is.
+          unitPrice: 5000,
+          currency: 'EUR',
         },
       ],
       nextCursor: null,
     });
     await expect(store.purchase(buy(1))).resolves.toMatchObject({ ok: true, remaining: 48 });
+  });
+
+  it("prices an order inserted without a price (the previous build's insert) from its product", async () => {
+    const store = await openStore();
+    await store.seedIfEmpty(catalog);
+    const raw = new Database(path);
+    try {
+      raw
+        .prepare(
+          'INSERT INTO orders (id, product_id, quantity, buyer_id, created_at) VALUES (?, 1, 1, NULL, ?)',
+        )
+        .run('5f0c5d1e-1111-4a6b-9b1e-000000000002', '2026-01-01T00:00:00.000Z');
+    } finally {
+      raw.close();
+    }
+    expect(await store.findOrder('5f0c5d1e-1111-4a6b-9b1e-000000000002')).toMatchObject({
+      unitPrice: 5000,
+      currency: 'EUR',
+    });
   });
 
   it('answers a sold-out crowd without the write lock', async () => {

@@ -1,4 +1,5 @@
 import { PurchaseRejectionCode } from '@gtd/shared-contracts';
+import type { Statement } from 'better-sqlite3';
 import { CatalogEntry, catalogDropRules } from '../../catalog';
 import {
   InventorySnapshot,
@@ -20,7 +21,7 @@ import { patchAssignments } from '../sql-columns';
 import { SqliteDatabase } from './sqlite-database';
 import { SqlitePurchaseBatcher } from './sqlite-purchase-batcher';
 import { SqlitePurchaseDecider } from './sqlite-purchase-decider';
-import { PRODUCT_COLUMNS, ProductRow, snapshotOf, toOrder, toProduct } from './sqlite-rows';
+import { OrderRow, PRODUCT_COLUMNS, ProductRow, snapshotOf, toOrder, toProduct } from './sqlite-rows';
 import { InventoryStatements, prepareInventoryStatements } from './sqlite-statements';
 
 /**
@@ -104,14 +105,12 @@ export class SqliteInventoryStore implements InventoryStore {
     return row && toOrder(row);
   }
 
-  async listOrders(productId: number, limit: number, after: string | null): Promise<OrdersPageRecord> {
-    const cursor = orderCursorAfter(after) ?? { createdAt: '', orderId: '' };
-    // One row more than asked tells whether there is a next page.
-    const rows = this.database.read(() =>
-      this.statements.ordersPage.all(productId, cursor.createdAt, cursor.orderId, limit + 1),
-    );
-    const items = rows.slice(0, limit).map(toOrder);
-    return { items, nextCursor: nextCursorOf(items, rows.length > limit) };
+  listOrders(productId: number, limit: number, after: string | null): Promise<OrdersPageRecord> {
+    return this.page(this.statements.ordersPage, productId, limit, after);
+  }
+
+  listBuyerOrders(buyerId: string, limit: number, after: string | null): Promise<OrdersPageRecord> {
+    return this.page(this.statements.buyerOrdersPage, buyerId, limit, after);
   }
 
   async salesSummary(productId: number): Promise<SalesSummary | undefined> {
@@ -181,6 +180,19 @@ export class SqliteInventoryStore implements InventoryStore {
         .get(...values, productId),
     );
     return row && toProduct(row);
+  }
+
+  private async page<K extends number | string>(
+    statement: Statement<[K, string, string, number], OrderRow>,
+    owner: K,
+    limit: number,
+    after: string | null,
+  ): Promise<OrdersPageRecord> {
+    const cursor = orderCursorAfter(after) ?? { createdAt: '', orderId: '' };
+    // One row more than asked tells whether there is a next page.
+    const rows = this.database.read(() => statement.all(owner, cursor.createdAt, cursor.orderId, limit + 1));
+    const items = rows.slice(0, limit).map(toOrder);
+    return { items, nextCursor: nextCursorOf(items, rows.length > limit) };
   }
 
   async restock(productId: number, restock: Restock): Promise<ProductRecord | undefined> {

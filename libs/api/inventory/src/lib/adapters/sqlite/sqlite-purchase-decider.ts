@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { OrderRecord, PurchaseCommand, PurchaseOutcome } from '../../inventory-store';
+import { PurchaseCommand, PurchaseOutcome, SoldOrder } from '../../inventory-store';
 import {
   answerStoredKey,
   idempotencyFingerprint,
@@ -8,7 +8,7 @@ import {
   PRODUCT_NOT_FOUND,
   purchaseRejection,
 } from '../../purchase-rules';
-import { snapshotOf, toOrder } from './sqlite-rows';
+import { snapshotOf, toSoldOrder } from './sqlite-rows';
 import { InventoryStatements } from './sqlite-statements';
 
 /**
@@ -37,7 +37,7 @@ export class SqlitePurchaseDecider {
           () => {
             const order = s.order.get(stored.order_id);
             if (!order) throw new Error(`Idempotency key refers to missing order ${stored.order_id}`);
-            return toOrder(order);
+            return toSoldOrder(order);
           },
         );
       }
@@ -55,14 +55,22 @@ export class SqlitePurchaseDecider {
     const { productId, quantity, buyerId, idempotencyKey, nowMs } = command;
     const updated = s.decrement.get(quantity, productId, quantity);
     if (!updated) throw new Error(`Product ${productId} changed inside its own transaction`);
-    const order: OrderRecord = {
+    const order: SoldOrder = {
       orderId: randomUUID(),
       productId,
       quantity,
       buyerId,
       createdAt: new Date(nowMs).toISOString(),
     };
-    s.insertOrder.run(order.orderId, productId, quantity, buyerId, order.createdAt);
+    s.insertOrder.run(
+      order.orderId,
+      productId,
+      quantity,
+      buyerId,
+      order.createdAt,
+      updated.price,
+      updated.currency,
+    );
     if (buyerId !== null) s.addToBuyerTotal.run(productId, buyerId, quantity);
     if (idempotencyKey !== null) {
       if (nowMs - this.lastKeySweepMs >= KEY_SWEEP_INTERVAL_MS) {

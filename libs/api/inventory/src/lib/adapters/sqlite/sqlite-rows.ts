@@ -1,4 +1,4 @@
-import { InventorySnapshot, OrderRecord, ProductRecord } from '../../inventory-store';
+import { InventorySnapshot, OrderRecord, ProductRecord, SoldOrder, soldOrderOf } from '../../inventory-store';
 import { OrderColumns, orderFromRow, ProductColumns, productFromRow } from '../sql-rows';
 
 /** Rows as better-sqlite3 returns them, and their mapping to the port's records. */
@@ -29,10 +29,15 @@ export interface KeyRow {
   created_at_ms: number;
 }
 
+export const ORDER_COLUMNS = 'id, product_id, quantity, buyer_id, created_at, unit_price, currency';
+
 export const PRODUCT_COLUMNS =
   'id, name, description, price, currency, stock, available, starts_at, ends_at, paused, per_buyer_limit';
 
 export const toOrder = (row: OrderRow): OrderRecord => orderFromRow(row, row.created_at);
+
+/** A stored order as a replayed purchase answers it (no price: see `PurchaseOutcome`). */
+export const toSoldOrder = (row: OrderRow): SoldOrder => soldOrderOf(toOrder(row));
 
 export const toProduct = (row: ProductRow): ProductRecord =>
   productFromRow(row, {

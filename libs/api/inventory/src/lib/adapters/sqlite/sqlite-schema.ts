@@ -134,6 +134,23 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
      scanner  TEXT    NOT NULL,
      at_ms    INTEGER NOT NULL
    ) STRICT, WITHOUT ROWID;`,
+  // What a unit cost when it sold, written by the purchase from the row it decremented. Orders
+  // from before this version take the product's price of the moment of migrating (the closest
+  // record there is). SQLite adds no NOT NULL column without a default, so a trigger fills an
+  // order inserted without a price (a process of the previous build still running on the file)
+  // from its product, inside the same transaction. A buyer's orders are read by buyer and time.
+  `ALTER TABLE orders ADD COLUMN unit_price INTEGER CHECK (unit_price >= 0);
+   ALTER TABLE orders ADD COLUMN currency TEXT;
+   UPDATE orders SET unit_price = (SELECT p.price FROM products p WHERE p.id = orders.product_id),
+                     currency = (SELECT p.currency FROM products p WHERE p.id = orders.product_id);
+   CREATE TRIGGER orders_priced AFTER INSERT ON orders
+     WHEN NEW.unit_price IS NULL OR NEW.currency IS NULL
+   BEGIN
+     UPDATE orders SET unit_price = (SELECT p.price FROM products p WHERE p.id = NEW.product_id),
+                       currency = (SELECT p.currency FROM products p WHERE p.id = NEW.product_id)
+      WHERE id = NEW.id;
+   END;
+   CREATE INDEX orders_by_buyer_time ON orders (buyer_id, created_at, id) WHERE buyer_id IS NOT NULL;`,
 ];
 
 /** Brings the schema to the latest version inside one write transaction (racing processes queue). */

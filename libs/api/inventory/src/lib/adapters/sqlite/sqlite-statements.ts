@@ -1,16 +1,18 @@
 import Database from 'better-sqlite3';
 import { PurchaseRejectionCode } from '@gtd/shared-contracts';
-import { KeyRow, OrderRow, PRODUCT_COLUMNS, ProductRow, SnapshotRow } from './sqlite-rows';
+import { KeyRow, ORDER_COLUMNS, OrderRow, PRODUCT_COLUMNS, ProductRow, SnapshotRow } from './sqlite-rows';
 
 /** Every statement the inventory port runs, prepared once per connection. */
 export function prepareInventoryStatements(db: Database.Database) {
   const returningProduct = `RETURNING ${PRODUCT_COLUMNS}`;
   return {
-    decrement: db.prepare<[number, number, number], { available: number }>(
-      'UPDATE products SET available = available - ? WHERE id = ? AND available >= ? RETURNING available',
+    // The price comes from the very row the sale decrements, in the same statement.
+    decrement: db.prepare<[number, number, number], { available: number; price: number; currency: string }>(
+      'UPDATE products SET available = available - ? WHERE id = ? AND available >= ? RETURNING available, price, currency',
     ),
-    insertOrder: db.prepare<[string, number, number, string | null, string]>(
-      'INSERT INTO orders (id, product_id, quantity, buyer_id, created_at) VALUES (?, ?, ?, ?, ?)',
+    insertOrder: db.prepare<[string, number, number, string | null, string, number, string]>(
+      `INSERT INTO orders (id, product_id, quantity, buyer_id, created_at, unit_price, currency)
+       VALUES (?, ?, ?, ?, ?, ?, ?)`,
     ),
     snapshot: db.prepare<[number], SnapshotRow>(
       `SELECT available, starts_at AS startsAtMs, ends_at AS endsAtMs, paused, per_buyer_limit AS perBuyerLimit
@@ -36,12 +38,14 @@ export function prepareInventoryStatements(db: Database.Database) {
     sweepKeys: db.prepare<[number]>('DELETE FROM idempotency_keys WHERE created_at_ms <= ?'),
     product: db.prepare<[number], ProductRow>(`SELECT ${PRODUCT_COLUMNS} FROM products WHERE id = ?`),
     products: db.prepare<[], ProductRow>(`SELECT ${PRODUCT_COLUMNS} FROM products ORDER BY id`),
-    order: db.prepare<[string], OrderRow>(
-      'SELECT id, product_id, quantity, buyer_id, created_at FROM orders WHERE id = ?',
-    ),
+    order: db.prepare<[string], OrderRow>(`SELECT ${ORDER_COLUMNS} FROM orders WHERE id = ?`),
     ordersPage: db.prepare<[number, string, string, number], OrderRow>(
-      `SELECT id, product_id, quantity, buyer_id, created_at FROM orders
+      `SELECT ${ORDER_COLUMNS} FROM orders
        WHERE product_id = ? AND (created_at, id) > (?, ?) ORDER BY created_at, id LIMIT ?`,
+    ),
+    buyerOrdersPage: db.prepare<[string, string, string, number], OrderRow>(
+      `SELECT ${ORDER_COLUMNS} FROM orders
+       WHERE buyer_id = ? AND (created_at, id) > (?, ?) ORDER BY created_at, id LIMIT ?`,
     ),
     sales: db.prepare<[number], { orders: number; sold: number }>(
       'SELECT COUNT(*) AS orders, COALESCE(SUM(quantity), 0) AS sold FROM orders WHERE product_id = ?',
