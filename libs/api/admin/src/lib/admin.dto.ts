@@ -254,7 +254,7 @@ export class AuditQueryDto {
 
   @ApiPropertyOptional({ type: 'integer', minimum: 1, description: 'Only the entries of this product.' })
   @IsOptional()
-  @Transform(toInt)
+  @Transform(queryInt)
   @IsInt()
   @Min(1)
   productId?: number;
