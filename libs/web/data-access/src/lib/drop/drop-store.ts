@@ -14,6 +14,7 @@ import { EMPTY, map, of, Subscription, switchMap, timer } from 'rxjs';
 import { BuyerSession } from '../auth/buyer-session';
 import { InventoryPoller } from '../inventory/inventory-poller';
 import { InventoryState } from '../inventory/inventory-state';
+import { OrderHistory } from '../orders/order-history';
 import { ProductsClient } from '../products/products-client';
 import { QueueHoldings } from '../queue/queue-holdings';
 import { PurchaseClient } from '../purchase/purchase-client';
@@ -71,6 +72,7 @@ export class DropStore {
   private readonly session = inject(BuyerSession);
   private readonly unsettledPurchases = inject(UnsettledPurchases);
   private readonly queueHoldings = inject(QueueHoldings);
+  private readonly orderHistory = inject(OrderHistory);
 
   /** The id from the URL, as the page's input holds it (a signal of a signal, set by `connect`). */
   private readonly routeId = signal<Signal<string | null | undefined>>(signal(undefined));
@@ -375,6 +377,7 @@ export class DropStore {
       .pipe(takeUntilDestroyed(this.destroyRef))
       .subscribe((outcome) => {
         this.holding.update((before) => learnHolding(before, outcome, attempt.request, buyerId));
+        this.keepAnonymousOrder(outcome, buyerId);
         if (outcome.kind === 'rate-limited') {
           this.restAfterRateLimit(outcome);
         }
@@ -389,6 +392,20 @@ export class DropStore {
         // Whatever the answer, the count may have changed: show it now, not at the next tick.
         this.poller.refresh(attempt.request.productId);
       });
+  }
+
+  /** An order bought without an account is kept on this device, so a reload does not lose its ticket. */
+  private keepAnonymousOrder(outcome: PurchaseOutcome, buyerId: string | null): void {
+    if (outcome.kind !== 'success' || buyerId !== null) return;
+    const { orderId, productId, quantity } = outcome.result;
+    const name = this.product()?.id === productId ? this.product()?.name : undefined;
+    this.orderHistory.record({
+      orderId,
+      productId,
+      productName: name ?? `Drop ${productId}`,
+      quantity,
+      confirmedAt: new Date().toISOString(),
+    });
   }
 
   private restAfterRateLimit(outcome: Extract<PurchaseOutcome, { kind: 'rate-limited' }>): void {
