@@ -43,9 +43,9 @@ import type { OrderRow } from './order-rows';
       list-style: none;
     }
     .order-row {
-      display: grid;
-      grid-template-columns: repeat(auto-fit, minmax(8rem, 1fr));
-      gap: 0.25rem 1rem;
+      display: flex;
+      flex-wrap: wrap;
+      gap: 0.25rem 1.25rem;
       align-items: baseline;
       padding: 0.75rem 1rem;
       border: 1px solid currentColor;
@@ -53,6 +53,7 @@ import type { OrderRow } from './order-rows';
       min-width: 0;
     }
     .order-row__name {
+      flex-basis: 100%;
       font-weight: 700;
       overflow-wrap: anywhere;
     }

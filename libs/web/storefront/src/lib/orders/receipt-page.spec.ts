@@ -2,6 +2,7 @@ import { HttpTestingController } from '@angular/common/http/testing';
 import { ComponentFixture, TestBed } from '@angular/core/testing';
 import { provideRouter } from '@angular/router';
 import type { Order } from '@gtd/shared-contracts';
+import { OrderHistory } from '@gtd/web-data-access';
 import { GOLDEN_TICKET, problem, provideDataAccessTesting } from '@gtd/web-data-access/testing';
 import { ReceiptPage } from './receipt-page';
 
@@ -74,14 +75,33 @@ describe('ReceiptPage', () => {
   });
 
   it('still shows the receipt when the drop cannot be read, by the name this device kept', () => {
+    TestBed.inject(OrderHistory).record({
+      orderId: ID,
+      productId: 1,
+      productName: 'Golden Ticket (as bought)',
+      quantity: 2,
+      confirmedAt: ORDER.createdAt,
+    });
     answerOrder();
     http.expectOne('/products/1').flush(null, { status: 503, statusText: 'Unavailable' });
     http
       .expectOne(`/orders/${ID}/ticket`)
       .flush({ orderId: ID, productId: 1, quantity: 2, ticket: TICKET, keyId: 'k1' });
     render();
-    expect(text('receipt-product')).toBe('Drop 1');
+    expect(text('receipt-product')).toBe('Golden Ticket (as bought)');
     expect(text('ticket-token')).toBe(TICKET);
+  });
+
+  it('names the drop by its id when neither the store nor this device knows its name', () => {
+    answerOrder();
+    http
+      .expectOne('/products/1')
+      .flush(problem(404, 'PRODUCT_NOT_FOUND'), { status: 404, statusText: 'Not Found' });
+    http
+      .expectOne(`/orders/${ID}/ticket`)
+      .flush({ orderId: ID, productId: 1, quantity: 2, ticket: TICKET, keyId: 'k1' });
+    render();
+    expect(text('receipt-product')).toBe('Drop 1');
   });
 
   it('an unknown order: a clear not-found state', () => {
