@@ -160,4 +160,20 @@ describe('receipts and My tickets', () => {
     expect(await a11yViolations(page)).toEqual([]);
     await screenshot(page, 'receipt-not-found');
   });
+
+  it('the store does not answer: a retry state, and Try again shows the receipt', async () => {
+    const { api, page } = web;
+    const sale = await api.buy(1, 1);
+    const orderId = sale.body['orderId'] as string;
+    await page.route(`**${ApiRoutes.order(orderId)}`, (route) => route.abort('connectionrefused'));
+    await page.goto(`${api.baseUrl}/receipts/${orderId}`);
+    await page.getByTestId('receipt-error').waitFor();
+    expect(await a11yViolations(page)).toEqual([]);
+    await screenshot(page, 'receipt-store-down');
+
+    await page.unroute(`**${ApiRoutes.order(orderId)}`);
+    await page.getByTestId('receipt-reload').click();
+    await page.getByTestId('receipt').waitFor();
+    expect((await page.getByTestId('receipt-order-id').textContent())?.trim()).toBe(orderId);
+  });
 });
