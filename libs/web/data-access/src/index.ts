@@ -9,6 +9,8 @@ export * from './lib/purchase/purchase-outcome';
 export * from './lib/purchase/idempotency-key';
 export * from './lib/purchase/purchase-client';
 export * from './lib/purchase/unsettled-purchase';
+export * from './lib/orders/orders-client';
+export * from './lib/orders/order-history';
 export * from './lib/auth/buyer-session';
 export * from './lib/auth/auth-client';
 export * from './lib/auth/bearer-token';

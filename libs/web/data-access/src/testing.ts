@@ -11,6 +11,7 @@ import {
 import { bearerTokenInterceptor } from './lib/auth/bearer-token';
 import { SESSION_STORAGE } from './lib/auth/buyer-session';
 import { CATALOGUE_POLL_INTERVAL_MS, INVENTORY_POLL_INTERVAL_MS } from './lib/config/api-config';
+import { LOCAL_STORAGE } from './lib/orders/order-history';
 import { IDEMPOTENCY_KEY_FACTORY } from './lib/purchase/idempotency-key';
 
 /*
@@ -54,7 +55,7 @@ export const GOLDEN_TICKET: Product = {
 
 /**
  * The data access against `HttpTestingController`, with the bearer interceptor installed, no
- * session storage, purchase keys `key-1`, `key-2`… and no timed polls (only explicit refreshes
+ * session or local storage, purchase keys `key-1`, `key-2`… and no timed polls (only explicit refreshes
  * poll: the cadence is the poller's own spec).
  */
 export function provideDataAccessTesting(): Provider[] {
@@ -65,6 +66,7 @@ export function provideDataAccessTesting(): Provider[] {
     { provide: INVENTORY_POLL_INTERVAL_MS, useValue: 3_600_000 },
     { provide: CATALOGUE_POLL_INTERVAL_MS, useValue: 3_600_000 },
     { provide: SESSION_STORAGE, useValue: null },
+    { provide: LOCAL_STORAGE, useValue: null },
     { provide: IDEMPOTENCY_KEY_FACTORY, useValue: () => `key-${++keys}` },
   ];
 }

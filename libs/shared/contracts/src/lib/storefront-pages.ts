@@ -4,7 +4,14 @@
  * the app can show its not-found screen, but with 404, so crawlers and monitors see a miss. The
  * storefront's own route list must name exactly these (apps/web's app.routes.spec.ts checks it).
  */
-export const STOREFRONT_PAGES: readonly string[] = ['', 'drops/:id', 'sign-in', 'register'];
+export const STOREFRONT_PAGES: readonly string[] = [
+  '',
+  'drops/:id',
+  'receipts/:orderId',
+  'my-tickets',
+  'sign-in',
+  'register',
+];
 
 type Segment = { literal: string } | { param: true };
 

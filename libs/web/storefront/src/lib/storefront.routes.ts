@@ -3,10 +3,12 @@ import { SignInPage } from './auth/sign-in-page';
 import { Catalogue } from './catalogue/catalogue';
 import { DropPage } from './drop-page/drop-page';
 import { NotFoundPage } from './not-found/not-found-page';
+import { MyTicketsPage } from './orders/my-tickets-page';
+import { ReceiptPage } from './orders/receipt-page';
 import { Shell } from './shell/shell';
 
 /**
- * The storefront's pages. `/drops/:id` binds `id`, and `/sign-in` / `/register` bind `mode` (route
+ * The storefront's pages. `/drops/:id` binds `id`, `/receipts/:orderId` binds `orderId`, and `/sign-in` / `/register` bind `mode` (route
  * data) and `returnUrl` (query) to inputs, so the app must provide the router
  * `withComponentInputBinding()`.
  */
@@ -20,6 +22,16 @@ export const storefrontRoutes: Routes = [
         path: 'drops/:id',
         component: DropPage,
         title: 'Drop · Golden Ticket Drop',
+      },
+      {
+        path: 'receipts/:orderId',
+        component: ReceiptPage,
+        title: 'Your ticket · Golden Ticket Drop',
+      },
+      {
+        path: 'my-tickets',
+        component: MyTicketsPage,
+        title: 'My tickets · Golden Ticket Drop',
       },
       {
         path: 'sign-in',

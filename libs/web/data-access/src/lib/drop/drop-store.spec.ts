@@ -5,6 +5,7 @@ import type { DropState, Product } from '@gtd/shared-contracts';
 import { buyerSession, GOLDEN_TICKET, problem, provideDataAccessTesting } from '../../testing';
 import { BuyerSession } from '../auth/buyer-session';
 import { InventoryPoller } from '../inventory/inventory-poller';
+import { OrderHistory } from '../orders/order-history';
 import { DropStore } from './drop-store';
 
 const PRODUCT = GOLDEN_TICKET;
@@ -126,6 +127,35 @@ describe('DropStore', () => {
       // The count is asked for again at once.
       answerInventory(8);
       expect(store.canBuy()).toBe(true);
+    });
+
+    it('keeps an anonymous buyer’s confirmed order on the device, and a signed-in buyer’s not', () => {
+      const history = TestBed.inject(OrderHistory);
+      openLoaded();
+      store.buy();
+      answerBuy(201, sale(1, 9));
+      answerInventory(9);
+      expect(history.orders()).toEqual([
+        {
+          orderId: 'o-9',
+          productId: 1,
+          productName: 'Golden Ticket',
+          quantity: 1,
+          confirmedAt: expect.any(String),
+        },
+      ]);
+      // A refusal keeps nothing.
+      store.buy();
+      answerBuy(409, problem(409, 'SOLD_OUT'));
+      answerInventory(5);
+      expect(history.orders()).toHaveLength(1);
+
+      TestBed.inject(BuyerSession).start(buyerSession());
+      TestBed.tick();
+      expect(store.buy()).toBe('sent');
+      answerBuy(201, sale(1, 4));
+      answerInventory(4);
+      expect(history.orders().map((o) => o.orderId)).toEqual(['o-9']);
     });
 
     it('retry(): the same attempt with the same Idempotency-Key, and only after an answer', () => {

@@ -15,6 +15,7 @@ import { BuyerSession } from '../auth/buyer-session';
 import { INVENTORY_MAX_BACKOFF_MS, INVENTORY_POLL_INTERVAL_MS } from '../config/api-config';
 import { InventoryPoller } from '../inventory/inventory-poller';
 import { InventoryState } from '../inventory/inventory-state';
+import { OrderHistory } from '../orders/order-history';
 import { ProductsClient } from '../products/products-client';
 import { QueueHoldings } from '../queue/queue-holdings';
 import { PurchaseClient } from '../purchase/purchase-client';
@@ -72,6 +73,7 @@ export class DropStore {
   private readonly session = inject(BuyerSession);
   private readonly unsettledPurchases = inject(UnsettledPurchases);
   private readonly queueHoldings = inject(QueueHoldings);
+  private readonly orderHistory = inject(OrderHistory);
 
   private readonly loadBackoff: LoadBackoff = {
     intervalMs: inject(INVENTORY_POLL_INTERVAL_MS),
@@ -383,6 +385,7 @@ export class DropStore {
       .pipe(takeUntilDestroyed(this.destroyRef))
       .subscribe((outcome) => {
         this.holding.update((before) => learnHolding(before, outcome, attempt.request, buyerId));
+        this.keepAnonymousOrder(outcome, buyerId);
         if (outcome.kind === 'rate-limited') {
           this.restAfterRateLimit(outcome);
         }
@@ -397,6 +400,20 @@ export class DropStore {
         // Whatever the answer, the count may have changed: show it now, not at the next tick.
         this.poller.refresh(attempt.request.productId);
       });
+  }
+
+  /** An order bought without an account is kept on this device, so a reload does not lose its ticket. */
+  private keepAnonymousOrder(outcome: PurchaseOutcome, buyerId: string | null): void {
+    if (outcome.kind !== 'success' || buyerId !== null) return;
+    const { orderId, productId, quantity } = outcome.result;
+    const name = this.product()?.id === productId ? this.product()?.name : undefined;
+    this.orderHistory.record({
+      orderId,
+      productId,
+      productName: name ?? `Drop ${productId}`,
+      quantity,
+      confirmedAt: new Date().toISOString(),
+    });
   }
 
   private restAfterRateLimit(outcome: Extract<PurchaseOutcome, { kind: 'rate-limited' }>): void {

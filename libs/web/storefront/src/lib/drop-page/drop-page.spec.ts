@@ -472,11 +472,12 @@ describe('DropPage', () => {
       },
     );
 
-    it('shows the order id on its own for copying', () => {
+    it('shows the order id on its own for copying, and links to its receipt', () => {
       openLoaded(10);
       clickBuy();
       answerBuy(201, { orderId: 'ord-7', productId: 1, quantity: 1, remaining: 9 });
       expect(text('order-id')).toBe('ord-7');
+      expect(q('view-ticket')?.getAttribute('href')).toBe('/receipts/ord-7');
       answerInventory(9);
     });
 

@@ -29,6 +29,7 @@ import { filter, map } from 'rxjs';
           <span>Golden Ticket Drop</span>
         </a>
         <nav class="account" aria-label="Account">
+          <a class="account__link" routerLink="/my-tickets" data-testid="my-tickets-link">My tickets</a>
           @if (session.buyer(); as buyer) {
             <span class="account__who">
               <span class="sr-only">Signed in as </span>
@@ -84,6 +85,10 @@ import { filter, map } from 'rxjs';
       gap: 0.75rem;
       margin-left: auto;
       min-width: 0;
+    }
+    .account__link {
+      white-space: nowrap;
+      font-weight: 600;
     }
     .account__who {
       min-width: 0;
