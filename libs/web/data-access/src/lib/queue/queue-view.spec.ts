@@ -1,4 +1,4 @@
-import type { QueuePass, QueueStatus, QueueTicket } from '@gtd/shared-contracts';
+import type { QueuePass, QueueTicket } from '@gtd/shared-contracts';
 import { queueStatus } from '../../testing';
 import { aheadMilestone, estimatedWaitMs, peopleAhead, queuePhase } from './queue-view';
 
