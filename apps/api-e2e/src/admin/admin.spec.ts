@@ -43,6 +43,7 @@ const ROUTES: RequestSpec[] = [
   { method: 'POST', path: ApiRoutes.admin.pause(1) },
   { method: 'POST', path: ApiRoutes.admin.resume(1) },
   { method: 'GET', path: `${ApiRoutes.admin.orders(1)}?limit=5` },
+  { method: 'GET', path: ApiRoutes.admin.ordersExport(1) },
   { method: 'GET', path: ApiRoutes.admin.summary(1) },
   { method: 'GET', path: `${ApiRoutes.admin.audit}?limit=5` },
   { method: 'GET', path: ApiRoutes.admin.health },

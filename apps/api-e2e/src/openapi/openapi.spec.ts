@@ -187,7 +187,8 @@ describe.each([
     const ANSWERED_WITHOUT_THE_STORE = ['/metrics', '/tickets/keys'];
     for (const { route, method, path, operation } of operations(doc)) {
       const statuses = Object.keys(operation.responses);
-      if (method === 'get' && !path.endsWith('/stream'))
+      // Streams (events, the CSV export) are written as they are read: no tag to revalidate.
+      if (method === 'get' && !path.endsWith('/stream') && !path.endsWith('/export'))
         expect({ route, statuses }).toEqual({ route, statuses: expect.arrayContaining(['304']) });
       if (!ANSWERED_WITHOUT_THE_STORE.includes(path))
         expect({ route, statuses }).toEqual({ route, statuses: expect.arrayContaining(['503']) });

@@ -404,6 +404,48 @@ describe('operator API', () => {
       expect(rest.body).toEqual({ items: [expect.objectContaining({ orderId: sold[4] })], nextCursor: null });
     });
 
+    it('exports every order as CSV across pages, as the orders page shows them', async () => {
+      const inventory = app.get(PurchaseService);
+      await admin('post', '/admin/products/1/restock', { mode: 'add', quantity: 1200 }).expect(200);
+      // 1,203 orders: three pages of the export's 500, sold in bursts at the same millisecond.
+      for (let burst = 0; burst < 3; burst++) {
+        clock.advance(1000);
+        await Promise.all(
+          Array.from({ length: 401 }, () => inventory.purchase({ productId: 1, quantity: 1 })),
+        );
+      }
+      const res = await admin('get', '/admin/products/1/orders/export').expect(200);
+      expect(res.headers['content-type']).toBe('text/csv; charset=utf-8');
+      expect(res.headers['content-disposition']).toBe('attachment; filename="drop-1-orders.csv"');
+      const lines = res.text.split('\r\n');
+      expect(lines.pop()).toBe('');
+      expect(lines[0]).toBe('orderId,productId,quantity,unitPrice,currency,total,buyerId,createdAt');
+      const rows = lines.slice(1).map((line) => line.split(','));
+      expect(rows).toHaveLength(1203);
+      expect(new Set(rows.map((row) => row[0])).size).toBe(1203);
+      const page = await admin('get', '/admin/products/1/orders?limit=1').expect(200);
+      const first = page.body.items[0];
+      expect(rows[0]).toEqual([
+        first.orderId,
+        '1',
+        '1',
+        String(first.unitPrice),
+        first.currency,
+        String(first.total),
+        '',
+        first.createdAt,
+      ]);
+      expect(rows.map((row) => row[7])).toEqual([...rows.map((row) => row[7])].sort());
+    });
+
+    it('exports a drop without orders as its header alone, and refuses an unknown drop', async () => {
+      const empty = await admin('get', '/admin/products/1/orders/export').expect(200);
+      expect(empty.headers['content-type']).toBe('text/csv; charset=utf-8');
+      expect(empty.text).toBe('orderId,productId,quantity,unitPrice,currency,total,buyerId,createdAt\r\n');
+      const unknown = await admin('get', '/admin/products/99/orders/export').expect(404);
+      expect(unknown.body.code).toBe(ErrorCode.ProductNotFound);
+    });
+
     it.each<[string, string[]]>([
       ['limit=0', ['limit']],
       ['limit=501', ['limit']],

@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import {
+  AdminOrder,
   AdminProduct,
   AuditEntry,
   CreateDropRequest,
@@ -143,6 +144,24 @@ export class DropAdministration {
       items: page.items.map((order) => ({ ...orderOf(order), buyerId: order.buyerId })),
       nextCursor: page.nextCursor,
     };
+  }
+
+  /**
+   * Every order of a drop, oldest first, a page at a time (404 before the first page for an
+   * unknown drop). The cursor pages through a drop that is still selling without missing an order or
+   * giving one twice: orders sold during the export come after the cursor and are included.
+   */
+  async exportOrders(productId: number): Promise<AsyncIterable<AdminOrder[]>> {
+    const first = await this.orders(productId, { limit: MAX_PAGE_SIZE });
+    const more = (after: string | null) => this.orders(productId, { limit: MAX_PAGE_SIZE, after });
+    return (async function* pages() {
+      let page = first;
+      yield page.items;
+      while (page.nextCursor !== null) {
+        page = await more(page.nextCursor);
+        yield page.items;
+      }
+    })();
   }
 
   /** Sell-through, with this process's rejections written first so the counts include them. */

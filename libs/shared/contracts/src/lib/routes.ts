@@ -26,6 +26,7 @@ export const ApiRoutes = {
     pause: (id: number) => `/admin/products/${id}/pause`,
     resume: (id: number) => `/admin/products/${id}/resume`,
     orders: (id: number) => `/admin/products/${id}/orders`,
+    ordersExport: (id: number) => `/admin/products/${id}/orders/export`,
     summary: (id: number) => `/admin/products/${id}/summary`,
     summaryStream: (id: number) => `/admin/products/${id}/summary/stream`,
     queue: (id: number) => `/admin/products/${id}/queue`,
