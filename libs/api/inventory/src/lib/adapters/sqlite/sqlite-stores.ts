@@ -10,12 +10,13 @@ export async function openSqliteStores(options: SqliteStoreOptions): Promise<Sto
   const database = new SqliteDatabase(options);
   const inventory = new SqliteInventoryStore(database);
   const secrets = new SqliteSharedSecrets(database);
+  const queue = new SqliteQueueStore(database, secrets);
   return {
     kind: 'sqlite',
     inventory,
     audit: new SqliteAuditStore(database),
     buyers: new SqliteBuyerStore(database),
-    queue: new SqliteQueueStore(database, secrets),
+    queue,
     tickets: new SqliteTicketStore(database, secrets),
     checkHealth: async () => [
       await checkDependency('sqlite', async () => {
@@ -27,7 +28,10 @@ export async function openSqliteStores(options: SqliteStoreOptions): Promise<Sto
     close: async () => {
       if (!database.isOpen) return;
       // Purchases already queued are committed and answered before the connection goes (or, if
-      // the file is locked right now, answered "not made"), and so are writes waiting for the lock.
+      // the file is locked right now, answered "not made"), and so are writes waiting for the lock;
+      // joins already queued are counted first.
+      await queue.drained();
+      if (!database.isOpen) return;
       inventory.batcher.flush();
       database.close();
     },
