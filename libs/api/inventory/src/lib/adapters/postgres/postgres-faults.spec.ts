@@ -230,16 +230,24 @@ describeWithService(TEST_POSTGRES)('postgresFault on the test server', () => {
         const store = await lockedProduct(database);
         const errors = rush(store);
         // The batch's backend, once its statement is in (waiting on the row lock or about to):
-        // only this database's, never the holder's.
+        // only this database's, never the holder's. Looked for from a connection of its own: inside
+        // the holder's transaction pg_stat_activity is one snapshot, taken at its first read, so a
+        // first look before the batch arrived would never see it arrive.
+        const watcher = new Client({ connectionString: url });
+        await watcher.connect();
         let terminated = false;
-        for (let i = 0; i < 1000 && !terminated; i++) {
-          const { rowCount } = await holder.query(
-            `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
-              WHERE query LIKE '%gtd_purchase_batch%' AND state = 'active'
-                AND datname = current_database() AND pid <> pg_backend_pid()`,
-          );
-          terminated = Boolean(rowCount);
-          if (!terminated) await new Promise((done) => setTimeout(done, 20));
+        try {
+          for (let i = 0; i < 1000 && !terminated; i++) {
+            const { rowCount } = await watcher.query(
+              `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                WHERE query LIKE '%gtd_purchase_batch%' AND state = 'active'
+                  AND datname = current_database() AND pid <> pg_backend_pid()`,
+            );
+            terminated = Boolean(rowCount);
+            if (!terminated) await new Promise((done) => setTimeout(done, 20));
+          }
+        } finally {
+          await watcher.end();
         }
         // Never found: let the batch through, so the case fails on its answers instead of hanging.
         if (!terminated) await holder.query('ROLLBACK');
