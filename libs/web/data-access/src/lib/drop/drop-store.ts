@@ -10,7 +10,7 @@ import {
 } from '@angular/core';
 import { takeUntilDestroyed, toObservable, toSignal } from '@angular/core/rxjs-interop';
 import type { DropState, Product } from '@gtd/shared-contracts';
-import { EMPTY, map, of, Subscription, switchMap, timer } from 'rxjs';
+import { EMPTY, map, of, switchMap } from 'rxjs';
 import { BuyerSession } from '../auth/buyer-session';
 import { INVENTORY_MAX_BACKOFF_MS, INVENTORY_POLL_INTERVAL_MS } from '../config/api-config';
 import { InventoryPoller } from '../inventory/inventory-poller';
@@ -19,7 +19,7 @@ import { OrderHistory } from '../orders/order-history';
 import { ProductsClient } from '../products/products-client';
 import { QueueHoldings } from '../queue/queue-holdings';
 import { PurchaseClient } from '../purchase/purchase-client';
-import { PurchaseAttempt, PurchaseOutcome, PurchaseState } from '../purchase/purchase-outcome';
+import { PurchaseAttempt, PurchaseState } from '../purchase/purchase-outcome';
 import { unsettledAfter, UnsettledPurchases } from '../purchase/unsettled-purchase';
 import { countdown } from '../schedule/countdown';
 import {
@@ -29,12 +29,10 @@ import {
   ServerDropView,
 } from '../schedule/drop-schedule';
 import { LoadBackoff, loadProduct, parseProductId, ProductState } from './drop-product';
+import { RateLimitRest } from './rate-limit-rest';
 import { heldBy, Holding, learnHolding } from './holding';
 
 const LOADING: InventoryState = { status: 'loading' };
-
-/** When a 429 gives no `Retry-After`, Buy now rests this long. */
-const DEFAULT_RATE_LIMIT_PAUSE_S = 5;
 
 /** Where Buy now stands, in the order a buyer is told why it cannot be pressed. */
 export type BuyStatus =
@@ -188,11 +186,8 @@ export class DropStore {
     return limit !== null && this.session.signedIn() && this.held() >= limit;
   });
 
-  /** Set after a 429: Buy now rests until then. */
-  private readonly rateLimitedUntil = signal<number | null>(null);
-  private rateLimitTimer: Subscription | null = null;
-
-  readonly rateLimited = computed(() => this.rateLimitedUntil() !== null);
+  private readonly rateLimitRest = new RateLimitRest(this.destroyRef);
+  readonly rateLimited = this.rateLimitRest.resting;
 
   /**
    * This buyer's attempt on this drop whose outcome is unknown (its answer was lost, or a 5xx did
@@ -316,8 +311,6 @@ export class DropStore {
         this.reload();
       }
     });
-
-    this.destroyRef.onDestroy(() => this.rateLimitTimer?.unsubscribe());
   }
 
   /** Shows the drop whose id `routeId` holds (the page's `:id` input), now and whenever it changes. */
@@ -385,10 +378,11 @@ export class DropStore {
       .pipe(takeUntilDestroyed(this.destroyRef))
       .subscribe((outcome) => {
         this.holding.update((before) => learnHolding(before, outcome, attempt.request, buyerId));
-        this.keepAnonymousOrder(outcome, buyerId);
-        if (outcome.kind === 'rate-limited') {
-          this.restAfterRateLimit(outcome);
+        if (outcome.kind === 'success' && buyerId === null) {
+          const product = this.product();
+          this.orderHistory.recordSale(outcome.result, product?.id === productId ? product.name : undefined);
         }
+        if (outcome.kind === 'rate-limited') this.rateLimitRest.rest(outcome.retryAfterSeconds);
         // Kept under the buyer who sent it (a refused token signs them out meanwhile).
         const held = this.unsettledPurchases.find(productId, buyerId);
         const after = unsettledAfter(held, attempt, outcome);
@@ -400,26 +394,5 @@ export class DropStore {
         // Whatever the answer, the count may have changed: show it now, not at the next tick.
         this.poller.refresh(attempt.request.productId);
       });
-  }
-
-  /** An order bought without an account is kept on this device, so a reload does not lose its ticket. */
-  private keepAnonymousOrder(outcome: PurchaseOutcome, buyerId: string | null): void {
-    if (outcome.kind !== 'success' || buyerId !== null) return;
-    const { orderId, productId, quantity } = outcome.result;
-    const name = this.product()?.id === productId ? this.product()?.name : undefined;
-    this.orderHistory.record({
-      orderId,
-      productId,
-      productName: name ?? `Drop ${productId}`,
-      quantity,
-      confirmedAt: new Date().toISOString(),
-    });
-  }
-
-  private restAfterRateLimit(outcome: Extract<PurchaseOutcome, { kind: 'rate-limited' }>): void {
-    const ms = (outcome.retryAfterSeconds ?? DEFAULT_RATE_LIMIT_PAUSE_S) * 1000;
-    this.rateLimitedUntil.set(Date.now() + ms);
-    this.rateLimitTimer?.unsubscribe();
-    this.rateLimitTimer = timer(ms).subscribe(() => this.rateLimitedUntil.set(null));
   }
 }

@@ -1,5 +1,6 @@
 import { DOCUMENT } from '@angular/common';
 import { inject, Injectable, InjectionToken, signal } from '@angular/core';
+import type { PurchaseResult } from '@gtd/shared-contracts';
 
 /**
  * Where the device's order history is kept: `localStorage`, so an anonymous buyer's tickets survive
@@ -57,6 +58,22 @@ export class OrderHistory {
   private readonly entries = signal<readonly RecordedOrder[]>(this.read());
 
   readonly orders = this.entries.asReadonly();
+
+  /**
+   * An order bought without an account, kept on this device so a reload does not lose its ticket
+   * (an account's orders are in `GET /me/orders`; keeping them here would leave bearer order ids on
+   * a shared computer). `productName` as the page showed it, else "Drop N".
+   */
+  recordSale(sale: PurchaseResult, productName: string | undefined): void {
+    const { orderId, productId, quantity } = sale;
+    this.record({
+      orderId,
+      productId,
+      productName: productName ?? `Drop ${productId}`,
+      quantity,
+      confirmedAt: new Date().toISOString(),
+    });
+  }
 
   /** Keeps a confirmed order; a replayed confirmation of one already kept changes nothing. Newest first. */
   record(order: RecordedOrder): void {

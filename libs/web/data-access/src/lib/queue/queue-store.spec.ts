@@ -218,8 +218,7 @@ describe('QueueStore', () => {
   it('asks for the place by ticket when the ticket carries no number (kept by an earlier build)', () => {
     create();
     answerStatus({ state: 'pre_queue' });
-    const { number: _number, ...earlier } = ticket(null);
-    join(earlier as QueueTicket);
+    join({ ...ticket(null), number: undefined } as unknown as QueueTicket);
     nextStatus({ state: 'admitting' });
     const req = http.expectOne('/products/1/queue/position');
     expect(req.request.headers.get('Queue-Ticket')).toBe('ticket-1');
