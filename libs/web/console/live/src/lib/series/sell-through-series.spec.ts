@@ -7,7 +7,7 @@ const T0 = 1_700_000_000_000;
 function summary(over: Partial<DropSummary>): DropSummary {
   return {
     productId: 1,
-    state: 'LIVE' as DropSummary['state'],
+    state: 'live',
     stock: 100,
     sold: 0,
     available: 100,
