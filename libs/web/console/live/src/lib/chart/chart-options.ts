@@ -87,7 +87,7 @@ function baseOptions(
     // with few points; y from 0, so a flat line is not stretched to fill the height.
     scales: {
       x: { time: true, range: (_u, _min, max) => [max - WINDOW_SECONDS + 1, max] },
-      y: { range: (_u, _min, max) => [0, Math.max(1, Math.ceil((max ?? 0) * 1.1))] },
+      y: { range: (_u, _min, max) => [0, Math.max(1, Math.ceil(((max ?? 0) * 11) / 10))] },
     },
     axes: [{}, { label: yLabel, size: 60 }],
     series: [{}, ...series],

@@ -68,10 +68,9 @@ export function announceSellThrough(
   const speak = (text: string): SellThroughAnnouncement => ({ ...next, text, figures, figuresAtMs: nowMs });
 
   if (status !== previous.status) {
-    if (status === 'live') {
-      return previous.status === 'reconnecting' && figures ? speak(`Live again. ${figures}`) : next;
-    }
-    if (status !== 'connecting') return { ...next, text: STATUS_WORDS[status] };
+    if (status === 'live' && previous.status === 'reconnecting' && figures)
+      return speak(`Live again. ${figures}`);
+    if (status !== 'live' && status !== 'connecting') return { ...next, text: STATUS_WORDS[status] };
   }
   if (status !== 'live' || !summary || figures === undefined) return next;
   if (previous.figures === undefined) return { ...next, figures, figuresAtMs: nowMs };

@@ -33,7 +33,7 @@ class FakeUPlot {
 
 const SUMMARY: DropSummary = {
   productId: 7,
-  state: 'LIVE' as DropSummary['state'],
+  state: 'live',
   stock: 10,
   sold: 3,
   available: 7,
