@@ -37,7 +37,8 @@ async function resolved(routes: Routes): Promise<Routes> {
     routes.map(async (route) => {
       refuseOpaque(route);
       const children = await childrenOf(route);
-      const { loadChildren: _lazy, ...rest } = route;
+      const rest: Route = { ...route };
+      delete rest.loadChildren;
       return children ? { ...rest, children: await resolved(children) } : rest;
     }),
   );
