@@ -1,6 +1,6 @@
 import { provideHttpClient, withInterceptors } from '@angular/common/http';
 import { provideHttpClientTesting } from '@angular/common/http/testing';
-import type { Provider } from '@angular/core';
+import type { EnvironmentProviders, Provider } from '@angular/core';
 import {
   problemType,
   type AuthSession,
@@ -58,7 +58,7 @@ export const GOLDEN_TICKET: Product = {
  * session or local storage, purchase keys `key-1`, `key-2`… and no timed polls (only explicit refreshes
  * poll: the cadence is the poller's own spec).
  */
-export function provideDataAccessTesting(): Provider[] {
+export function provideDataAccessTesting(): (Provider | EnvironmentProviders)[] {
   let keys = 0;
   return [
     provideHttpClient(withInterceptors([bearerTokenInterceptor])),

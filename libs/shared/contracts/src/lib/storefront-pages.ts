@@ -11,6 +11,8 @@ export const STOREFRONT_PAGES: readonly string[] = [
   'my-tickets',
   'sign-in',
   'register',
+  'console',
+  'console/sign-in',
 ];
 
 type Segment = { literal: string } | { param: true };

@@ -138,11 +138,6 @@ describe('summaryStream', () => {
     server = undefined;
   });
 
-  function scripted(): ScriptedServer {
-    if (!server) throw new Error('no server started');
-    return server;
-  }
-
   async function start(handlers: Handler[], options: Partial<SummaryStreamOptions> = {}): Promise<Recorder> {
     server = new ScriptedServer(handlers);
     const url = await server.listen();
@@ -150,6 +145,12 @@ describe('summaryStream', () => {
       summaryStream({ url, token: TOKEN, fetch, retryMs: 20, maxRetryMs: 80, stallMs: 2000, ...options }),
     );
     return recorder;
+  }
+
+  /** The server `start` made (each test starts one first). */
+  function scripted(): ScriptedServer {
+    if (!server) throw new Error('start() first');
+    return server;
   }
 
   it('sends the bearer in the Authorization header, never in the URL, and reads events split across writes', async () => {
@@ -360,7 +361,7 @@ describe('parseSummary', () => {
     expect(parseSummary('null')).toBeUndefined();
     expect(parseSummary('[1]')).toBeUndefined();
     expect(parseSummary('{')).toBeUndefined();
-    const noRejects: Partial<DropSummary> = summary(1);
+    const noRejects: Partial<DropSummary> = { ...summary(1) };
     delete noRejects.rejects;
     expect(parseSummary(JSON.stringify(noRejects))).toBeUndefined();
     expect(parseSummary(JSON.stringify({ ...summary(1), available: null }))).toBeUndefined();

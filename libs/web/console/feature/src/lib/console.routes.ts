@@ -1,0 +1,27 @@
+import { provideHttpClient, withFetch, withInterceptors } from '@angular/common/http';
+import { Route } from '@angular/router';
+import { operatorTokenInterceptor } from '@gtd/web-console-data-access';
+import { ConsoleShell } from './console-shell';
+import { operatorSignedIn } from './console.guard';
+import { ConsoleDropsPage } from './drops.page';
+import { ConsoleSignInPage } from './sign-in.page';
+
+/**
+ * The operator console under `/console`, loaded lazily so buyers never download it. Its own
+ * HttpClient carries the operator's bearer (to `/admin/…` only); the storefront's is untouched.
+ */
+export const consoleRoutes: Route[] = [
+  {
+    path: '',
+    providers: [provideHttpClient(withFetch(), withInterceptors([operatorTokenInterceptor]))],
+    children: [
+      { path: 'sign-in', component: ConsoleSignInPage, title: 'Operator sign in · Golden Ticket Drop' },
+      {
+        path: '',
+        component: ConsoleShell,
+        canActivate: [operatorSignedIn],
+        children: [{ path: '', component: ConsoleDropsPage, title: 'Drops · Console · Golden Ticket Drop' }],
+      },
+    ],
+  },
+];
