@@ -24,8 +24,7 @@ describe('operator console: sign in', () => {
     await token.fill(StorefrontApi.ADMIN_TOKEN);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await waitForText(page.getByRole('heading', { level: 1 }), 'Drops');
-    // The table itself is not asserted yet: in Chromium the drops page shows "could not be loaded"
-    // (the closing note of 2026-12-02 names it as the first thing to fix), so this covers sign-in only.
+    await page.getByRole('rowheader').filter({ hasText: GOLDEN_TICKET.name }).first().waitFor();
     expect(await a11yViolations(page)).toEqual([]);
     await screenshot(page, 'console-drops');
 

@@ -4,8 +4,11 @@ import { AdminProduct, ApiRoutes } from '@gtd/shared-contracts';
 import { injectApiUrl } from '@gtd/web-data-access';
 import { Observable } from 'rxjs';
 
-/** The operator API (`/admin/…`); the bearer is added by operatorTokenInterceptor. */
-@Injectable({ providedIn: 'root' })
+/**
+ * The operator API (`/admin/…`). Provided by the console's routes, not the root: it must take the
+ * console's HttpClient, whose operatorTokenInterceptor adds the bearer (the root one has none).
+ */
+@Injectable()
 export class AdminClient {
   private readonly http = inject(HttpClient);
   private readonly apiUrl = injectApiUrl();

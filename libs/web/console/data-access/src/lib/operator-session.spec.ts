@@ -25,6 +25,7 @@ function setUp(storage = new MemoryStorage()) {
   TestBed.configureTestingModule({
     providers: [
       provideRouter([]),
+      AdminClient,
       provideHttpClient(withInterceptors([operatorTokenInterceptor])),
       provideHttpClientTesting(),
       { provide: SESSION_STORAGE, useValue: storage },

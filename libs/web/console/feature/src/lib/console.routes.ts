@@ -1,6 +1,6 @@
 import { provideHttpClient, withFetch, withInterceptors } from '@angular/common/http';
 import { Route } from '@angular/router';
-import { operatorTokenInterceptor } from '@gtd/web-console-data-access';
+import { AdminClient, operatorTokenInterceptor } from '@gtd/web-console-data-access';
 import { ConsoleShell } from './console-shell';
 import { operatorSignedIn } from './console.guard';
 import { ConsoleDropsPage } from './drops.page';
@@ -13,7 +13,7 @@ import { ConsoleSignInPage } from './sign-in.page';
 export const consoleRoutes: Route[] = [
   {
     path: '',
-    providers: [provideHttpClient(withFetch(), withInterceptors([operatorTokenInterceptor]))],
+    providers: [provideHttpClient(withFetch(), withInterceptors([operatorTokenInterceptor])), AdminClient],
     children: [
       { path: 'sign-in', component: ConsoleSignInPage, title: 'Operator sign in · Golden Ticket Drop' },
       {
