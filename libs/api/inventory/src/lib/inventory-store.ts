@@ -58,7 +58,13 @@ export interface OrderPrice {
  * A stored order. Its price is recorded in the same atomic step as the sale, from the product row
  * the purchase decided on: a later price change never rewrites it.
  */
-export interface OrderRecord extends SoldOrder, OrderPrice {}
+export interface OrderRecord extends SoldOrder, OrderPrice {
+  /**
+   * ISO 8601, set once by `cancelOrder`; `null` while the order stands. A cancelled order stays
+   * listed (the operator's record) but no longer counts in `sold`, `orders` or the buyer's total.
+   */
+  cancelledAt: string | null;
+}
 
 /** The purchase's answer of a stored order (a replay): the sale without its price. */
 export const soldOrderOf = ({ orderId, productId, quantity, buyerId, createdAt }: SoldOrder): SoldOrder => ({
@@ -110,7 +116,20 @@ export type PurchaseOutcome =
     }
   | { ok: false; code: typeof ErrorCode.IdempotencyKeyMismatch; available: number };
 
-/** Invariant every adapter keeps: `stock = available + sold`, and `orders` rows sum to `sold`. */
+/**
+ * `cancelOrder`'s answer. On success the order (now with `cancelledAt`) and the product's
+ * available units after the units went back; a second cancel of one order is ORDER_ALREADY_CANCELLED
+ * with the order as first cancelled, and changes nothing.
+ */
+export type CancelOutcome =
+  | { ok: true; order: OrderRecord; available: number }
+  | { ok: false; code: typeof ErrorCode.OrderNotFound }
+  | { ok: false; code: typeof ErrorCode.OrderAlreadyCancelled; order: OrderRecord };
+
+/**
+ * Invariant every adapter keeps: `stock = available + sold`, and the orders that stand (not
+ * cancelled) number `orders` and sum to `sold`.
+ */
 export interface SalesSummary {
   productId: number;
   stock: number;
@@ -187,6 +206,15 @@ export interface InventoryStore {
    * undefined when the product does not exist.
    */
   restock(productId: number, restock: Restock): Promise<ProductRecord | undefined>;
+  /**
+   * Operator: ONE atomic step, atomic with purchases — the order's units back on sale
+   * (available += quantity, stock unchanged), the buyer's running total down by them (the limit
+   * counts only orders that stand), the order marked cancelled at `nowMs`. Only the first of any
+   * number of concurrent cancels of one order succeeds. Pause, schedule and `set` restocks do not
+   * stop a cancel; an idempotency key of the cancelled sale still replays it (the key's answer is
+   * history, not a second sale).
+   */
+  cancelOrder(orderId: string, nowMs: number): Promise<CancelOutcome>;
 }
 
 /** Injection token of the port (a same-named constant, as the Nest ecosystem does). */

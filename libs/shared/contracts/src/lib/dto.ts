@@ -60,6 +60,10 @@ export interface PurchaseResult {
   remaining: number;
 }
 
+/** `sold` until the operator cancels it; a cancelled order's units went back on sale. */
+export const ORDER_STATUSES = ['sold', 'cancelled'] as const;
+export type OrderStatus = (typeof ORDER_STATUSES)[number];
+
 /** A confirmed order: `GET /orders/{orderId}`. */
 export interface Order {
   orderId: string;
@@ -73,6 +77,9 @@ export interface Order {
   total: number;
   /** ISO 8601 timestamp of the sale. */
   createdAt: string;
+  status: OrderStatus;
+  /** ISO 8601 timestamp of the operator's cancel; `null` while sold. */
+  cancelledAt: string | null;
 }
 
 /** One of the signed-in buyer's own orders: `GET /me/orders`. */
@@ -138,6 +145,13 @@ export interface AdminProduct extends Product {
 export interface AdminOrder extends Order {
   /** `null` for anonymous purchases. */
   buyerId: string | null;
+}
+
+/** Answer of `POST /admin/orders/{orderId}/cancel`: the cancelled order and what is on sale now. */
+export interface OrderCancellation {
+  order: AdminOrder;
+  /** The product's available units right after the cancel (its units are back on sale). */
+  available: number;
 }
 
 /** A page of `GET /admin/products/{id}/orders?limit=&after=`. */

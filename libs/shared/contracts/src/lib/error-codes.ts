@@ -9,6 +9,8 @@ export const ErrorCode = {
   InsufficientStock: 'INSUFFICIENT_STOCK',
   ProductNotFound: 'PRODUCT_NOT_FOUND',
   OrderNotFound: 'ORDER_NOT_FOUND',
+  /** The order was cancelled before (`cancelledAt` says when); a cancel is never applied twice. */
+  OrderAlreadyCancelled: 'ORDER_ALREADY_CANCELLED',
   /** A body field, path parameter or query parameter broke a rule; `errors` lists each field. */
   ValidationFailed: 'VALIDATION_FAILED',
   /** The body is not well-formed JSON (a syntax error); well-formed non-objects are VALIDATION_FAILED. */
@@ -74,6 +76,8 @@ export const ErrorCode = {
   TicketInvalid: 'TICKET_INVALID',
   /** The ticket was admitted before (`checkedInAt`, `scanner` say when and where). */
   AlreadyCheckedIn: 'ALREADY_CHECKED_IN',
+  /** The ticket's order was cancelled by the operator: it admits no one (`cancelledAt`). */
+  TicketRevoked: 'TICKET_REVOKED',
   /** A dependency (the store) did not answer; safe to retry later. */
   ServiceUnavailable: 'SERVICE_UNAVAILABLE',
   /** A fault on our side; details are in the server log, never in the response. */
