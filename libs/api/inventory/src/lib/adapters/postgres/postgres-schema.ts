@@ -125,6 +125,14 @@ export const POSTGRES_MIGRATIONS: readonly string[] = [
    CREATE TRIGGER orders_priced BEFORE INSERT ON orders FOR EACH ROW EXECUTE FUNCTION gtd_order_price();
    ALTER TABLE orders ALTER COLUMN unit_price SET NOT NULL, ALTER COLUMN currency SET NOT NULL;
    CREATE INDEX orders_by_buyer_time ON orders (buyer_id, created_at, id) WHERE buyer_id IS NOT NULL;`,
+  // The operator's cancel (InventoryStore.cancelOrder): the order stays as the record of the sale,
+  // marked once. With STORE=redis a cancel may reach PostgreSQL before its sale (the persister
+  // moves events in batches), so cancels are also kept by order id until the sale arrives.
+  `ALTER TABLE orders ADD COLUMN cancelled_at timestamptz;
+   CREATE TABLE order_cancels (
+     order_id     uuid        PRIMARY KEY,
+     cancelled_at timestamptz NOT NULL
+   );`,
 ];
 
 /** Any constant works; it only has to be the same for every process migrating this database. */
