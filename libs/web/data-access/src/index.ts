@@ -22,3 +22,4 @@ export * from './lib/queue/queue-holdings';
 export * from './lib/queue/queue-view';
 export * from './lib/queue/proof-of-work';
 export * from './lib/queue/queue-store';
+export * from './lib/http/problem';

@@ -33,6 +33,7 @@ export const ApiRoutes = {
     audit: '/admin/audit',
     checkIns: '/admin/check-ins',
     health: '/admin/health',
+    orderCancel: (orderId: string) => `/admin/orders/${encodeURIComponent(orderId)}/cancel`,
   },
   health: '/health',
   metrics: '/metrics',

@@ -13,6 +13,7 @@ export const STOREFRONT_PAGES: readonly string[] = [
   'register',
   'console',
   'console/sign-in',
+  'console/drops/:id',
 ];
 
 type Segment = { literal: string } | { param: true };

@@ -1,6 +1,13 @@
 import { HttpClient } from '@angular/common/http';
 import { inject, Injectable } from '@angular/core';
-import { AdminProduct, ApiRoutes } from '@gtd/shared-contracts';
+import {
+  AdminProduct,
+  ApiRoutes,
+  DropSummary,
+  OrderCancellation,
+  OrdersPage,
+  RestockRequest,
+} from '@gtd/shared-contracts';
 import { injectApiUrl } from '@gtd/web-data-access';
 import { Observable } from 'rxjs';
 
@@ -16,5 +23,47 @@ export class AdminClient {
   /** Every drop, paused ones included. */
   listProducts(): Observable<AdminProduct[]> {
     return this.http.get<AdminProduct[]>(this.apiUrl(ApiRoutes.admin.products));
+  }
+
+  /** One drop as the operator sees it (pause flag included). */
+  product(id: number): Observable<AdminProduct> {
+    return this.http.get<AdminProduct>(this.apiUrl(ApiRoutes.admin.product(id)));
+  }
+
+  /** Sell-through figures from the store: stock, sold, available, orders, buyers. */
+  summary(id: number): Observable<DropSummary> {
+    return this.http.get<DropSummary>(this.apiUrl(ApiRoutes.admin.summary(id)));
+  }
+
+  pause(id: number): Observable<AdminProduct> {
+    return this.http.post<AdminProduct>(this.apiUrl(ApiRoutes.admin.pause(id)), null);
+  }
+
+  resume(id: number): Observable<AdminProduct> {
+    return this.http.post<AdminProduct>(this.apiUrl(ApiRoutes.admin.resume(id)), null);
+  }
+
+  restock(id: number, request: RestockRequest): Observable<AdminProduct> {
+    return this.http.post<AdminProduct>(this.apiUrl(ApiRoutes.admin.restock(id)), request);
+  }
+
+  /** One page of a drop's orders, in the API's order; `after` is the previous page's `nextCursor`. */
+  orders(id: number, limit: number, after: string | null): Observable<OrdersPage> {
+    const params: Record<string, string | number> = { limit };
+    if (after !== null) params['after'] = after;
+    return this.http.get<OrdersPage>(this.apiUrl(ApiRoutes.admin.orders(id)), { params });
+  }
+
+  /**
+   * Every order as CSV, read through this HttpClient so the interceptor adds the bearer: a plain
+   * download link would need the token in its URL, where logs and history would keep it.
+   */
+  exportOrders(id: number): Observable<Blob> {
+    return this.http.get(this.apiUrl(ApiRoutes.admin.ordersExport(id)), { responseType: 'blob' });
+  }
+
+  /** Cancels a standing order: its units go back on sale; 409 ORDER_ALREADY_CANCELLED the second time. */
+  cancelOrder(orderId: string): Observable<OrderCancellation> {
+    return this.http.post<OrderCancellation>(this.apiUrl(ApiRoutes.admin.orderCancel(orderId)), null);
   }
 }

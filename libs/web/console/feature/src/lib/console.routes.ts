@@ -3,6 +3,7 @@ import { Route } from '@angular/router';
 import { AdminClient, operatorTokenInterceptor } from '@gtd/web-console-data-access';
 import { ConsoleShell } from './console-shell';
 import { operatorSignedIn } from './console.guard';
+import { ConsoleDropPage } from './drop/drop.page';
 import { ConsoleDropsPage } from './drops.page';
 import { ConsoleSignInPage } from './sign-in.page';
 
@@ -20,7 +21,11 @@ export const consoleRoutes: Route[] = [
         path: '',
         component: ConsoleShell,
         canActivate: [operatorSignedIn],
-        children: [{ path: '', component: ConsoleDropsPage, title: 'Drops · Console · Golden Ticket Drop' }],
+        children: [
+          { path: '', component: ConsoleDropsPage, title: 'Drops · Console · Golden Ticket Drop' },
+          // Keep last: `drops/:id` would also match the literal paths under drops/ listed before it.
+          { path: 'drops/:id', component: ConsoleDropPage, title: 'Drop · Console · Golden Ticket Drop' },
+        ],
       },
     ],
   },

@@ -7,6 +7,7 @@ import {
   viewChild,
 } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
+import { RouterLink } from '@angular/router';
 import { AdminClient } from '@gtd/web-console-data-access';
 import { AdminProduct } from '@gtd/shared-contracts';
 import { catchError, map, of } from 'rxjs';
@@ -19,6 +20,7 @@ const UTC = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: '
 /** `/console`: every drop, for the operator. */
 @Component({
   selector: 'gtd-console-drops',
+  imports: [RouterLink],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <main>
@@ -48,7 +50,9 @@ const UTC = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: '
             <tbody>
               @for (drop of drops(); track drop.id) {
                 <tr>
-                  <th scope="row">{{ drop.name }}</th>
+                  <th scope="row">
+                    <a [routerLink]="['/console/drops', drop.id]">{{ drop.name }}</a>
+                  </th>
                   <td>{{ drop.paused ? 'paused' : drop.state }}</td>
                   <td>{{ drop.stock }}</td>
                   <td>{{ drop.stock - drop.available }}</td>
