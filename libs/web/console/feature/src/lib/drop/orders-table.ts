@@ -37,6 +37,30 @@ type OrdersView = { kind: 'loading' } | { kind: 'ready'; page: OrdersPage } | { 
   changeDetection: ChangeDetectionStrategy.OnPush,
   imports: [MoneyPipe],
   templateUrl: './orders-table.html',
+  styles: `
+    table {
+      border-collapse: collapse;
+      margin: 1rem 0;
+    }
+    caption {
+      text-align: left;
+      font-weight: 600;
+    }
+    th,
+    td {
+      padding: 0.25rem 0.75rem;
+      text-align: left;
+      vertical-align: middle;
+    }
+    tbody tr {
+      border-top: 1px solid currentColor;
+    }
+    .orders-pager,
+    .orders-toolbar {
+      display: flex;
+      gap: 0.5rem;
+    }
+  `,
 })
 export class OrdersTable {
   readonly productId = input.required<number>();

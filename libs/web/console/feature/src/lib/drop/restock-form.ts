@@ -24,6 +24,34 @@ type Step = 'editing' | 'confirming' | 'sending';
 @Component({
   selector: 'gtd-restock-form',
   changeDetection: ChangeDetectionStrategy.OnPush,
+  styles: `
+    fieldset {
+      display: grid;
+      gap: 0.5rem;
+      justify-items: start;
+      max-width: 32rem;
+      margin: 0 0 1rem;
+    }
+    label {
+      display: flex;
+      gap: 0.5rem;
+      align-items: center;
+    }
+    .restock-form__quantity {
+      margin-top: 0.5rem;
+    }
+    .restock-confirm {
+      display: flex;
+      flex-wrap: wrap;
+      gap: 0.5rem 1rem;
+      align-items: center;
+    }
+    .restock-confirm p {
+      flex-basis: 100%;
+      margin: 0;
+      font-weight: 600;
+    }
+  `,
   template: `
     <form (submit)="submit($event, quantity.value)" novalidate data-testid="restock-form">
       <fieldset [disabled]="step() !== 'editing'">
@@ -51,7 +79,7 @@ type Step = 'editing' | 'confirming' | 'sending';
         @if (errors()['mode']; as message) {
           <p class="field__error" id="restock-mode-error" data-testid="restock-mode-error">{{ message }}</p>
         }
-        <label for="restock-quantity">Quantity</label>
+        <label for="restock-quantity" class="restock-form__quantity">Quantity</label>
         <input
           #quantity
           id="restock-quantity"
@@ -124,6 +152,8 @@ export class RestockForm {
   submit(event: Event, quantityText: string): void {
     event.preventDefault();
     this.general.set(null);
+    // The last action's result no longer describes what is on screen.
+    this.announce.emit('');
     const quantity = readQuantity(quantityText);
     if (quantity === null) {
       this.errors.set({ quantity: 'Enter a whole number of units, 0 or more.' });
