@@ -48,8 +48,10 @@ const AS_OF = new Intl.DateTimeFormat(undefined, { timeStyle: 'medium' });
       font-size: 1.5rem;
       font-variant-numeric: tabular-nums;
     }
-    .console-drop__announcement:empty {
-      display: none;
+    /* Never display: none, even when empty: a live region must stay in the accessibility tree to be heard. */
+    .console-drop__announcement {
+      min-height: 1.5em;
+      font-weight: 600;
     }
   `,
 })
