@@ -1,19 +1,19 @@
-import { provideHttpClient, withInterceptors } from '@angular/common/http';
+import { provideHttpClient } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting, TestRequest } from '@angular/common/http/testing';
 import { Component, input, output } from '@angular/core';
 import { TestBed } from '@angular/core/testing';
 import { provideRouter, withComponentInputBinding } from '@angular/router';
 import { RouterTestingHarness } from '@angular/router/testing';
 import { AdminOrder, AdminProduct, DropSummary, OrdersPage } from '@gtd/shared-contracts';
-import { AdminClient, operatorTokenInterceptor } from '@gtd/web-console-data-access';
 import { SellThroughChart } from '@gtd/web-console-live';
 import { SESSION_STORAGE } from '@gtd/web-data-access';
+import { consoleRoutes } from '../console.routes';
 import { ConsoleDropPage } from './drop.page';
 import { SAVE_FILE, SaveFile } from './save-file';
 
 /*
- * The drop page against HttpTestingController, signed in as `secret`, with the live chart replaced
- * by a stub (its stream and canvases are the live lib's own specs).
+ * The drop page under the console's routes against HttpTestingController, signed in as `secret`,
+ * with the live chart replaced by a stub (its stream and canvases are the live lib's own specs).
  */
 
 @Component({ selector: 'gtd-sell-through-chart', template: '' })
@@ -22,9 +22,6 @@ export class StubChart {
   readonly token = input.required<string>();
   readonly unauthorized = output<void>();
 }
-
-@Component({ template: '<h1>Operator sign in</h1>' })
-class SignInStub {}
 
 export const PRODUCT: AdminProduct = {
   id: 1,
@@ -89,19 +86,19 @@ export interface DropPageFixture {
 }
 
 /** Opens `/console/drops/<id>`, leaving its reads unanswered. */
-export async function visitDropPage(id = '1'): Promise<DropPageFixture> {
+export function visitDropPage(id = '1'): Promise<DropPageFixture> {
+  return visitConsole(`/console/drops/${id}`);
+}
+
+/** Opens a console URL, signed in, leaving its reads unanswered. */
+export async function visitConsole(url: string): Promise<DropPageFixture> {
   const storage = new Map<string, string>([['gtd.operator-token', 'secret']]);
   const saved = jest.fn<SaveFile>();
   TestBed.configureTestingModule({
     providers: [
-      provideRouter(
-        [
-          { path: 'console/drops/:id', component: ConsoleDropPage, providers: [AdminClient] },
-          { path: 'console/sign-in', component: SignInStub },
-        ],
-        withComponentInputBinding(),
-      ),
-      provideHttpClient(withInterceptors([operatorTokenInterceptor])),
+      // The console as the app mounts it: its routes add the bearer and hand requests to this client.
+      provideRouter([{ path: 'console', children: consoleRoutes }], withComponentInputBinding()),
+      provideHttpClient(),
       provideHttpClientTesting(),
       {
         provide: SESSION_STORAGE,
@@ -119,7 +116,7 @@ export async function visitDropPage(id = '1'): Promise<DropPageFixture> {
     add: { imports: [StubChart] },
   });
   const http = TestBed.inject(HttpTestingController);
-  const harness = await RouterTestingHarness.create(`/console/drops/${id}`);
+  const harness = await RouterTestingHarness.create(url);
   const root = harness.fixture.nativeElement as HTMLElement;
   const settle = async () => {
     await harness.fixture.whenStable();

@@ -9,6 +9,7 @@ import {
   PRODUCT,
   StubChart,
   SUMMARY,
+  visitConsole,
   visitDropPage,
 } from './drop-page.testing';
 
@@ -30,6 +31,23 @@ describe('ConsoleDropPage', () => {
     expect(chart.productId()).toBe(1);
     expect(chart.token()).toBe('secret');
     expect(page.root.querySelectorAll('h2').length).toBeGreaterThanOrEqual(4);
+  });
+
+  it("is opened from the drops table's link on the drop's name", async () => {
+    page = await visitConsole('/console');
+    page.expect('GET', '/admin/products').flush([PRODUCT]);
+    await page.settle();
+    const link = page.root.querySelector<HTMLAnchorElement>('th[scope="row"] a');
+    expect(link?.textContent?.trim()).toBe('Golden Ticket');
+    expect(link?.getAttribute('href')).toBe('/console/drops/1');
+    link?.click();
+    await page.settle();
+    expect(TestBed.inject(Router).url).toBe('/console/drops/1');
+    page.expect('GET', '/admin/products/1').flush(PRODUCT);
+    page.expect('GET', '/admin/products/1/summary').flush(SUMMARY);
+    await page.settle();
+    expect(page.text('drop-name')).toBe('Golden Ticket');
+    page.http.match((r) => r.url === '/admin/products/1/orders');
   });
 
   it('pauses, then resumes, with the one button that applies, and reads the figures again after each', async () => {
