@@ -25,8 +25,8 @@ export class AdminClient {
     return this.http.get<AdminProduct[]>(this.apiUrl(ApiRoutes.admin.products));
   }
 
-  /** One drop as the operator sees it (pause flag included). */
-  product(id: number): Observable<AdminProduct> {
+  /** One drop as the operator sees it (paused ones too). */
+  getProduct(id: number): Observable<AdminProduct> {
     return this.http.get<AdminProduct>(this.apiUrl(ApiRoutes.admin.product(id)));
   }
 

@@ -146,7 +146,7 @@ export class ConsoleDropPage {
       return;
     }
     this.view.set('loading');
-    this.loading = forkJoin([this.admin.product(id), this.admin.summary(id)]).subscribe({
+    this.loading = forkJoin([this.admin.getProduct(id), this.admin.summary(id)]).subscribe({
       next: ([product, summary]) => {
         this.product.set(product);
         this.showSummary(summary);

@@ -17,7 +17,7 @@ describe('AdminClient', () => {
   afterEach(() => http.verify());
 
   it('reads a drop, its summary and its orders a page at a time', () => {
-    admin.product(3).subscribe();
+    admin.getProduct(3).subscribe();
     http.expectOne({ method: 'GET', url: '/admin/products/3' }).flush({});
     admin.summary(3).subscribe();
     http.expectOne({ method: 'GET', url: '/admin/products/3/summary' }).flush({});
