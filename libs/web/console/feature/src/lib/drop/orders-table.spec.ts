@@ -48,6 +48,21 @@ describe('OrdersTable (on the drop page)', () => {
     expect((page.q('orders-previous') as HTMLButtonElement).disabled).toBe(true);
   });
 
+  it('keeps the caption with the rows on screen while the next page is on its way, and pushes one cursor per page', async () => {
+    page = await openDropPage({ orders: ordersPage(1, ORDERS_PAGE_SIZE, 'c-50') });
+    const caption = () => page.root.querySelector('caption')?.textContent?.trim();
+    await page.click('orders-next');
+    await page.click('orders-next'); // a second press before the page arrives
+    expect(caption()).toBe('Orders, oldest first, page 1');
+    expect(page.q('orders-table')?.getAttribute('aria-busy')).toBe('true');
+    page.expect('GET', '/admin/products/1/orders').flush(ordersPage(51, 3, null));
+    await page.settle();
+    expect(caption()).toBe('Orders, oldest first, page 2');
+    expect(page.q('orders-table')?.getAttribute('aria-busy')).toBeNull();
+    await page.click('orders-previous');
+    expect(query(page.expect('GET', '/admin/products/1/orders').request.params)).toEqual({ limit: '50' });
+  });
+
   it('shows each order with its time in UTC on hover, buyer, total and status', async () => {
     page = await openDropPage({ orders: { items: [order(2)], nextCursor: null } });
     const row = rows()[0];

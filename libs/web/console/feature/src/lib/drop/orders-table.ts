@@ -25,7 +25,11 @@ import { SAVE_FILE } from './save-file';
 /** Orders per page, as the console asks for them. */
 export const ORDERS_PAGE_SIZE = 50;
 
-type OrdersView = { kind: 'loading' } | { kind: 'ready'; page: OrdersPage } | { kind: 'failed' };
+/** `index`: which page (from 0) the rows on screen are, so the caption never runs ahead of them. */
+type OrdersView =
+  | { kind: 'loading' }
+  | { kind: 'ready'; page: OrdersPage; index: number }
+  | { kind: 'failed' };
 
 /**
  * A drop's orders a page at a time, in the API's order (oldest first). The API pages forward only
@@ -81,7 +85,12 @@ export class OrdersTable {
   readonly confirming = signal<string | null>(null);
   readonly cancelling = signal<string | null>(null);
   readonly exporting = signal(false);
-  readonly pageIndex = computed(() => this.cursors().length - 1);
+  /** A page is being read: the rows on screen stay (and keep the focus) until it arrives. */
+  readonly busy = signal(false);
+  readonly pageIndex = computed(() => {
+    const view = this.view();
+    return view.kind === 'ready' ? view.index : this.cursors().length - 1;
+  });
   readonly orders = computed(() => {
     const view = this.view();
     return view.kind === 'ready' ? view.page.items : [];
@@ -108,10 +117,12 @@ export class OrdersTable {
 
   next(): void {
     const cursor = this.nextCursor();
-    if (cursor) this.cursors.update((cursors) => [...cursors, cursor]);
+    // While a page is on its way, a second press would push the same cursor twice.
+    if (cursor && !this.busy()) this.cursors.update((cursors) => [...cursors, cursor]);
   }
 
   previous(): void {
+    if (this.busy()) return;
     this.cursors.update((cursors) => (cursors.length > 1 ? cursors.slice(0, -1) : cursors));
   }
 
@@ -151,6 +162,8 @@ export class OrdersTable {
   }
 
   exportCsv(): void {
+    // aria-disabled rather than disabled while it runs: a disabled button would drop the focus.
+    if (this.exporting()) return;
     this.exporting.set(true);
     const id = this.productId();
     this.admin.exportOrders(id).subscribe({
@@ -173,13 +186,19 @@ export class OrdersTable {
 
   private load(id: number, after: string | null): void {
     this.loading?.unsubscribe();
+    const index = this.cursors().length - 1;
+    this.busy.set(true);
     this.confirming.set(null);
     this.cancelling.set(null);
     // A reload keeps the rows on screen until the new page arrives, so the focus is not lost.
     if (this.view().kind !== 'ready') this.view.set({ kind: 'loading' });
     this.loading = this.admin.orders(id, ORDERS_PAGE_SIZE, after).subscribe({
-      next: (page) => this.view.set({ kind: 'ready', page }),
+      next: (page) => {
+        this.busy.set(false);
+        this.view.set({ kind: 'ready', page, index });
+      },
       error: (error: unknown) => {
+        this.busy.set(false);
         this.failure.set(`The orders could not be loaded: ${this.reason(error)}`);
         this.view.set({ kind: 'failed' });
       },
@@ -193,7 +212,7 @@ export class OrdersTable {
     this.view.update((view) =>
       view.kind === 'ready'
         ? {
-            kind: 'ready',
+            ...view,
             page: { ...view.page, items: view.page.items.map((o) => (o.orderId === orderId ? order : o)) },
           }
         : view,
