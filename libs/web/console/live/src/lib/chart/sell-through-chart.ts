@@ -158,12 +158,25 @@ export class SellThroughChart {
       this.series.tick(Date.now());
       this.refresh();
     }, 1000);
+    // Resized in the next frame, not in the observer's callback: a plot resized there changes the
+    // observed layout again before the frame ends, and the browser reports "ResizeObserver loop
+    // completed with undelivered notifications" as an uncaught error (seen when the page's height
+    // changed under the chart). One resize per frame, however many notifications.
+    let frame: number | undefined;
     const resizes =
-      typeof ResizeObserver === 'undefined' ? undefined : new ResizeObserver(() => this.plots?.resize());
+      typeof ResizeObserver === 'undefined'
+        ? undefined
+        : new ResizeObserver(() => {
+            frame ??= requestAnimationFrame(() => {
+              frame = undefined;
+              this.plots?.resize();
+            });
+          });
     resizes?.observe(this.levelsHost().nativeElement);
     this.destroyRef.onDestroy(() => {
       clearInterval(timer);
       resizes?.disconnect();
+      if (frame !== undefined) cancelAnimationFrame(frame);
     });
     this.loadUPlot().then(
       (UPlot) => {
