@@ -20,7 +20,7 @@ import { SellThroughChart } from '@gtd/web-console-live';
 import { forkJoin, Observable, Subscription } from 'rxjs';
 import { OrdersTable } from './orders-table';
 import { refusalText } from './problem-text';
-import { readQuantity } from './restock';
+import { readWholeNumber } from './restock';
 import { RestockForm } from './restock-form';
 
 type DropView = 'loading' | 'ready' | 'not-found' | 'failed';
@@ -73,7 +73,7 @@ export class ConsoleDropPage {
   readonly announcement = signal('');
   readonly toggling = signal(false);
   readonly productId = computed(() => {
-    const id = readQuantity(this.id());
+    const id = readWholeNumber(this.id());
     return id !== null && id > 0 ? id : null;
   });
   /** The pause flag outranks the summary's state, which may be a moment older. */

@@ -12,7 +12,7 @@ import {
 import { AdminProduct, RestockRequest } from '@gtd/shared-contracts';
 import { AdminClient } from '@gtd/web-console-data-access';
 import { refusalText } from './problem-text';
-import { previewSentence, readQuantity, restockPreview, StockFigures } from './restock';
+import { previewSentence, readWholeNumber, restockPreview, StockFigures } from './restock';
 
 type Step = 'editing' | 'confirming' | 'sending';
 
@@ -154,7 +154,7 @@ export class RestockForm {
     this.general.set(null);
     // The last action's result no longer describes what is on screen.
     this.announce.emit('');
-    const quantity = readQuantity(quantityText);
+    const quantity = readWholeNumber(quantityText);
     if (quantity === null) {
       this.errors.set({ quantity: 'Enter a whole number of units, 0 or more.' });
       this.focus('#restock-quantity');

@@ -1,4 +1,4 @@
-import { previewSentence, readQuantity, restockPreview } from './restock';
+import { previewSentence, readWholeNumber, restockPreview } from './restock';
 
 describe('restockPreview', () => {
   const figures = { stock: 100, available: 40 };
@@ -19,12 +19,12 @@ describe('restockPreview', () => {
   });
 });
 
-describe('readQuantity', () => {
+describe('readWholeNumber', () => {
   it('takes whole numbers from 0 and refuses the rest', () => {
-    expect(readQuantity(' 12 ')).toBe(12);
-    expect(readQuantity('0')).toBe(0);
+    expect(readWholeNumber(' 12 ')).toBe(12);
+    expect(readWholeNumber('0')).toBe(0);
     for (const text of ['', '-1', '1.5', '1e3', 'ten', '99999999999999999999']) {
-      expect(readQuantity(text)).toBeNull();
+      expect(readWholeNumber(text)).toBeNull();
     }
   });
 });

@@ -38,8 +38,8 @@ export function previewSentence(preview: RestockPreview): string {
   );
 }
 
-/** The quantity typed, when it is one the API can take (a whole number, 0 or more); else `null`. */
-export function readQuantity(text: string): number | null {
+/** A whole number typed (0 or more, as a quantity or an id must be); else `null`. */
+export function readWholeNumber(text: string): number | null {
   const trimmed = text.trim();
   if (!/^\d+$/.test(trimmed)) return null;
   const value = Number(trimmed);
