@@ -1,8 +1,10 @@
 import { provideHttpClient, withFetch, withInterceptors } from '@angular/common/http';
 import { Route } from '@angular/router';
 import { AdminClient, operatorTokenInterceptor } from '@gtd/web-console-data-access';
+import { ConsoleAuditPage } from './audit.page';
 import { ConsoleShell } from './console-shell';
 import { operatorSignedIn } from './console.guard';
+import { ConsoleDropFormPage } from './drop-form.page';
 import { ConsoleDropsPage } from './drops.page';
 import { ConsoleSignInPage } from './sign-in.page';
 
@@ -20,7 +22,21 @@ export const consoleRoutes: Route[] = [
         path: '',
         component: ConsoleShell,
         canActivate: [operatorSignedIn],
-        children: [{ path: '', component: ConsoleDropsPage, title: 'Drops · Console · Golden Ticket Drop' }],
+        children: [
+          { path: '', component: ConsoleDropsPage, title: 'Drops · Console · Golden Ticket Drop' },
+          // Before `drops/:id`, which would otherwise take `new` for an id.
+          {
+            path: 'drops/new',
+            component: ConsoleDropFormPage,
+            title: 'New drop · Console · Golden Ticket Drop',
+          },
+          {
+            path: 'drops/:id/edit',
+            component: ConsoleDropFormPage,
+            title: 'Edit drop · Console · Golden Ticket Drop',
+          },
+          { path: 'audit', component: ConsoleAuditPage, title: 'Audit log · Console · Golden Ticket Drop' },
+        ],
       },
     ],
   },

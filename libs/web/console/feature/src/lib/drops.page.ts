@@ -7,6 +7,7 @@ import {
   viewChild,
 } from '@angular/core';
 import { toSignal } from '@angular/core/rxjs-interop';
+import { RouterLink } from '@angular/router';
 import { AdminClient } from '@gtd/web-console-data-access';
 import { AdminProduct } from '@gtd/shared-contracts';
 import { catchError, map, of } from 'rxjs';
@@ -19,10 +20,12 @@ const UTC = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: '
 /** `/console`: every drop, for the operator. */
 @Component({
   selector: 'gtd-console-drops',
+  imports: [RouterLink],
   changeDetection: ChangeDetectionStrategy.OnPush,
   template: `
     <main>
       <h1 #heading tabindex="-1">Drops</h1>
+      <p><a routerLink="/console/drops/new">New drop</a></p>
       @switch (view().kind) {
         @case ('loading') {
           <p role="status">Loading the drops…</p>
