@@ -3,7 +3,8 @@ import { formatMinorUnits } from '@gtd/web-ui';
 
 /**
  * The actions the API writes to its audit log (and accepts as the `action` filter), as the console
- * names them. The API's list is AuditAction in libs/api/admin; a filter it does not know is a 400.
+ * names them. The API's list is AuditAction in libs/api/admin; a filter it does not know is a 400
+ * (`order.cancel` comes with the cancel route, POST /admin/orders/{id}/cancel).
  */
 export const AUDIT_ACTIONS: readonly { value: string; label: string }[] = [
   { value: 'product.create', label: 'Drop created' },
@@ -14,6 +15,7 @@ export const AUDIT_ACTIONS: readonly { value: string; label: string }[] = [
   { value: 'queue.update', label: 'Waiting room set up' },
   { value: 'queue.pause', label: 'Admissions paused' },
   { value: 'queue.resume', label: 'Admissions resumed' },
+  { value: 'order.cancel', label: 'Order cancelled' },
 ];
 
 export function actionLabel(action: string): string {
@@ -37,6 +39,10 @@ export function auditDetails(
     const how =
       details['mode'] === 'set' ? `set available to ${details['quantity']}` : `add ${details['quantity']}`;
     return `${how}: stock ${before.stock} → ${after.stock}, available ${before.available} → ${after.available}`;
+  }
+  if (entry.action === 'order.cancel') {
+    const available = (details['available'] ?? {}) as { before?: unknown; after?: unknown };
+    return `order ${details['orderId']}: ${details['quantity']} back on sale, available ${available.before} → ${available.after}`;
   }
   const entries = Object.entries(details);
   if (entries.length === 0) return '—';

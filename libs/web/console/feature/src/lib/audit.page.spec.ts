@@ -89,6 +89,10 @@ describe('the audit log page', () => {
           after: { stock: 150, available: 50 },
         },
       }),
+      entry(4, {
+        action: 'order.cancel',
+        details: { orderId: 'o-1', quantity: 2, buyerId: null, available: { before: 0, after: 2 } },
+      }),
       entry(2, { action: 'product.update', productId: 2, details: { name: 'Silver', price: 500 } }),
       entry(1, {
         action: 'product.create',
@@ -96,14 +100,15 @@ describe('the audit log page', () => {
       }),
     ]);
     await settle();
-    expect(cells(3)).toEqual(['Restocked', 'Drop changed', 'Drop created']);
-    expect(cells(4)).toEqual(['Golden Ticket', 'Silver Ticket', 'Golden Ticket']);
+    expect(cells(3)).toEqual(['Restocked', 'Order cancelled', 'Drop changed', 'Drop created']);
+    expect(cells(4)).toEqual(['Golden Ticket', 'Golden Ticket', 'Silver Ticket', 'Golden Ticket']);
     expect(cells(2)[0]).toBe('admin@203.0.113.7');
     expect(cells(5)[0]).toBe('add 50: stock 100 → 150, available 0 → 50');
-    expect(cells(5)[1]).toBe('name “Silver”, price ¥500');
-    expect(cells(5)[2]).toBe('name “Golden Ticket”, price €25.00, currency “EUR”');
+    expect(cells(5)[1]).toBe('order o-1: 2 back on sale, available 0 → 2');
+    expect(cells(5)[2]).toBe('name “Silver”, price ¥500');
+    expect(cells(5)[3]).toBe('name “Golden Ticket”, price €25.00, currency “EUR”');
     expect(root.querySelector('tbody time')?.getAttribute('title')).toBe('15 Jan 2030, 14:30:00 UTC');
-    expect(root.querySelector('[role="status"]')?.textContent?.trim()).toBe('3 entries, newest first.');
+    expect(root.querySelector('[role="status"]')?.textContent?.trim()).toBe('4 entries, newest first.');
     expect(link('Older entries')).toBeUndefined();
   });
 

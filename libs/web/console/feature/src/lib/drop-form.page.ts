@@ -118,7 +118,11 @@ class QueueSaveFailed {
                 (input)="edit('name', $event)"
               />
               @if (f.of('name').length > 0) {
-                <p class="error" [id]="f.errorId('name')">{{ f.of('name').join(' ') }}</p>
+                <p class="error" [id]="f.errorId('name')">
+                  @for (message of f.of('name'); track $index) {
+                    <span>{{ message }}</span>
+                  }
+                </p>
               }
             </div>
             <div class="field">
@@ -132,7 +136,11 @@ class QueueSaveFailed {
                 (input)="edit('description', $event)"
               ></textarea>
               @if (f.of('description').length > 0) {
-                <p class="error" [id]="f.errorId('description')">{{ f.of('description').join(' ') }}</p>
+                <p class="error" [id]="f.errorId('description')">
+                  @for (message of f.of('description'); track $index) {
+                    <span>{{ message }}</span>
+                  }
+                </p>
               }
             </div>
             <div class="row">
@@ -153,7 +161,11 @@ class QueueSaveFailed {
                   In {{ draft().currency || 'the currency' }}, e.g. 25.00
                 </p>
                 @if (f.of('price').length > 0) {
-                  <p class="error" [id]="f.errorId('price')">{{ f.of('price').join(' ') }}</p>
+                  <p class="error" [id]="f.errorId('price')">
+                    @for (message of f.of('price'); track $index) {
+                      <span>{{ message }}</span>
+                    }
+                  </p>
                 }
               </div>
               <div class="field">
@@ -173,7 +185,11 @@ class QueueSaveFailed {
                 />
                 <p class="hint" id="drop-currency-hint">ISO 4217 code, e.g. EUR</p>
                 @if (f.of('currency').length > 0) {
-                  <p class="error" [id]="f.errorId('currency')">{{ f.of('currency').join(' ') }}</p>
+                  <p class="error" [id]="f.errorId('currency')">
+                    @for (message of f.of('currency'); track $index) {
+                      <span>{{ message }}</span>
+                    }
+                  </p>
                 }
               </div>
             </div>
@@ -194,7 +210,11 @@ class QueueSaveFailed {
                   (input)="edit('stock', $event)"
                 />
                 @if (f.of('stock').length > 0) {
-                  <p class="error" [id]="f.errorId('stock')">{{ f.of('stock').join(' ') }}</p>
+                  <p class="error" [id]="f.errorId('stock')">
+                    @for (message of f.of('stock'); track $index) {
+                      <span>{{ message }}</span>
+                    }
+                  </p>
                 }
               </div>
             }
@@ -218,7 +238,11 @@ class QueueSaveFailed {
                   />
                   <p class="hint" [id]="f.id(field.key) + '-utc'">{{ utc(draft()[field.key]) }}</p>
                   @if (f.of(field.key).length > 0) {
-                    <p class="error" [id]="f.errorId(field.key)">{{ f.of(field.key).join(' ') }}</p>
+                    <p class="error" [id]="f.errorId(field.key)">
+                      @for (message of f.of(field.key); track $index) {
+                        <span>{{ message }}</span>
+                      }
+                    </p>
                   }
                 </div>
               }
@@ -239,7 +263,11 @@ class QueueSaveFailed {
                 Most units one signed-in buyer may hold; empty: no limit, anonymous buyers welcome.
               </p>
               @if (f.of('perBuyerLimit').length > 0) {
-                <p class="error" [id]="f.errorId('perBuyerLimit')">{{ f.of('perBuyerLimit').join(' ') }}</p>
+                <p class="error" [id]="f.errorId('perBuyerLimit')">
+                  @for (message of f.of('perBuyerLimit'); track $index) {
+                    <span>{{ message }}</span>
+                  }
+                </p>
               }
             </div>
             @if (queueBaseline()) {

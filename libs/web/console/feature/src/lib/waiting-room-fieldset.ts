@@ -37,8 +37,12 @@ type TextField =
         <p class="hint" id="queue-enabled-hint">
           Buyers queue for a pass before they can buy; saved after the drop itself.
         </p>
-        @for (message of f().of('queue.enabled'); track $index) {
-          <p class="error" [id]="f().errorId('queue.enabled')">{{ message }}</p>
+        @if (f().of('queue.enabled').length > 0) {
+          <p class="error" [id]="f().errorId('queue.enabled')">
+            @for (message of f().of('queue.enabled'); track $index) {
+              <span>{{ message }}</span>
+            }
+          </p>
         }
       </div>
       @if (draft().enabled) {
@@ -56,8 +60,12 @@ type TextField =
             {{ zone }} time, no later than the opening; empty: joining is open now.
             {{ utc(draft().preQueueOpensAt) }}
           </p>
-          @for (message of f().of('queue.preQueueOpensAt'); track $index) {
-            <p class="error" [id]="f().errorId('queue.preQueueOpensAt')">{{ message }}</p>
+          @if (f().of('queue.preQueueOpensAt').length > 0) {
+            <p class="error" [id]="f().errorId('queue.preQueueOpensAt')">
+              @for (message of f().of('queue.preQueueOpensAt'); track $index) {
+                <span>{{ message }}</span>
+              }
+            </p>
           }
         </div>
         <div class="field">
@@ -74,8 +82,12 @@ type TextField =
               </option>
             }
           </select>
-          @for (message of f().of('queue.order'); track $index) {
-            <p class="error" [id]="f().errorId('queue.order')">{{ message }}</p>
+          @if (f().of('queue.order').length > 0) {
+            <p class="error" [id]="f().errorId('queue.order')">
+              @for (message of f().of('queue.order'); track $index) {
+                <span>{{ message }}</span>
+              }
+            </p>
           }
         </div>
         <div class="field">
@@ -93,8 +105,12 @@ type TextField =
             (input)="text('admissionsPerMinute', $event)"
           />
           <p class="hint" id="queue-admissionsPerMinute-hint">Empty: automatic, from the stock left.</p>
-          @for (message of f().of('queue.admissionsPerMinute'); track $index) {
-            <p class="error" [id]="f().errorId('queue.admissionsPerMinute')">{{ message }}</p>
+          @if (f().of('queue.admissionsPerMinute').length > 0) {
+            <p class="error" [id]="f().errorId('queue.admissionsPerMinute')">
+              @for (message of f().of('queue.admissionsPerMinute'); track $index) {
+                <span>{{ message }}</span>
+              }
+            </p>
           }
         </div>
         <div class="field">
@@ -113,8 +129,12 @@ type TextField =
           <p class="hint" id="queue-stockMultiple-hint">
             Automatic mode keeps admitted visitors within this multiple of the units left.
           </p>
-          @for (message of f().of('queue.stockMultiple'); track $index) {
-            <p class="error" [id]="f().errorId('queue.stockMultiple')">{{ message }}</p>
+          @if (f().of('queue.stockMultiple').length > 0) {
+            <p class="error" [id]="f().errorId('queue.stockMultiple')">
+              @for (message of f().of('queue.stockMultiple'); track $index) {
+                <span>{{ message }}</span>
+              }
+            </p>
           }
         </div>
         <div class="field">
@@ -129,8 +149,12 @@ type TextField =
             [attr.aria-describedby]="f().describedBy('queue.passLifetimeSeconds')"
             (input)="text('passLifetimeSeconds', $event)"
           />
-          @for (message of f().of('queue.passLifetimeSeconds'); track $index) {
-            <p class="error" [id]="f().errorId('queue.passLifetimeSeconds')">{{ message }}</p>
+          @if (f().of('queue.passLifetimeSeconds').length > 0) {
+            <p class="error" [id]="f().errorId('queue.passLifetimeSeconds')">
+              @for (message of f().of('queue.passLifetimeSeconds'); track $index) {
+                <span>{{ message }}</span>
+              }
+            </p>
           }
         </div>
         <div class="field">
@@ -145,8 +169,12 @@ type TextField =
             />
             <label [for]="f().id('queue.requireSignIn')">Joining needs a signed-in buyer</label>
           </span>
-          @for (message of f().of('queue.requireSignIn'); track $index) {
-            <p class="error" [id]="f().errorId('queue.requireSignIn')">{{ message }}</p>
+          @if (f().of('queue.requireSignIn').length > 0) {
+            <p class="error" [id]="f().errorId('queue.requireSignIn')">
+              @for (message of f().of('queue.requireSignIn'); track $index) {
+                <span>{{ message }}</span>
+              }
+            </p>
           }
         </div>
         <div class="field">
@@ -164,8 +192,12 @@ type TextField =
           <p class="hint" id="queue-proofOfWork-hint">
             Empty: none. A browser needs about half this many hashes to join.
           </p>
-          @for (message of f().of('queue.proofOfWork'); track $index) {
-            <p class="error" [id]="f().errorId('queue.proofOfWork')">{{ message }}</p>
+          @if (f().of('queue.proofOfWork').length > 0) {
+            <p class="error" [id]="f().errorId('queue.proofOfWork')">
+              @for (message of f().of('queue.proofOfWork'); track $index) {
+                <span>{{ message }}</span>
+              }
+            </p>
           }
         </div>
       }
