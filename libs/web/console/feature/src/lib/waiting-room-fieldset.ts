@@ -19,6 +19,7 @@ type TextField =
   selector: 'gtd-waiting-room-fieldset',
   changeDetection: ChangeDetectionStrategy.OnPush,
   styleUrl: './console-form.css',
+  host: { class: 'form-part' },
   template: `
     <fieldset>
       <legend>Waiting room</legend>
