@@ -34,6 +34,7 @@ const AUTH = { authorization: `Bearer ${OPERATOR_TOKEN}` };
 const CANCELS = 100;
 const RUSH_STOCK = 100;
 const RUSH_BUYS = 300;
+const RUSH_SOCKETS = 16;
 
 const cancelRequest = (orderId: string, headers: Record<string, string> = AUTH): RequestSpec => ({
   method: 'POST',
@@ -162,11 +163,12 @@ describeWithServices()('POST /admin/orders/{orderId}/cancel on every store', () 
       const cancels: Promise<Reply<CancelBody>[]>[] = [];
       let sold = 0;
       // Every second sale is cancelled as soon as its 201 arrives, twice at once, at the other
-      // process, while the rush goes on: the units go back and sell again.
+      // process, while the rush goes on: the units go back and sell again. The buys share
+      // RUSH_SOCKETS connections, so they keep coming while the first cancels are answered.
       const { replies } = await fireConcurrently<BuyBody>(
         seller(),
         Array.from({ length: RUSH_BUYS }, () => buyRequest(2, 1)),
-        RUSH_BUYS,
+        RUSH_SOCKETS,
         (reply) => {
           if (reply.status !== 201 || sold++ % 2 !== 0) return;
           const orderId = reply.body.orderId as string;
