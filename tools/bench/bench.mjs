@@ -21,7 +21,7 @@ import { machineFacts, writeReport } from './lib/report.mjs';
 import { measureRow, rowNotes } from './lib/rows.mjs';
 import { deleteRedisKeys, dropDatabases, message, postgresProblem, redisProblem } from './lib/services.mjs';
 import { findTaskset, groupRssKiB, pinSelf, settle, stopAllServers } from './lib/servers.mjs';
-import { runSoak } from './lib/soak.mjs';
+import { runSoak, SOAK_METRICS_TOKEN } from './lib/soak.mjs';
 import { checkContract, startConfig, startFloor, startTargets } from './lib/targets.mjs';
 import { writeStandInStorefront } from './lib/stand-in-storefront.mjs';
 
@@ -248,7 +248,7 @@ async function main() {
     if (options.soak !== undefined) {
       const config = options.soakConfig;
       log(`• soak: ${options.soak} s of rush on a fresh ${config.name} server, RSS every 5 s`);
-      const started = await startConfig(targetsContext, config);
+      const started = await startConfig(targetsContext, config, { METRICS_TOKEN: SOAK_METRICS_TOKEN });
       if ('skipped' in started) {
         soak = { server: config.name, skipped: started.skipped };
       } else {

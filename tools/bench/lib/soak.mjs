@@ -9,6 +9,8 @@ import testing from './testing.mjs';
 const { availableOf } = testing;
 
 export const SOAK_SAMPLE_S = 5;
+/** The soak server's /metrics token: its V8 heap figures tell a leak from a heap V8 has not shrunk. */
+export const SOAK_METRICS_TOKEN = 'bench-soak-metrics-token-0123456789';
 /** RSS at the end over RSS after the first minute: above this, the soak says so (issue 12's goal). */
 export const SOAK_RSS_GOAL = 1.2;
 const FIRST_MINUTE_S = 60;
@@ -18,6 +20,8 @@ const FIRST_MINUTE_S = 60;
  * @property {number} atS  seconds since the load started
  * @property {number | undefined} rssMiB  the server's process group
  * @property {number | undefined} sold  units sold since the soak started (stock read then)
+ * @property {number | undefined} heapUsedMiB  V8 heap in use (nodejs_heap_size_used_bytes) of the
+ *   worker that answered /metrics: live objects plus garbage not yet collected
  */
 
 /**
@@ -34,8 +38,45 @@ const FIRST_MINUTE_S = 60;
  * @property {SoakSample[]} samples
  * @property {{ startMiB?: number, referenceAtS: number, referenceMiB?: number, endMiB?: number,
  *   ratio?: number, goal: number, withinGoal?: boolean, bytesPerOrderAfterReference?: number }} rss
+ * @property {{ minute: number, lowestMiB: number }[]} heapFloor  the lowest heap in use sampled in each
+ *   minute: close to what survives a collection, so a floor that keeps rising is a leak, and a flat
+ *   floor under a rising RSS is memory V8 (or malloc) has not handed back
  * @property {import('./rows.mjs').OversellCheck} oversell
  */
+
+/**
+ * V8's heap in use, from the server's /metrics (prom-client's default metrics).
+ * @param {string} url
+ * @returns {Promise<number | undefined>} MiB
+ */
+async function heapUsedMiB(url) {
+  try {
+    const response = await fetch(`${url}/metrics`, {
+      headers: { authorization: `Bearer ${SOAK_METRICS_TOKEN}` },
+    });
+    const match = /^nodejs_heap_size_used_bytes(?:\{[^}]*\})? (\d+(?:\.\d+)?(?:e\+\d+)?)$/m.exec(
+      await response.text(),
+    );
+    return match ? round(Number(match[1]) / 2 ** 20, 1) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * @param {SoakSample[]} samples
+ * @returns {{ minute: number, lowestMiB: number }[]}
+ */
+export function heapFloorByMinute(samples) {
+  /** @type {Map<number, number>} */
+  const lowest = new Map();
+  for (const { atS, heapUsedMiB: heap } of samples) {
+    if (heap === undefined) continue;
+    const minute = Math.floor(atS / 60);
+    lowest.set(minute, Math.min(lowest.get(minute) ?? Infinity, heap));
+  }
+  return [...lowest].map(([minute, lowestMiB]) => ({ minute, lowestMiB }));
+}
 
 /** @param {number | undefined} kib */
 const mib = (kib) => (kib === undefined ? undefined : round(kib / 1024, 1));
@@ -73,8 +114,9 @@ export async function runSoak({ name, description, server, seconds, connections,
     const rssMiB = mib(groupRssKiB(server.pid));
     const left = await availableOf(server.url, RUSH_PRODUCT).catch(() => undefined);
     const sold = left === undefined ? undefined : stockBefore - left;
-    samples.push({ atS, rssMiB, sold });
-    return { atS, rssMiB, sold };
+    const sample = { atS, rssMiB, sold, heapUsedMiB: await heapUsedMiB(server.url) };
+    samples.push(sample);
+    return sample;
   };
   await take();
   /** @type {Promise<unknown>} */
@@ -85,7 +127,7 @@ export async function runSoak({ name, description, server, seconds, connections,
       if (Math.round(sample.atS) % 30 === 0 || sample.atS < SOAK_SAMPLE_S * 1.5) {
         log(
           `  soak ${String(Math.round(sample.atS)).padStart(4)} s: RSS ${sample.rssMiB ?? '?'} MiB, ` +
-            `sold ${int(sample.sold ?? 0)}`,
+            `heap ${sample.heapUsedMiB ?? '?'} MiB, sold ${int(sample.sold ?? 0)}`,
         );
       }
     });
@@ -148,6 +190,7 @@ export async function runSoak({ name, description, server, seconds, connections,
       withinGoal: ratio === undefined ? undefined : ratio <= SOAK_RSS_GOAL,
       bytesPerOrderAfterReference: bytesPerOrder,
     },
+    heapFloor: heapFloorByMinute(samples),
     oversell,
   };
 }
@@ -186,6 +229,14 @@ export function soakMarkdown(soak) {
       '',
     );
   }
+  if (soak.heapFloor.length > 0) {
+    lines.push(
+      `V8 heap in use, the lowest sample of each minute (what survives a collection, about): ` +
+        soak.heapFloor.map(({ minute, lowestMiB }) => `minute ${minute + 1}: ${lowestMiB} MiB`).join(', ') +
+        '. A floor that keeps rising is a leak; a flat one under a rising RSS is memory V8 has not handed back.',
+      '',
+    );
+  }
   // Every 30 s of a long soak (and the last): RSS and the rate over the preceding interval, from the
   // stock sold.
   const shown =
@@ -194,14 +245,19 @@ export function soakMarkdown(soak) {
       : soak.samples.filter(
           (s, i) => i === 0 || i === soak.samples.length - 1 || Math.round(s.atS) % 30 === 0,
         );
-  lines.push('| s | RSS MiB | sold | req/s since the previous line |', '| --: | --: | --: | --: |');
+  lines.push(
+    '| s | RSS MiB | heap in use MiB | sold | req/s since the previous line |',
+    '| --: | --: | --: | --: | --: |',
+  );
   shown.forEach((sample, i) => {
     const previous = shown[i - 1];
     const rate =
       previous && sample.sold !== undefined && previous.sold !== undefined && sample.atS > previous.atS
         ? int((sample.sold - previous.sold) / (sample.atS - previous.atS))
         : '–';
-    lines.push(`| ${Math.round(sample.atS)} | ${fmt(sample.rssMiB)} | ${int(sample.sold ?? 0)} | ${rate} |`);
+    lines.push(
+      `| ${Math.round(sample.atS)} | ${fmt(sample.rssMiB)} | ${fmt(sample.heapUsedMiB)} | ${int(sample.sold ?? 0)} | ${rate} |`,
+    );
   });
   return lines;
 }

@@ -4,6 +4,7 @@ import {
   catalogWithStocks,
   describeWithServices,
   HTTP_ADAPTERS,
+  OPERATOR_TOKEN,
   send,
   tally,
   useServer,
@@ -21,7 +22,11 @@ const CATALOG = catalogWithStocks(10_000);
 
 describe.each(HTTP_ADAPTERS)('BUY_RATE_LIMIT on %s', (httpAdapter) => {
   describe(`at ${LIMIT} a minute`, () => {
-    const server = useServer(CATALOG, { HTTP_ADAPTER: httpAdapter, BUY_RATE_LIMIT: String(LIMIT) });
+    const server = useServer(CATALOG, {
+      HTTP_ADAPTER: httpAdapter,
+      BUY_RATE_LIMIT: String(LIMIT),
+      ADMIN_TOKEN: OPERATOR_TOKEN,
+    });
 
     it('answers 429 RATE_LIMITED with Retry-After once one address is over the limit', async () => {
       const { replies } = await volley<BuyBody>(server.baseUrl, 20, () => buyRequest(1, 1));
@@ -37,6 +42,19 @@ describe.each(HTTP_ADAPTERS)('BUY_RATE_LIMIT on %s', (httpAdapter) => {
       }
       // Only POST /buy is limited: reads still answer.
       expect((await send(server.baseUrl, { path: ApiRoutes.inventory(1) })).status).toBe(200);
+      // The operator sees the limiter's refusals beside the store's; a made-up product's are not kept.
+      const madeUp = { ...buyRequest(1, 1), body: { productId: 987_654, quantity: 1 } };
+      expect((await send(server.baseUrl, madeUp)).status).toBe(429);
+      const summary = await send<{ rejects: Record<string, number> }>(server.baseUrl, {
+        path: ApiRoutes.admin.summary(1),
+        headers: { authorization: `Bearer ${OPERATOR_TOKEN}` },
+      });
+      expect(summary.body.rejects).toEqual({ [ErrorCode.RateLimited]: 20 - LIMIT });
+      const unknown = await send(server.baseUrl, {
+        path: ApiRoutes.admin.summary(987_654),
+        headers: { authorization: `Bearer ${OPERATOR_TOKEN}` },
+      });
+      expect(unknown.status).toBe(404);
     });
 
     it('gives a signed-in buyer a budget of their own', async () => {

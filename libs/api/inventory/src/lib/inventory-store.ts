@@ -139,12 +139,18 @@ export interface SalesSummary {
   /** Distinct non-null buyers among the orders. */
   buyers: number;
   /** Rejected attempts by code, as recorded through `recordRejections`. */
-  rejects: Partial<Record<PurchaseRejectionCode, number>>;
+  rejects: Partial<Record<TalliedRejectionCode, number>>;
 }
+
+/**
+ * What the operator's summary counts as a refused attempt: the store's refusals, and the rate
+ * limiter's, which refuses before the store is asked (but the operator still wants to see them).
+ */
+export type TalliedRejectionCode = PurchaseRejectionCode | typeof ErrorCode.RateLimited;
 
 export interface RejectionCount {
   productId: number;
-  code: PurchaseRejectionCode;
+  code: TalliedRejectionCode;
   count: number;
 }
 

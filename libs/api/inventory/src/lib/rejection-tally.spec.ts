@@ -1,7 +1,7 @@
 import { Logger } from '@nestjs/common';
 import { ErrorCode } from '@gtd/shared-contracts';
 import { MemoryInventoryStore } from './adapters/memory/memory-inventory-store';
-import { RejectionTally } from './rejection-tally';
+import { MAX_UNCHECKED_PRODUCTS, RejectionTally } from './rejection-tally';
 
 describe('RejectionTally', () => {
   let store: MemoryInventoryStore;
@@ -93,5 +93,38 @@ describe('RejectionTally', () => {
     tally.count(2, ErrorCode.IdempotencyKeyMismatch);
     await tally.flush();
     expect(record).not.toHaveBeenCalled();
+  });
+
+  describe('attempts the rate limiter refused (before the store was asked)', () => {
+    it('counts them for a product the store knows, asking the store once per product', async () => {
+      const lookUp = jest.spyOn(store, 'inventory');
+      for (let i = 0; i < 5; i++) tally.countRateLimited(2);
+      await tally.flush();
+      expect(lookUp).toHaveBeenCalledTimes(1);
+      tally.countRateLimited(2);
+      await tally.flush();
+      expect(lookUp).toHaveBeenCalledTimes(1);
+      expect((await store.salesSummary(2))?.rejects).toEqual({ [ErrorCode.RateLimited]: 6 });
+    });
+
+    it('keeps nothing for made-up or malformed ids, and bounds the ids it checks between two flushes', async () => {
+      const lookUp = jest.spyOn(store, 'inventory');
+      const record = jest.spyOn(store, 'recordRejections');
+      for (const id of ['2', -1, 0, 1.5, null, undefined, Number.MAX_SAFE_INTEGER + 2])
+        tally.countRateLimited(id);
+      for (let id = 100; id < 100 + 10 * MAX_UNCHECKED_PRODUCTS; id++) tally.countRateLimited(id);
+      await tally.flush();
+      expect(lookUp).toHaveBeenCalledTimes(MAX_UNCHECKED_PRODUCTS);
+      expect(record).not.toHaveBeenCalled();
+    });
+
+    it('asks again with the next flush when the store could not say', async () => {
+      jest.spyOn(store, 'inventory').mockRejectedValueOnce(new Error('store down'));
+      tally.countRateLimited(2);
+      await tally.flush();
+      expect((await store.salesSummary(2))?.rejects).toEqual({});
+      await tally.flush();
+      expect((await store.salesSummary(2))?.rejects).toEqual({ [ErrorCode.RateLimited]: 1 });
+    });
   });
 });

@@ -1,6 +1,7 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import { normalizeIp, ThrottlerGuard, ThrottlerLimitDetail, ThrottlerModuleOptions } from '@nestjs/throttler';
 import { BuyerAwareRequest } from '@gtd/api-buyers';
+import { RejectionTally } from '@gtd/api-inventory';
 import { rateLimited } from '@gtd/api-platform';
 import { PURCHASE_OPTIONS, PurchaseModuleOptions } from './purchase.options';
 
@@ -15,7 +16,7 @@ export function buyThrottlerOptions(options: PurchaseModuleOptions): ThrottlerMo
   };
 }
 
-type ThrottledRequest = BuyerAwareRequest & { ip?: string };
+type ThrottledRequest = BuyerAwareRequest & { ip?: string; body?: { productId?: unknown } };
 
 /**
  * The counting behind BuyThrottlerGuard: @nestjs/throttler's guard, counting per buyer or address
@@ -23,14 +24,19 @@ type ThrottledRequest = BuyerAwareRequest & { ip?: string };
  */
 @Injectable()
 export class BuyThrottler extends ThrottlerGuard {
+  // A property, not a constructor parameter: ThrottlerGuard's constructor stays as the library has it.
+  @Inject(RejectionTally) private readonly tally!: RejectionTally;
+
   protected override async getTracker(request: ThrottledRequest): Promise<string> {
     return request.buyer ? `buyer:${request.buyer.id}` : `address:${normalizeIp(request.ip ?? '')}`;
   }
 
   protected override async throwThrottlingException(
-    _context: ExecutionContext,
+    context: ExecutionContext,
     detail: ThrottlerLimitDetail,
   ): Promise<void> {
+    // The operator's summary shows these beside the store's refusals (the body is parsed, not validated).
+    this.tally.countRateLimited(context.switchToHttp().getRequest<ThrottledRequest>().body?.productId);
     throw rateLimited(detail, 'purchase attempts');
   }
 }

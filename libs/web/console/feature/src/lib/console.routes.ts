@@ -1,4 +1,4 @@
-import { provideHttpClient, withFetch, withInterceptors } from '@angular/common/http';
+import { provideHttpClient, withInterceptors, withRequestsMadeViaParent } from '@angular/common/http';
 import { Route } from '@angular/router';
 import { AdminClient, operatorTokenInterceptor } from '@gtd/web-console-data-access';
 import { ConsoleShell } from './console-shell';
@@ -8,12 +8,17 @@ import { ConsoleSignInPage } from './sign-in.page';
 
 /**
  * The operator console under `/console`, loaded lazily so buyers never download it. Its own
- * HttpClient carries the operator's bearer (to `/admin/…` only); the storefront's is untouched.
+ * HttpClient adds the operator's bearer (to `/admin/…` only) and then hands each request to the
+ * app's (one backend, and tests answer it with HttpTestingController); the storefront's client
+ * is untouched, and its buyer interceptor leaves `/admin/…` alone.
  */
 export const consoleRoutes: Route[] = [
   {
     path: '',
-    providers: [provideHttpClient(withFetch(), withInterceptors([operatorTokenInterceptor])), AdminClient],
+    providers: [
+      provideHttpClient(withInterceptors([operatorTokenInterceptor]), withRequestsMadeViaParent()),
+      AdminClient,
+    ],
     children: [
       { path: 'sign-in', component: ConsoleSignInPage, title: 'Operator sign in · Golden Ticket Drop' },
       {

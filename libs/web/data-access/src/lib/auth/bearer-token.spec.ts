@@ -66,6 +66,18 @@ describe('bearerTokenInterceptor', () => {
     expect(backend.expectOne('/orders/o-1').request.headers.get('Authorization')).toBe('Bearer token-1');
   });
 
+  it("leaves the operator console's calls alone: their bearer is the operator's, and their 401 is not the buyer's", () => {
+    const { http, backend, buyer } = setUp('');
+    buyer.start(session());
+    http
+      .get('/admin/products', { headers: { Authorization: 'Bearer operator' } })
+      .subscribe({ error: () => undefined });
+    const request = backend.expectOne('/admin/products');
+    expect(request.request.headers.get('Authorization')).toBe('Bearer operator');
+    request.flush(problem(401, 'UNAUTHORIZED'), { status: 401, statusText: 'Unauthorized' });
+    expect(buyer.token()).toBe('token-1');
+  });
+
   it('never sends the token to another origin', () => {
     const { http, backend, buyer } = setUp('https://api.example');
     buyer.start(session());

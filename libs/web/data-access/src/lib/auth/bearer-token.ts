@@ -27,11 +27,13 @@ function apiPath(url: string, baseUrl: string): string | null {
  * Whether an API request carries the buyer's token. Not on:
  * - the public catalogue and inventory reads: a request with `Authorization` may not be answered
  *   from a shared cache (RFC 9111 §3.5), and the crowd's polls must stay collapsible by a CDN;
- * - `/auth/…`: registering and signing in are how a token is obtained, so an old one has no place there.
+ * - `/auth/…`: registering and signing in are how a token is obtained, so an old one has no place there;
+ * - `/admin/…`: the operator console's calls carry the operator's token, which a buyer's must never
+ *   replace (and a 401 there says nothing about the buyer's session).
  */
 export function carriesBearerToken(request: HttpRequest<unknown>, baseUrl: string): boolean {
   const path = apiPath(request.url, baseUrl);
-  if (path === null || path.startsWith('/auth/')) {
+  if (path === null || path.startsWith('/auth/') || path.startsWith('/admin/')) {
     return false;
   }
   const isRead = request.method === 'GET' || request.method === 'HEAD';

@@ -16,6 +16,8 @@ const ORDER: Order = {
   currency: 'EUR',
   total: 10000,
   createdAt: '2030-01-01T10:00:00.000Z',
+  status: 'sold',
+  cancelledAt: null,
 };
 
 describe('OrdersClient', () => {

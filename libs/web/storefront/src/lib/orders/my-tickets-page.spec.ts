@@ -14,6 +14,8 @@ const order = (n: number, extra: Partial<Order> = {}): Order => ({
   currency: 'EUR',
   total: 5000 * n,
   createdAt: `2030-01-0${n}T10:00:00.000Z`,
+  status: 'sold',
+  cancelledAt: null,
   ...extra,
 });
 
@@ -83,6 +85,21 @@ describe('MyTicketsPage', () => {
     expect(second.text).toMatch(/^Golden Ticket.*2 ×.*€40\.00 each.*€80\.00 paid.*Jan 2.*Confirmed$/);
     expect(first.text).toMatch(/Not found by the store$/);
     expect(q('no-tickets')).toBeNull();
+  });
+
+  it('says which orders the organiser cancelled, in either list', () => {
+    const cancelled = { status: 'cancelled' as const, cancelledAt: '2030-01-05T10:00:00.000Z' };
+    keep(order(1));
+    TestBed.inject(BuyerSession).start(buyerSession());
+    open();
+    http.expectOne(`/orders/${order(1).orderId}`).flush(order(1, cancelled));
+    http.expectOne('/me/orders').flush({ items: [mine(2), { ...mine(3), ...cancelled }], nextCursor: null });
+    render();
+    expect(rows('device-orders')[0].text).toMatch(/Cancelled by the organiser$/);
+    expect(rows('account-orders').map((r) => r.text)).toEqual([
+      expect.stringMatching(/Confirmed$/),
+      expect.stringMatching(/Cancelled by the organiser$/),
+    ]);
   });
 
   it('keeps the device’s figures when the store cannot be asked', () => {

@@ -27,9 +27,7 @@ import type { OrderRow } from './order-rows';
             >
           }
           <time [attr.datetime]="row.at">{{ row.at | instant }}</time>
-          <span data-testid="order-state">{{
-            row.state === 'confirmed' ? 'Confirmed' : 'Not found by the store'
-          }}</span>
+          <span data-testid="order-state">{{ STATE_TEXT[row.state] }}</span>
         </li>
       }
     </ul>
@@ -61,4 +59,9 @@ import type { OrderRow } from './order-rows';
 })
 export class OrderList {
   readonly rows = input.required<readonly OrderRow[]>();
+  protected readonly STATE_TEXT: Record<OrderRow['state'], string> = {
+    confirmed: 'Confirmed',
+    cancelled: 'Cancelled by the organiser',
+    unknown: 'Not found by the store',
+  };
 }

@@ -10,8 +10,12 @@ export interface OrderRow {
   readonly price: { readonly unit: number; readonly total: number; readonly currency: string } | null;
   /** ISO 8601. */
   readonly at: string;
-  readonly state: 'confirmed' | 'unknown';
+  /** `cancelled`: the organiser cancelled it (its units went back on sale; the ticket admits no one). */
+  readonly state: 'confirmed' | 'cancelled' | 'unknown';
 }
+
+const stateOf = (order: Order): OrderRow['state'] =>
+  order.status === 'cancelled' ? 'cancelled' : 'confirmed';
 
 export function accountRow(order: MyOrder): OrderRow {
   return {
@@ -20,7 +24,7 @@ export function accountRow(order: MyOrder): OrderRow {
     quantity: order.quantity,
     price: { unit: order.unitPrice, total: order.total, currency: order.currency },
     at: order.createdAt,
-    state: 'confirmed',
+    state: stateOf(order),
   };
 }
 
@@ -35,6 +39,6 @@ export function deviceRow(kept: RecordedOrder, stored: Order | null | undefined)
     quantity: stored?.quantity ?? kept.quantity,
     price: stored ? { unit: stored.unitPrice, total: stored.total, currency: stored.currency } : null,
     at: stored?.createdAt ?? kept.confirmedAt,
-    state: stored === null ? 'unknown' : 'confirmed',
+    state: stored === null ? 'unknown' : stored === undefined ? 'confirmed' : stateOf(stored),
   };
 }

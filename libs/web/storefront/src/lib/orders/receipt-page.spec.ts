@@ -17,6 +17,8 @@ const ORDER: Order = {
   currency: 'EUR',
   total: 9000,
   createdAt: '2030-01-01T10:00:00.000Z',
+  status: 'sold',
+  cancelledAt: null,
 };
 
 describe('ReceiptPage', () => {
@@ -102,6 +104,21 @@ describe('ReceiptPage', () => {
       .flush({ orderId: ID, productId: 1, quantity: 2, ticket: TICKET, keyId: 'k1' });
     render();
     expect(text('receipt-product')).toBe('Drop 1');
+  });
+
+  it('a cancelled order: says so and when, shows no ticket, and does not ask for one', () => {
+    const cancelledAt = '2030-01-02T08:30:00.000Z';
+    http.expectOne(`/orders/${ID}`).flush({ ...ORDER, status: 'cancelled', cancelledAt });
+    render();
+    http.expectOne('/products/1').flush(GOLDEN_TICKET);
+    http.expectNone(`/orders/${ID}/ticket`);
+    render();
+    expect(text('receipt-title')).toBe('Order cancelled');
+    expect(q('receipt-cancelled')?.textContent).toMatch(/cancelled this order on .*tickets no longer admit/);
+    expect(q('receipt-cancelled-time')?.getAttribute('datetime')).toBe(cancelledAt);
+    expect(q('ticket-qr')).toBeNull();
+    expect(q('ticket-token')).toBeNull();
+    expect(text('receipt-total')).toBe('€90.00');
   });
 
   it('an unknown order: a clear not-found state', () => {

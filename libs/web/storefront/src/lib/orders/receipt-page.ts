@@ -13,8 +13,8 @@ export type ReceiptState =
       readonly status: 'ready';
       readonly order: Order;
       readonly productName: string;
-      /** The signed ticket (compact JWS) the door scans. */
-      readonly ticket: string;
+      /** The signed ticket (compact JWS) the door scans; `null` once the order is cancelled. */
+      readonly ticket: string | null;
     }
   | { readonly status: 'not-found' }
   | { readonly status: 'error' };
@@ -70,13 +70,14 @@ export class ReceiptPage {
           : forkJoin({
               // The name is a nicety: a receipt without it still admits at the door.
               product: this.products.find(order.productId).pipe(catchError(() => of(null))),
-              ticket: this.orders.ticket(orderId),
+              // A cancelled order's ticket admits no one: it is not asked for, nor shown.
+              ticket: order.status === 'cancelled' ? of(undefined) : this.orders.ticket(orderId),
             }).pipe(
               map(({ product, ticket }): ReceiptState => {
                 if (ticket === null) return { status: 'not-found' };
                 const kept = this.history.orders().find((o) => o.orderId === order.orderId);
                 const productName = product?.name ?? kept?.productName ?? `Drop ${order.productId}`;
-                return { status: 'ready', order, productName, ticket: ticket.ticket };
+                return { status: 'ready', order, productName, ticket: ticket?.ticket ?? null };
               }),
             ),
       ),

@@ -1,4 +1,3 @@
-import { PurchaseRejectionCode } from '@gtd/shared-contracts';
 import { randomUUID } from 'node:crypto';
 import { CatalogEntry, catalogDropRules } from '../../catalog';
 import {
@@ -59,7 +58,7 @@ export class MemoryInventoryStore implements InventoryStore {
   /** `scope NUL key` → the first success; Map order is creation order, which the sweep relies on. */
   private readonly keys = new Map<string, StoredKey>();
   private lastKeySweepMs = -Infinity;
-  private readonly rejections = new Map<number, Map<PurchaseRejectionCode, number>>();
+  private readonly rejections = new Map<number, Map<RejectionCount['code'], number>>();
 
   constructor(options: MemoryStoreOptions = {}) {
     this.idempotencyTtlMs = options.idempotencyTtlMs ?? DEFAULT_IDEMPOTENCY_TTL_MS;
