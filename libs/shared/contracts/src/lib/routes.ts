@@ -30,6 +30,7 @@ export const ApiRoutes = {
     summary: (id: number) => `/admin/products/${id}/summary`,
     summaryStream: (id: number) => `/admin/products/${id}/summary/stream`,
     queue: (id: number) => `/admin/products/${id}/queue`,
+    orderCancel: (orderId: string) => `/admin/orders/${encodeURIComponent(orderId)}/cancel`,
     audit: '/admin/audit',
     checkIns: '/admin/check-ins',
     health: '/admin/health',
