@@ -97,6 +97,8 @@ function myOrdersStory(env: () => Record<string, string>): void {
       currency: CATALOG[0].currency,
       total: 2 * price1,
       createdAt: expect.any(String),
+      status: 'sold',
+      cancelledAt: null,
     });
     expect(annSees.find((o) => o.orderId === annOrders[1])).toMatchObject({
       unitPrice: price2,

@@ -47,6 +47,8 @@ describe('durability of the SQLite store across restarts', () => {
         currency: product?.currency ?? '',
         total: (product?.price ?? -1) * confirmed[i].quantity,
         createdAt: expect.any(String),
+        status: 'sold',
+        cancelledAt: null,
       });
     });
   }

@@ -9,6 +9,7 @@ export * from './lib/drop-state';
 export * from './lib/inventory-store';
 export * from './lib/inventory.module';
 export * from './lib/inventory.options';
+export * from './lib/order-cancel';
 export { decodeOrderCursor, encodeOrderCursor, ORDER_CURSOR_SYNTAX } from './lib/order-cursor';
 export * from './lib/product-mapping';
 export * from './lib/purchase-errors';

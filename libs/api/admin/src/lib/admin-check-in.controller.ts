@@ -19,11 +19,11 @@ export class AdminCheckInController {
   @ApiOperation({
     summary: 'Check a ticket in at the door: the first scan admits, every later one is refused',
     description:
-      'Atomic across every instance and scanner: of any number of scans of one ticket, exactly one answers 200. A later scan answers 409 `ALREADY_CHECKED_IN` with when and by which scanner; a token that is not a ticket of this system answers 400 `TICKET_INVALID`.',
+      'Atomic across every instance and scanner: of any number of scans of one ticket, exactly one answers 200. A later scan answers 409 `ALREADY_CHECKED_IN` with when and by which scanner; the ticket of an order the operator cancelled answers 409 `TICKET_REVOKED` with `cancelledAt`; a token that is not a ticket of this system answers 400 `TICKET_INVALID`.',
   })
   @ApiBody({ type: CheckInRequestDto })
   @ApiOkResponse({ type: CheckInDto, description: 'Admitted now.' })
-  @ApiProblems(...BODY_PROBLEMS, ErrorCode.TicketInvalid, ErrorCode.AlreadyCheckedIn)
+  @ApiProblems(...BODY_PROBLEMS, ErrorCode.TicketInvalid, ErrorCode.AlreadyCheckedIn, ErrorCode.TicketRevoked)
   checkIn(@Body() request: CheckInRequestDto): Promise<CheckIn> {
     return this.tickets.checkIn(request.ticket, request.scanner);
   }

@@ -393,6 +393,8 @@ describe('operator API', () => {
         total: 5000,
         buyerId: null,
         createdAt: expect.any(String),
+        status: 'sold',
+        cancelledAt: null,
       });
       const cursor = encodeURIComponent(first.body.nextCursor);
       const second = await admin('get', `/admin/products/1/orders?limit=2&after=${cursor}`).expect(200);
@@ -419,7 +421,9 @@ describe('operator API', () => {
       expect(res.headers['content-disposition']).toBe('attachment; filename="drop-1-orders.csv"');
       const lines = res.text.split('\r\n');
       expect(lines.pop()).toBe('');
-      expect(lines[0]).toBe('orderId,productId,quantity,unitPrice,currency,total,buyerId,createdAt');
+      expect(lines[0]).toBe(
+        'orderId,productId,quantity,unitPrice,currency,total,buyerId,createdAt,status,cancelledAt',
+      );
       const rows = lines.slice(1).map((line) => line.split(','));
       expect(rows).toHaveLength(1203);
       expect(new Set(rows.map((row) => row[0])).size).toBe(1203);
@@ -434,6 +438,8 @@ describe('operator API', () => {
         String(first.total),
         '',
         first.createdAt,
+        'sold',
+        '',
       ]);
       expect(rows.map((row) => row[7])).toEqual([...rows.map((row) => row[7])].sort());
     });
@@ -441,7 +447,9 @@ describe('operator API', () => {
     it('exports a drop without orders as its header alone, and refuses an unknown drop', async () => {
       const empty = await admin('get', '/admin/products/1/orders/export').expect(200);
       expect(empty.headers['content-type']).toBe('text/csv; charset=utf-8');
-      expect(empty.text).toBe('orderId,productId,quantity,unitPrice,currency,total,buyerId,createdAt\r\n');
+      expect(empty.text).toBe(
+        'orderId,productId,quantity,unitPrice,currency,total,buyerId,createdAt,status,cancelledAt\r\n',
+      );
       const unknown = await admin('get', '/admin/products/99/orders/export').expect(404);
       expect(unknown.body.code).toBe(ErrorCode.ProductNotFound);
     });

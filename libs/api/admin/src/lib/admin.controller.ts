@@ -50,8 +50,8 @@ import { SummaryFeed } from './summary-feed';
 import { ordersCsvHeader, ordersCsvRow } from './orders-csv';
 
 const ORDERS_CSV_EXAMPLE =
-  'orderId,productId,quantity,unitPrice,currency,total,buyerId,createdAt\r\n' +
-  '0b9f5a52-7c1e-4d2a-9a57-3c1b8f6f2a10,1,2,5000,EUR,10000,,2026-11-25T20:00:00.120Z\r\n';
+  'orderId,productId,quantity,unitPrice,currency,total,buyerId,createdAt,status,cancelledAt\r\n' +
+  '0b9f5a52-7c1e-4d2a-9a57-3c1b8f6f2a10,1,2,5000,EUR,10000,,2026-11-25T20:00:00.120Z,sold,\r\n';
 
 /**
  * The operator API. Every route needs `Authorization: Bearer <ADMIN_TOKEN>`; every change is
@@ -182,7 +182,7 @@ export class AdminController {
   @ApiOperation({
     summary: "A drop's orders as CSV, every one, oldest first",
     description:
-      'Columns as the orders page names them (`orderId,productId,quantity,unitPrice,currency,total,buyerId,createdAt`), RFC 4180, streamed a page at a time: orders sold during the export are included, none twice.',
+      'Columns as the orders page names them (`orderId,productId,quantity,unitPrice,currency,total,buyerId,createdAt,status,cancelledAt`), RFC 4180, streamed a page at a time: orders sold during the export are included, none twice.',
   })
   @ApiPositiveIntParam('id')
   @ApiProduces('text/csv')

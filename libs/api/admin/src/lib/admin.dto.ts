@@ -8,6 +8,9 @@ import {
   DropState,
   DropSummary,
   ErrorCode,
+  ORDER_STATUSES,
+  OrderCancellation,
+  OrderStatus,
   OrdersPage,
   RestockRequest,
   UpdateDropRequest,
@@ -303,8 +306,34 @@ export class AdminOrderDto implements AdminOrder {
   @ApiProperty({ type: 'integer', minimum: 0, example: 5000, description: '`unitPrice` × `quantity`.' })
   total!: number;
   @ApiProperty({ format: 'date-time', example: '2026-11-25T20:00:00.120Z' }) createdAt!: string;
+  @ApiProperty({
+    enum: ORDER_STATUSES,
+    example: 'sold',
+    description: '`cancelled` once the operator cancelled it: its units went back on sale.',
+  })
+  status!: OrderStatus;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    example: null,
+    description: 'When the operator cancelled it; `null` while sold.',
+  })
+  cancelledAt!: string | null;
   @ApiProperty({ type: String, format: 'uuid', nullable: true, description: '`null`: anonymous.' })
   buyerId!: string | null;
+}
+
+export class OrderCancellationDto implements OrderCancellation {
+  @ApiProperty({ type: () => AdminOrderDto, description: 'The order, now `cancelled`.' })
+  order!: AdminOrderDto;
+  @ApiProperty({
+    type: 'integer',
+    minimum: 0,
+    example: 3,
+    description: "The product's available units right after the cancel put this order's units back.",
+  })
+  available!: number;
 }
 
 export class OrdersPageDto implements OrdersPage {
@@ -374,6 +403,7 @@ export class AuditEntryDto implements AuditEntry {
       'queue.update',
       'queue.pause',
       'queue.resume',
+      'order.cancel',
     ],
   })
   action!: string;

@@ -3,10 +3,12 @@ import { HealthReportModule } from '@gtd/api-operations';
 import { AdminTokenGuard } from './admin-token.guard';
 import { AdminCheckInController } from './admin-check-in.controller';
 import { AdminController } from './admin.controller';
+import { AdminOrdersController } from './admin-orders.controller';
 import { AdminQueueController } from './admin-queue.controller';
 import { ConfigurableAdminModule } from './admin.options';
 import { AuditLog } from './audit-log';
 import { DropAdministration } from './drop-administration';
+import { OrderAdministration } from './order-administration';
 import { QueueAdministration } from './queue-administration';
 import { SummaryFeed } from './summary-feed';
 
@@ -17,7 +19,14 @@ import { SummaryFeed } from './summary-feed';
  */
 @Module({
   imports: [HealthReportModule],
-  controllers: [AdminController, AdminQueueController, AdminCheckInController],
-  providers: [AdminTokenGuard, AuditLog, DropAdministration, QueueAdministration, SummaryFeed],
+  controllers: [AdminController, AdminOrdersController, AdminQueueController, AdminCheckInController],
+  providers: [
+    AdminTokenGuard,
+    AuditLog,
+    DropAdministration,
+    OrderAdministration,
+    QueueAdministration,
+    SummaryFeed,
+  ],
 })
 export class AdminModule extends ConfigurableAdminModule {}

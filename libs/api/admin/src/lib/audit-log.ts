@@ -12,6 +12,7 @@ export const AuditAction = {
   queueUpdate: 'queue.update',
   queuePause: 'queue.pause',
   queueResume: 'queue.resume',
+  orderCancel: 'order.cancel',
 } as const;
 export type AuditAction = (typeof AuditAction)[keyof typeof AuditAction];
 

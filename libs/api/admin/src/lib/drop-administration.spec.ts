@@ -161,6 +161,8 @@ describe('DropAdministration', () => {
         total: 2000,
         buyerId: BUYER,
         createdAt: OPENS,
+        status: 'sold',
+        cancelledAt: null,
       },
     ]);
     const second = await drops.orders(2, { limit: 1, after: first.nextCursor });

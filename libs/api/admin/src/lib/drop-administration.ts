@@ -14,7 +14,6 @@ import {
   CatalogueQueries,
   decodeOrderCursor,
   InventoryStore,
-  orderOf,
   ProductMapper,
   ProductPatch,
   ProductRecord,
@@ -24,6 +23,7 @@ import {
 import { validationFailed } from '@gtd/api-platform';
 import { DEFAULT_PAGE_SIZE, MAX_INT32, MAX_PAGE_SIZE } from './admin.dto';
 import { AuditAction, AuditLog, sentFields } from './audit-log';
+import { adminOrderOf } from './order-administration';
 import { QueueAdministration } from './queue-administration';
 
 /** A page request as the query string gives it: absent members take their defaults. */
@@ -141,7 +141,7 @@ export class DropAdministration {
       throw productNotFound(productId);
     }
     return {
-      items: page.items.map((order) => ({ ...orderOf(order), buyerId: order.buyerId })),
+      items: page.items.map(adminOrderOf),
       nextCursor: page.nextCursor,
     };
   }

@@ -10,6 +10,9 @@ export const ORDERS_CSV_COLUMNS = [
   'total',
   'buyerId',
   'createdAt',
+  // Added after the first release: at the end, so a reader of the earlier columns by position still works.
+  'status',
+  'cancelledAt',
 ] as const satisfies readonly (keyof AdminOrder)[];
 
 /**

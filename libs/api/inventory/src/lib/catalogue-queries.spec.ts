@@ -130,6 +130,8 @@ describe('CatalogueQueries', () => {
       currency: 'EUR',
       total: 4000,
       createdAt: OPENS,
+      status: 'sold',
+      cancelledAt: null,
     });
     expect((await domainError(queries.getOrder('nope'))).code).toBe(ErrorCode.OrderNotFound);
   });

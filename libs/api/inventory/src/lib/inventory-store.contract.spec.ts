@@ -77,7 +77,12 @@ function expectSold(outcome: PurchaseOutcome): Sold {
 }
 
 /** The stored order of a sale at the catalogue's price (`entry`'s). */
-const atCataloguePrice = (sold: Sold): OrderRecord => ({ ...sold.order, unitPrice: 1000, currency: 'EUR' });
+const atCataloguePrice = (sold: Sold): OrderRecord => ({
+  ...sold.order,
+  unitPrice: 1000,
+  currency: 'EUR',
+  cancelledAt: null,
+});
 
 function contract(makeAdapter: () => AdapterUnderTest): void {
   let adapter: AdapterUnderTest;
@@ -145,7 +150,12 @@ function contract(makeAdapter: () => AdapterUnderTest): void {
     const { order, remaining, replayed } = expectSold(await store.purchase(command(1, 3)));
     expect(remaining).toBe(97);
     expect(replayed).toBe(false);
-    expect(await store.findOrder(order.orderId)).toEqual({ ...order, unitPrice: 1000, currency: 'EUR' });
+    expect(await store.findOrder(order.orderId)).toEqual({
+      ...order,
+      unitPrice: 1000,
+      currency: 'EUR',
+      cancelledAt: null,
+    });
     expect(order).toMatchObject({ productId: 1, quantity: 3, buyerId: null });
     expect(new Date(order.createdAt).toISOString()).toBe(order.createdAt);
     expect(await available(1)).toBe(97);
@@ -550,11 +560,13 @@ function contract(makeAdapter: () => AdapterUnderTest): void {
         ...before.order,
         unitPrice: 1000,
         currency: 'EUR',
+        cancelledAt: null,
       });
       expect(await store.findOrder(after.order.orderId)).toEqual({
         ...after.order,
         unitPrice: 1250,
         currency: 'USD',
+        cancelledAt: null,
       });
       // Every read of an order says the same: the page of a product, a buyer's page.
       const byProduct = (await store.listOrders(1, 10, null)).items;

@@ -21,6 +21,8 @@ export const orderOf = (order: OrderRecord): Order => ({
   currency: order.currency,
   total: order.unitPrice * order.quantity,
   createdAt: order.createdAt,
+  status: order.cancelledAt === null ? 'sold' : 'cancelled',
+  cancelledAt: order.cancelledAt,
 });
 
 /**

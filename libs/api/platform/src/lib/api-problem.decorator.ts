@@ -102,6 +102,18 @@ export class ProblemDetailsSchema implements ProblemDetails {
   })
   purchase?: PurchaseFaultOutcome;
   @ApiPropertyOptional({
+    enum: Object.values(PurchaseFaultOutcome),
+    description:
+      'On SERVICE_UNAVAILABLE from `POST /admin/orders/{orderId}/cancel`: `NOT_MADE` (nothing was cancelled) or ' +
+      '`UNKNOWN` (it may have been: look the order up, or cancel again — a second cancel answers 409)',
+  })
+  cancel?: PurchaseFaultOutcome;
+  @ApiPropertyOptional({
+    format: 'date-time',
+    description: 'When the operator cancelled the order, on ORDER_ALREADY_CANCELLED and TICKET_REVOKED',
+  })
+  cancelledAt?: string;
+  @ApiPropertyOptional({
     type: 'object',
     additionalProperties: { type: 'object', additionalProperties: true },
     description:

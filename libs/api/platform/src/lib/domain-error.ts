@@ -12,6 +12,8 @@ export type ProblemExtensions = Pick<
   | 'bought'
   | 'retryAfterSeconds'
   | 'purchase'
+  | 'cancel'
+  | 'cancelledAt'
   | 'position'
   | 'admittedThrough'
   | 'expiresAt'

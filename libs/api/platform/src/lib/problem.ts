@@ -10,6 +10,7 @@ export const PROBLEM_CATALOGUE: Record<ErrorCode, { status: number; title: strin
   },
   [ErrorCode.ProductNotFound]: { status: 404, title: 'Product not found' },
   [ErrorCode.OrderNotFound]: { status: 404, title: 'Order not found' },
+  [ErrorCode.OrderAlreadyCancelled]: { status: 409, title: 'Order already cancelled' },
   [ErrorCode.ValidationFailed]: { status: 400, title: 'Validation failed' },
   [ErrorCode.MalformedJson]: { status: 400, title: 'Malformed JSON body' },
   [ErrorCode.UnsupportedMediaType]: {
@@ -44,6 +45,7 @@ export const PROBLEM_CATALOGUE: Record<ErrorCode, { status: number; title: strin
   [ErrorCode.QueuePassUsed]: { status: 403, title: 'Queue pass already used' },
   [ErrorCode.TicketInvalid]: { status: 400, title: 'Ticket invalid' },
   [ErrorCode.AlreadyCheckedIn]: { status: 409, title: 'Already checked in' },
+  [ErrorCode.TicketRevoked]: { status: 409, title: 'Ticket revoked' },
   [ErrorCode.ServiceUnavailable]: { status: 503, title: 'Service unavailable' },
   [ErrorCode.InternalError]: { status: 500, title: 'Internal server error' },
 };

@@ -55,6 +55,8 @@ describe('GET /me/orders', () => {
           currency: 'EUR',
           total: 10000,
           createdAt: expect.any(String),
+          status: 'sold',
+          cancelledAt: null,
         },
         {
           orderId: second.body.orderId,
@@ -65,6 +67,8 @@ describe('GET /me/orders', () => {
           currency: 'USD',
           total: 4500,
           createdAt: expect.any(String),
+          status: 'sold',
+          cancelledAt: null,
         },
       ],
       nextCursor: null,

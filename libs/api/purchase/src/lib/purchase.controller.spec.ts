@@ -75,6 +75,22 @@ describe('POST /buy and GET /orders/:id', () => {
       currency: 'EUR',
       total: 10000,
       createdAt: expect.any(String),
+      status: 'sold',
+      cancelledAt: null,
+    });
+  });
+
+  it('the receipt shows a cancel: status cancelled and when, the units back on sale', async () => {
+    const bought = await http().post('/buy').send({ productId: 1, quantity: 2 }).expect(201);
+    const cancelled = await app
+      .get<InventoryStore>(InventoryStore)
+      .cancelOrder(bought.body.orderId, Date.parse(OPENS));
+    expect(cancelled).toMatchObject({ ok: true, available: 5 });
+    const order = await http().get(`/orders/${bought.body.orderId}`).expect(200);
+    expect(order.body).toMatchObject({
+      orderId: bought.body.orderId,
+      status: 'cancelled',
+      cancelledAt: OPENS,
     });
   });
 

@@ -1,5 +1,13 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { MyOrder, MyOrdersPage, Order, PurchaseRequest, PurchaseResult } from '@gtd/shared-contracts';
+import {
+  MyOrder,
+  MyOrdersPage,
+  Order,
+  ORDER_STATUSES,
+  OrderStatus,
+  PurchaseRequest,
+  PurchaseResult,
+} from '@gtd/shared-contracts';
 import { MY_ORDERS_PAGE, ORDER_CURSOR_SYNTAX } from '@gtd/api-inventory';
 import { CURRENCY_PATTERN, queryInt } from '@gtd/api-platform';
 import { Transform } from 'class-transformer';
@@ -59,6 +67,20 @@ export class OrderDto implements Order {
   @ApiProperty({ type: 'integer', minimum: 0, example: 10000, description: '`unitPrice` × `quantity`.' })
   total!: number;
   @ApiProperty({ format: 'date-time', example: '2026-11-25T20:00:00.000Z' }) createdAt!: string;
+  @ApiProperty({
+    enum: ORDER_STATUSES,
+    example: 'sold',
+    description: '`cancelled` once the operator cancelled the order: it no longer admits anyone.',
+  })
+  status!: OrderStatus;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    example: null,
+    description: 'When the operator cancelled the order; `null` while sold.',
+  })
+  cancelledAt!: string | null;
 }
 
 export class MyOrderDto extends OrderDto implements MyOrder {

@@ -14,3 +14,10 @@ export const alreadyCheckedIn = (checkIn: CheckInRecord) =>
     `This ticket was admitted at ${new Date(checkIn.atMs).toISOString()} by ${checkIn.scanner}`,
     { checkedInAt: new Date(checkIn.atMs).toISOString(), scanner: checkIn.scanner },
   );
+
+export const ticketRevoked = (orderId: string, cancelledAt: string) =>
+  new DomainError(
+    ErrorCode.TicketRevoked,
+    `Order ${orderId} was cancelled at ${cancelledAt}: its ticket admits no one`,
+    { cancelledAt },
+  );

@@ -2,7 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
 import { ErrorCode, OrderTicket } from '@gtd/shared-contracts';
-import { PurchaseService } from '@gtd/api-inventory';
+import { InventoryStore, PurchaseService, TicketStore } from '@gtd/api-inventory';
 import { createFeatureTestApp } from '@gtd/api-testing';
 import { FakeClock } from '@gtd/testing';
 import { TicketsModule } from './tickets.module';
@@ -106,5 +106,27 @@ describe('tickets (memory store)', () => {
     });
     // The genuine ticket still admits: the forgery used nothing up.
     await expect(tickets.checkIn(ticket, 'north-gate')).resolves.toMatchObject({ quantity: 1 });
+  });
+
+  it("revokes a cancelled order's ticket: the door answers TICKET_REVOKED with when, and admits no one", async () => {
+    const { ticket, orderId } = await ticketOf(await buy(2));
+    const standing = await ticketOf(await buy(1));
+    clock.advance(30_000);
+    const cancelledAt = new Date(SOLD_AT + 30_000).toISOString();
+    expect(await app.get<InventoryStore>(InventoryStore).cancelOrder(orderId, clock.now())).toMatchObject({
+      ok: true,
+    });
+    const tickets = app.get(TicketsService);
+    clock.advance(60_000);
+    await expect(tickets.checkIn(ticket, 'north-gate')).rejects.toMatchObject({
+      code: ErrorCode.TicketRevoked,
+      extensions: { cancelledAt },
+    });
+    // Refused before the admission is written: no check-in row for it.
+    expect(await app.get<TicketStore>(TicketStore).checkInOf(orderId)).toBeUndefined();
+    const fetched = await http().get(`/orders/${orderId}/ticket`).expect(409);
+    expect(fetched.body).toMatchObject({ code: ErrorCode.TicketRevoked, cancelledAt });
+    // Another order's ticket is untouched.
+    await expect(tickets.checkIn(standing.ticket, 'north-gate')).resolves.toMatchObject({ quantity: 1 });
   });
 });

@@ -14,11 +14,16 @@ export class TicketsController {
   @ApiOperation({
     summary: 'The ticket of a confirmed order: a signed token to show as a QR code at the door',
     description:
-      'Like the order itself, it is reachable by whoever holds the order id. It admits once (`POST /admin/check-ins`).',
+      'Like the order itself, it is reachable by whoever holds the order id. It admits once (`POST /admin/check-ins`); a cancelled order has none (409 `TICKET_REVOKED`).',
   })
   @ApiParam({ name: 'orderId', schema: { type: 'string', format: 'uuid' } })
   @ApiOkResponse({ type: OrderTicketDto })
-  @ApiProblems(ErrorCode.ValidationFailed, ErrorCode.OrderNotFound, ErrorCode.ServiceUnavailable)
+  @ApiProblems(
+    ErrorCode.ValidationFailed,
+    ErrorCode.OrderNotFound,
+    ErrorCode.TicketRevoked,
+    ErrorCode.ServiceUnavailable,
+  )
   // A ticket is a bearer credential: no shared cache may keep it.
   @Header('Cache-Control', 'private, no-store')
   ticket(@Param('orderId', ParseUuidPipe) orderId: string): Promise<OrderTicket> {

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { CatalogueQueries, Clock, CLOCK, TicketStore } from '@gtd/api-inventory';
+import { CatalogueQueries, Clock, CLOCK, InventoryStore, TicketStore } from '@gtd/api-inventory';
 import { CheckIn, OrderTicket, TicketKeySet } from '@gtd/shared-contracts';
-import { alreadyCheckedIn, ticketInvalid } from './ticket-errors';
+import { alreadyCheckedIn, ticketInvalid, ticketRevoked } from './ticket-errors';
 import { TicketSigner } from './ticket-signer';
 
 /** A confirmed order's ticket, and the door's one admission per ticket. */
@@ -10,13 +10,18 @@ export class TicketsService {
   constructor(
     @Inject(TicketStore) private readonly store: TicketStore,
     @Inject(CLOCK) private readonly clock: Clock,
+    @Inject(InventoryStore) private readonly orders: InventoryStore,
     private readonly catalogue: CatalogueQueries,
     private readonly signer: TicketSigner,
   ) {}
 
-  /** The order's ticket (404 ORDER_NOT_FOUND for an order this store does not hold). */
+  /**
+   * The order's ticket (404 ORDER_NOT_FOUND for an order this store does not hold, 409
+   * TICKET_REVOKED once the operator cancelled it).
+   */
   async ticketOf(orderId: string): Promise<OrderTicket> {
     const order = await this.catalogue.getOrder(orderId);
+    if (order.cancelledAt !== null) throw ticketRevoked(order.orderId, order.cancelledAt);
     const ticket = this.signer.sign({
       orderId: order.orderId,
       productId: order.productId,
@@ -37,12 +42,16 @@ export class TicketsService {
   }
 
   /**
-   * Admits a scanned ticket once. The signature is the proof of the sale, so the door does not
-   * read the order: a ticket still admits while its order waits in the persister (STORE=redis).
+   * Admits a scanned ticket once, unless its order was cancelled (409 TICKET_REVOKED). The
+   * signature is the proof of the sale: the order is read only for the cancel, so an order not
+   * found (still waiting in the persister with STORE=redis) admits. A cancel that lands between
+   * that read and the admission is not seen: the door had decided first.
    */
   async checkIn(token: string, scanner: string): Promise<CheckIn> {
     const facts = this.signer.verify(token);
     if (!facts) throw ticketInvalid();
+    const order = await this.orders.findOrder(facts.orderId);
+    if (order?.cancelledAt) throw ticketRevoked(order.orderId, order.cancelledAt);
     const result = await this.store.checkIn(facts.orderId, scanner, this.clock.now());
     if (result.status === 'already') throw alreadyCheckedIn(result.checkIn);
     return {

@@ -231,6 +231,10 @@ export interface ProblemDetails {
   retryAfterSeconds?: number;
   /** SERVICE_UNAVAILABLE on `POST /buy`: whether the purchase was certainly not made or may have been. */
   purchase?: PurchaseFaultOutcome;
+  /** SERVICE_UNAVAILABLE on `POST /admin/orders/{orderId}/cancel`: certainly not made, or may have been. */
+  cancel?: PurchaseFaultOutcome;
+  /** ORDER_ALREADY_CANCELLED, TICKET_REVOKED: when the operator cancelled the order (ISO 8601). */
+  cancelledAt?: string;
   /**
    * SERVICE_UNAVAILABLE on `GET /admin/health` only: each check as in the 200 answer's `details`
    * (`status` up or down, its figures such as the persister's `backlog`, its error).

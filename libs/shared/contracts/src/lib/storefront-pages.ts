@@ -13,6 +13,9 @@ export const STOREFRONT_PAGES: readonly string[] = [
   'register',
   'console',
   'console/sign-in',
+  'console/drops/new',
+  'console/drops/:id/edit',
+  'console/audit',
   'console/drops/:id',
 ];
 

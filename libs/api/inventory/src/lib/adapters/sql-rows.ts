@@ -28,8 +28,12 @@ export const productFromRow = (row: ProductColumns, rules: DropRules): ProductRe
   ...rules,
 });
 
-/** `createdAt` as ISO 8601: the driver's own type for the column is the adapter's to convert. */
-export const orderFromRow = (row: OrderColumns, createdAt: string): OrderRecord => ({
+/** Times as ISO 8601: the driver's own type for the columns is the adapter's to convert. */
+export const orderFromRow = (
+  row: OrderColumns,
+  createdAt: string,
+  cancelledAt: string | null,
+): OrderRecord => ({
   orderId: row.id,
   productId: row.product_id,
   quantity: row.quantity,
@@ -37,4 +41,5 @@ export const orderFromRow = (row: OrderColumns, createdAt: string): OrderRecord 
   createdAt,
   unitPrice: row.unit_price,
   currency: row.currency,
+  cancelledAt,
 });

@@ -1,15 +1,28 @@
-import { HttpClient } from '@angular/common/http';
+import { HttpClient, HttpParams } from '@angular/common/http';
 import { inject, Injectable } from '@angular/core';
 import {
   AdminProduct,
+  AdminQueue,
   ApiRoutes,
+  AuditEntry,
+  CreateDropRequest,
   DropSummary,
   OrderCancellation,
   OrdersPage,
+  QueueSettings,
   RestockRequest,
+  UpdateDropRequest,
 } from '@gtd/shared-contracts';
 import { injectApiUrl } from '@gtd/web-data-access';
 import { Observable } from 'rxjs';
+
+/** `GET /admin/audit`'s filters and page: every member optional; `before` is the last entry's id seen. */
+export interface AuditQuery {
+  productId?: number;
+  action?: string;
+  before?: string;
+  limit?: number;
+}
 
 /**
  * The operator API (`/admin/…`). Provided by the console's routes, not the root: it must take the
@@ -20,14 +33,42 @@ export class AdminClient {
   private readonly http = inject(HttpClient);
   private readonly apiUrl = injectApiUrl();
 
-  /** Every drop, paused ones included. */
-  listProducts(): Observable<AdminProduct[]> {
-    return this.http.get<AdminProduct[]>(this.apiUrl(ApiRoutes.admin.products));
-  }
-
   /** One drop as the operator sees it (paused ones too). */
   getProduct(id: number): Observable<AdminProduct> {
     return this.http.get<AdminProduct>(this.apiUrl(ApiRoutes.admin.product(id)));
+  }
+
+  createProduct(request: CreateDropRequest): Observable<AdminProduct> {
+    return this.http.post<AdminProduct>(this.apiUrl(ApiRoutes.admin.products), request);
+  }
+
+  /** Only the members sent change; `null` clears a schedule bound or the per-buyer limit. */
+  updateProduct(id: number, change: UpdateDropRequest): Observable<AdminProduct> {
+    return this.http.patch<AdminProduct>(this.apiUrl(ApiRoutes.admin.product(id)), change);
+  }
+
+  /** A drop's waiting room (its defaults, `enabled: false`, when none was set up). */
+  getQueue(id: number): Observable<AdminQueue> {
+    return this.http.get<AdminQueue>(this.apiUrl(ApiRoutes.admin.queue(id)));
+  }
+
+  /** The whole settings: members left out take the API's defaults. */
+  putQueue(id: number, settings: QueueSettings): Observable<AdminQueue> {
+    return this.http.put<AdminQueue>(this.apiUrl(ApiRoutes.admin.queue(id)), settings);
+  }
+
+  /** Newest first; pass the last entry's `id` as `before` for the next page, with the same filters. */
+  auditLog(query: AuditQuery = {}): Observable<AuditEntry[]> {
+    let params = new HttpParams();
+    for (const [key, value] of Object.entries(query)) {
+      if (value !== undefined && value !== '') params = params.set(key, String(value));
+    }
+    return this.http.get<AuditEntry[]>(this.apiUrl(ApiRoutes.admin.audit), { params });
+  }
+
+  /** Every drop, paused ones included. */
+  listProducts(): Observable<AdminProduct[]> {
+    return this.http.get<AdminProduct[]>(this.apiUrl(ApiRoutes.admin.products));
   }
 
   /** Sell-through figures from the store: stock, sold, available, orders, buyers. */

@@ -17,6 +17,7 @@ import { OperatorSession } from '@gtd/web-console-data-access';
           ariaCurrentWhenActive="page"
           >Drops</a
         >
+        <a routerLink="/console/audit" routerLinkActive="active" ariaCurrentWhenActive="page">Audit log</a>
         <button type="button" (click)="signOut()">Sign out</button>
       </nav>
     </header>

@@ -1,9 +1,11 @@
 import { provideHttpClient, withInterceptors, withRequestsMadeViaParent } from '@angular/common/http';
 import { Route } from '@angular/router';
 import { AdminClient, operatorTokenInterceptor } from '@gtd/web-console-data-access';
+import { ConsoleAuditPage } from './audit.page';
 import { ConsoleShell } from './console-shell';
 import { operatorSignedIn } from './console.guard';
 import { ConsoleDropPage } from './drop/drop.page';
+import { ConsoleDropFormPage } from './drop-form.page';
 import { ConsoleDropsPage } from './drops.page';
 import { ConsoleSignInPage } from './sign-in.page';
 
@@ -28,7 +30,19 @@ export const consoleRoutes: Route[] = [
         canActivate: [operatorSignedIn],
         children: [
           { path: '', component: ConsoleDropsPage, title: 'Drops · Console · Golden Ticket Drop' },
-          // Keep last: `drops/:id` would also match the literal paths under drops/ listed before it.
+          // Before `drops/:id`, which would otherwise take `new` for an id.
+          {
+            path: 'drops/new',
+            component: ConsoleDropFormPage,
+            title: 'New drop · Console · Golden Ticket Drop',
+          },
+          {
+            path: 'drops/:id/edit',
+            component: ConsoleDropFormPage,
+            title: 'Edit drop · Console · Golden Ticket Drop',
+          },
+          { path: 'audit', component: ConsoleAuditPage, title: 'Audit log · Console · Golden Ticket Drop' },
+          // After every literal path under drops/: `:id` would take `new` for an id.
           { path: 'drops/:id', component: ConsoleDropPage, title: 'Drop · Console · Golden Ticket Drop' },
         ],
       },

@@ -25,6 +25,7 @@ const UTC = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: '
   template: `
     <main>
       <h1 #heading tabindex="-1">Drops</h1>
+      <p><a routerLink="/console/drops/new">New drop</a></p>
       @switch (view().kind) {
         @case ('loading') {
           <p role="status">Loading the drops…</p>

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { CatalogEntry, catalogDropRules } from '../../catalog';
 import {
+  CancelOutcome,
   InventorySnapshot,
   InventoryStore,
   NewProduct,
@@ -16,6 +17,7 @@ import {
   SalesSummary,
   soldOrderOf,
 } from '../../inventory-store';
+import { alreadyCancelled, CANCEL_ORDER_NOT_FOUND } from '../../order-cancel';
 import { compareOrders, nextCursorOf, orderCursorAfter } from '../../order-cursor';
 import {
   answerStoredKey,
@@ -127,6 +129,7 @@ export class MemoryInventoryStore implements InventoryStore {
       // The product as this same synchronous stretch sold it: no price change can come between.
       unitPrice: product.price,
       currency: product.currency,
+      cancelledAt: null,
     };
     this.orders.set(order.orderId, order);
     insertSorted(this.ordersByProduct, productId, order);
@@ -223,6 +226,31 @@ export class MemoryInventoryStore implements InventoryStore {
       product.available = restock.quantity;
     }
     return { ...product };
+  }
+
+  /**
+   * Synchronous from lookup to the last write, like `purchase`: no purchase or other cancel can
+   * come between. The order object is the one every list holds, so they all show the mark.
+   */
+  async cancelOrder(orderId: string, nowMs: number): Promise<CancelOutcome> {
+    const order = this.orders.get(orderId);
+    if (!order) return CANCEL_ORDER_NOT_FOUND;
+    if (order.cancelledAt !== null) return alreadyCancelled({ ...order });
+    const product = this.products.get(order.productId);
+    const sold = this.sold.get(order.productId);
+    if (!product || !sold) throw new Error(`Order ${orderId} has no product ${order.productId}`);
+    product.available += order.quantity;
+    sold.quantity -= order.quantity;
+    sold.orders -= 1;
+    if (order.buyerId !== null) {
+      const totals = this.buyerTotals.get(order.productId);
+      const left = (totals?.get(order.buyerId) ?? 0) - order.quantity;
+      // A buyer holding nothing any more is no longer one of the drop's buyers.
+      if (left > 0) totals?.set(order.buyerId, left);
+      else totals?.delete(order.buyerId);
+    }
+    order.cancelledAt = new Date(nowMs).toISOString();
+    return { ok: true, order: { ...order }, available: product.available };
   }
 
   private readonly boughtBy = (productId: number, buyerId: string): number =>

@@ -49,7 +49,7 @@ describe('postgresFault on a closed port', () => {
     closedUrl = `postgres://postgres@127.0.0.1:${await freePort()}/postgres`;
   });
 
-  it('connection refused: not reached, for a statement, a transaction, the purchase and a read', async () => {
+  it('connection refused: not reached, for a statement, a transaction, the purchase, a read and a cancel', async () => {
     const database = new PostgresDatabase({ connectionString: closedUrl });
     try {
       const refused = await failure(() => database.query('SELECT 1'));
@@ -60,6 +60,11 @@ describe('postgresFault on a closed port', () => {
       expectFault(await failure(() => store.purchase(COMMAND)), false);
       expectFault(await failure(() => store.listProducts()), false);
       expectFault(await failure(() => store.findOrder('6a0f8d4e-3b1c-4c55-9a3e-0d7c5b2f1e11')), false);
+      // The operator's cancel is a transaction: refused before BEGIN, it certainly changed nothing.
+      expectFault(
+        await failure(() => store.cancelOrder('6a0f8d4e-3b1c-4c55-9a3e-0d7c5b2f1e11', Date.now())),
+        false,
+      );
     } finally {
       await database.close();
     }

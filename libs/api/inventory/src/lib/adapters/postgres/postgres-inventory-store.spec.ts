@@ -199,6 +199,7 @@ describeWithService({ name: 'PostgreSQL', host: '127.0.0.1', port: 5432 })('Post
       ...events[0].order,
       unitPrice: 777,
       currency: 'USD',
+      cancelledAt: null,
     });
     expect(await store.findOrder('00000000-0000-4000-8000-00000000000b')).toMatchObject({
       unitPrice: 1000,

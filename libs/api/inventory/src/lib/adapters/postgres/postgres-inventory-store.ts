@@ -1,5 +1,6 @@
 import { CatalogEntry } from '../../catalog';
 import {
+  CancelOutcome,
   InventorySnapshot,
   InventoryStore,
   NewProduct,
@@ -13,6 +14,7 @@ import {
   Restock,
   SalesSummary,
 } from '../../inventory-store';
+import { PostgresCancels } from './postgres-cancel';
 import { PostgresCatalogue } from './postgres-catalogue';
 import { PostgresPurchases } from './postgres-purchase';
 import { PostgresSales } from './postgres-sales';
@@ -20,13 +22,15 @@ import { PostgresSales } from './postgres-sales';
 /**
  * Durable inventory shared by many API processes and hosts: the products table
  * (`PostgresCatalogue`), the batched `gtd_purchase_batch` call (`PostgresPurchases`) and what was sold
- * (`PostgresSales`). Operator writes are single statements on the row purchases lock.
+ * (`PostgresSales`). Operator writes are single statements on the row purchases lock; a cancel is
+ * one short transaction that takes that row lock too (`PostgresCancels`).
  */
 export class PostgresInventoryStore implements InventoryStore {
   constructor(
     private readonly catalogue: PostgresCatalogue,
     private readonly purchases: PostgresPurchases,
     private readonly sales: PostgresSales,
+    private readonly cancels: PostgresCancels,
   ) {}
 
   seedIfEmpty(catalog: readonly CatalogEntry[]): Promise<boolean> {
@@ -79,5 +83,9 @@ export class PostgresInventoryStore implements InventoryStore {
 
   restock(productId: number, restock: Restock): Promise<ProductRecord | undefined> {
     return this.catalogue.restock(productId, restock);
+  }
+
+  cancelOrder(orderId: string, nowMs: number): Promise<CancelOutcome> {
+    return this.cancels.cancelOrder(orderId, nowMs);
   }
 }

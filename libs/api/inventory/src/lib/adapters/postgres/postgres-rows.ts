@@ -8,7 +8,8 @@ const msOf = (column: string, alias: string): string =>
 
 export const RULE_COLUMNS = `paused, per_buyer_limit, ${msOf('starts_at', 'starts_at_ms')}, ${msOf('ends_at', 'ends_at_ms')}`;
 export const PRODUCT_COLUMNS = `id, name, description, price, currency, stock, available, ${RULE_COLUMNS}`;
-export const ORDER_COLUMNS = 'id, product_id, quantity, buyer_id, created_at, unit_price, currency';
+export const ORDER_COLUMNS =
+  'id, product_id, quantity, buyer_id, created_at, unit_price, currency, cancelled_at';
 
 export interface RuleRow {
   paused: boolean;
@@ -21,6 +22,7 @@ export interface ProductRow extends RuleRow, ProductColumns {}
 
 export interface OrderRow extends OrderColumns {
   created_at: Date;
+  cancelled_at: Date | null;
 }
 
 export const toRules = (row: RuleRow): DropRules => ({
@@ -32,7 +34,8 @@ export const toRules = (row: RuleRow): DropRules => ({
 
 export const toProduct = (row: ProductRow): ProductRecord => productFromRow(row, toRules(row));
 
-export const toOrder = (row: OrderRow): OrderRecord => orderFromRow(row, row.created_at.toISOString());
+export const toOrder = (row: OrderRow): OrderRecord =>
+  orderFromRow(row, row.created_at.toISOString(), row.cancelled_at?.toISOString() ?? null);
 
 /** Orders as the four arrays `unnest($1::uuid[], $2::bigint[], $3::integer[], $4::uuid[])` takes. */
 export const orderColumns = (

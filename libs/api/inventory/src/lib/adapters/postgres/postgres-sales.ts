@@ -83,9 +83,11 @@ export class PostgresSales {
       `WITH ${UNSTORED_CTE}
        SELECT p.stock,
               p.available - coalesce((SELECT sum(quantity) FROM unstored u WHERE u.product_id = p.id), 0)::integer AS available,
-              (SELECT count(*) FROM orders o WHERE o.product_id = p.id)::integer
+              -- A cancelled order stays as the record of the sale, but no longer counts.
+              (SELECT count(*) FROM orders o WHERE o.product_id = p.id AND o.cancelled_at IS NULL)::integer
                 + (SELECT count(*) FROM unstored u WHERE u.product_id = p.id)::integer AS orders,
-              (SELECT coalesce(sum(quantity), 0) FROM orders o WHERE o.product_id = p.id)::integer
+              (SELECT coalesce(sum(quantity), 0) FROM orders o
+                WHERE o.product_id = p.id AND o.cancelled_at IS NULL)::integer
                 + (SELECT coalesce(sum(quantity), 0) FROM unstored u WHERE u.product_id = p.id)::integer AS sold,
               -- buyer_totals holds one row per buyer who bought; waiting buyers not in it yet add to them.
               (SELECT count(*) FROM buyer_totals t WHERE t.product_id = p.id)::integer

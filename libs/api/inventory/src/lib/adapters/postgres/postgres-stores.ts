@@ -1,5 +1,6 @@
 import { DEFAULT_IDEMPOTENCY_TTL_MS } from '../../purchase-rules';
 import { Stores } from '../../stores';
+import { PostgresCancels } from './postgres-cancel';
 import { PostgresCatalogue } from './postgres-catalogue';
 import { PostgresDatabase, PostgresStoreOptions } from './postgres-database';
 import { PostgresInventoryStore } from './postgres-inventory-store';
@@ -15,7 +16,12 @@ export function postgresInventory(
   idempotencyTtlMs = DEFAULT_IDEMPOTENCY_TTL_MS,
   purchases = new PostgresPurchases(database, idempotencyTtlMs),
 ): PostgresInventoryStore {
-  return new PostgresInventoryStore(new PostgresCatalogue(database), purchases, new PostgresSales(database));
+  return new PostgresInventoryStore(
+    new PostgresCatalogue(database),
+    purchases,
+    new PostgresSales(database),
+    new PostgresCancels(database),
+  );
 }
 
 /** Every port on one PostgreSQL database and one pool: durable, shared by any number of processes. */

@@ -78,6 +78,7 @@ describe('SqliteInventoryStore', () => {
       ...bought.order,
       unitPrice: 5000,
       currency: 'EUR',
+      cancelledAt: null,
     });
   });
 
@@ -112,6 +113,7 @@ describe('SqliteInventoryStore', () => {
           // The product's price when the schema gained the column: the closest record there is.
           unitPrice: 5000,
           currency: 'EUR',
+          cancelledAt: null,
         },
       ],
       nextCursor: null,

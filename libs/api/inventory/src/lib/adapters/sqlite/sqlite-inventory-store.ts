@@ -2,6 +2,7 @@ import { PurchaseRejectionCode } from '@gtd/shared-contracts';
 import type { Statement } from 'better-sqlite3';
 import { CatalogEntry, catalogDropRules } from '../../catalog';
 import {
+  CancelOutcome,
   InventorySnapshot,
   InventoryStore,
   NewProduct,
@@ -15,6 +16,7 @@ import {
   Restock,
   SalesSummary,
 } from '../../inventory-store';
+import { alreadyCancelled, CANCEL_ORDER_NOT_FOUND } from '../../order-cancel';
 import { nextCursorOf, orderCursorAfter } from '../../order-cursor';
 import { DEFAULT_IDEMPOTENCY_TTL_MS } from '../../purchase-rules';
 import { patchAssignments } from '../sql-columns';
@@ -204,5 +206,27 @@ export class SqliteInventoryStore implements InventoryStore {
         : s.restockSet.get(restock.quantity, restock.quantity, productId),
     );
     return row && toProduct(row);
+  }
+
+  /**
+   * One IMMEDIATE transaction, as a purchase's batch is: the mark (only a standing order matches,
+   * so of concurrent cancels one changes it), the units back and the buyer's total down.
+   */
+  cancelOrder(orderId: string, nowMs: number): Promise<CancelOutcome> {
+    const s = this.statements;
+    return this.database.write((): CancelOutcome => {
+      const row = s.markCancelled.get(new Date(nowMs).toISOString(), orderId);
+      if (!row) {
+        const stored = s.order.get(orderId);
+        return stored ? alreadyCancelled(toOrder(stored)) : CANCEL_ORDER_NOT_FOUND;
+      }
+      const product = s.putBack.get(row.quantity, row.product_id);
+      if (!product) throw new Error(`Order ${orderId} has no product ${row.product_id}`);
+      if (row.buyer_id !== null) {
+        s.dropBuyerTotal.run(row.product_id, row.buyer_id, row.quantity);
+        s.lowerBuyerTotal.run(row.quantity, row.product_id, row.buyer_id);
+      }
+      return { ok: true, order: toOrder(row), available: product.available };
+    });
   }
 }

@@ -20,6 +20,7 @@ export interface SnapshotRow {
 
 export interface OrderRow extends OrderColumns {
   created_at: string;
+  cancelled_at: string | null;
 }
 
 export interface KeyRow {
@@ -29,12 +30,13 @@ export interface KeyRow {
   created_at_ms: number;
 }
 
-export const ORDER_COLUMNS = 'id, product_id, quantity, buyer_id, created_at, unit_price, currency';
+export const ORDER_COLUMNS =
+  'id, product_id, quantity, buyer_id, created_at, unit_price, currency, cancelled_at';
 
 export const PRODUCT_COLUMNS =
   'id, name, description, price, currency, stock, available, starts_at, ends_at, paused, per_buyer_limit';
 
-export const toOrder = (row: OrderRow): OrderRecord => orderFromRow(row, row.created_at);
+export const toOrder = (row: OrderRow): OrderRecord => orderFromRow(row, row.created_at, row.cancelled_at);
 
 /** A stored order as a replayed purchase answers it (no price: see `PurchaseOutcome`). */
 export const toSoldOrder = (row: OrderRow): SoldOrder => soldOrderOf(toOrder(row));

@@ -151,6 +151,9 @@ export const SQLITE_MIGRATIONS: readonly string[] = [
       WHERE id = NEW.id;
    END;
    CREATE INDEX orders_by_buyer_time ON orders (buyer_id, created_at, id) WHERE buyer_id IS NOT NULL;`,
+  // The operator's cancel (InventoryStore.cancelOrder): the order stays as the record of the sale,
+  // marked once; sales figures and buyer totals count only the orders that stand.
+  `ALTER TABLE orders ADD COLUMN cancelled_at TEXT;`,
 ];
 
 /** Brings the schema to the latest version inside one write transaction (racing processes queue). */

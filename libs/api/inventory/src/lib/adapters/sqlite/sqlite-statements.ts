@@ -48,7 +48,22 @@ export function prepareInventoryStatements(db: Database.Database) {
        WHERE buyer_id = ? AND (created_at, id) > (?, ?) ORDER BY created_at, id LIMIT ?`,
     ),
     sales: db.prepare<[number], { orders: number; sold: number }>(
-      'SELECT COUNT(*) AS orders, COALESCE(SUM(quantity), 0) AS sold FROM orders WHERE product_id = ?',
+      `SELECT COUNT(*) AS orders, COALESCE(SUM(quantity), 0) AS sold FROM orders
+       WHERE product_id = ? AND cancelled_at IS NULL`,
+    ),
+    // The cancel's writes (SqliteInventoryStore.cancelOrder), run together in one transaction.
+    markCancelled: db.prepare<[string, string], OrderRow>(
+      `UPDATE orders SET cancelled_at = ? WHERE id = ? AND cancelled_at IS NULL RETURNING ${ORDER_COLUMNS}`,
+    ),
+    putBack: db.prepare<[number, number], { available: number }>(
+      'UPDATE products SET available = available + ? WHERE id = ? RETURNING available',
+    ),
+    // A total the cancel empties is removed (the table holds only buyers who hold some).
+    dropBuyerTotal: db.prepare<[number, string, number]>(
+      'DELETE FROM buyer_totals WHERE product_id = ? AND buyer_id = ? AND quantity <= ?',
+    ),
+    lowerBuyerTotal: db.prepare<[number, number, string]>(
+      'UPDATE buyer_totals SET quantity = quantity - ? WHERE product_id = ? AND buyer_id = ?',
     ),
     buyerCount: db.prepare<[number], { n: number }>(
       'SELECT COUNT(*) AS n FROM buyer_totals WHERE product_id = ?',

@@ -110,7 +110,7 @@ describe('ConsoleDropPage', () => {
     expect(page.http.match(() => true).every((r) => r.cancelled)).toBe(true);
 
     TestBed.resetTestingModule();
-    page = await visitDropPage('new');
-    expect(page.text('drop-not-found')).toBe('There is no drop new.');
+    page = await visitDropPage('first');
+    expect(page.text('drop-not-found')).toBe('There is no drop first.');
   });
 });
