@@ -31,6 +31,7 @@ describe('ConsoleDropPage', () => {
     expect(chart.productId()).toBe(1);
     expect(chart.token()).toBe('secret');
     expect(page.root.querySelectorAll('h2').length).toBeGreaterThanOrEqual(4);
+    expect(page.q('edit-drop')?.getAttribute('href')).toBe('/console/drops/1/edit');
   });
 
   it("is opened from the drops table's link on the drop's name", async () => {
