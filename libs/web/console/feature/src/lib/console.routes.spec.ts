@@ -102,12 +102,19 @@ describe('console routes (sign-in, guard, drops, sign out)', () => {
     expect(url()).toBe('/console');
     expect(storage.get(TOKEN_KEY)).toBe('right');
     answerDrops('right', [drop(), drop({ id: 2, name: 'Paused drop', paused: true, available: 0 })]);
+    // Buyers come from each drop's summary; one that fails leaves its cell unknown, not the table.
+    const summary = http.expectOne('/admin/products/1/summary');
+    expect(summary.request.headers.get('Authorization')).toBe('Bearer right');
+    summary.flush({ productId: 1, buyers: 17 });
+    http
+      .expectOne('/admin/products/2/summary')
+      .flush(problem(503, ErrorCode.ServiceUnavailable), { status: 503, statusText: 'Unavailable' });
     harness.detectChanges();
     const rows = [...root.querySelectorAll('tbody tr')].map((row) =>
       [...row.querySelectorAll('th, td')].map((cell) => cell.textContent?.trim()),
     );
-    expect(rows[0].slice(0, 5)).toEqual(['Golden Ticket', 'live', '100', '40', '60']);
-    expect(rows[1].slice(0, 5)).toEqual(['Paused drop', 'paused', '100', '100', '0']);
+    expect(rows[0].slice(0, 6)).toEqual(['Golden Ticket', 'live', '100', '40', '60', '17']);
+    expect(rows[1].slice(0, 6)).toEqual(['Paused drop', 'paused', '100', '100', '0', '–']);
     // The opening time in the operator's zone, with UTC on hover.
     expect(root.querySelector('tbody time')?.getAttribute('title')).toMatch(/09:00 UTC$/);
   });

@@ -1,18 +1,23 @@
 import {
   ChangeDetectionStrategy,
   Component,
+  DestroyRef,
   ElementRef,
   afterNextRender,
   inject,
+  signal,
   viewChild,
 } from '@angular/core';
-import { toSignal } from '@angular/core/rxjs-interop';
+import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
 import { RouterLink } from '@angular/router';
 import { AdminClient } from '@gtd/web-console-data-access';
 import { AdminProduct } from '@gtd/shared-contracts';
-import { catchError, map, of } from 'rxjs';
+import { catchError, EMPTY, from, map, mergeMap, of, tap } from 'rxjs';
 
 type DropsView = { kind: 'loading' } | { kind: 'ready'; drops: AdminProduct[] } | { kind: 'failed' };
+
+/** Summaries read at once for the Buyers column: a console of many drops must not burst the API. */
+const SUMMARY_READS_AT_ONCE = 4;
 
 const LOCAL = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 const UTC = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
@@ -45,6 +50,7 @@ const UTC = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: '
                 <th scope="col">Stock</th>
                 <th scope="col">Sold</th>
                 <th scope="col">Available</th>
+                <th scope="col">Buyers</th>
                 <th scope="col">Opens</th>
               </tr>
             </thead>
@@ -58,6 +64,7 @@ const UTC = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: '
                   <td>{{ drop.stock }}</td>
                   <td>{{ drop.stock - drop.available }}</td>
                   <td>{{ drop.available }}</td>
+                  <td data-testid="drop-buyers">{{ buyers()[drop.id] ?? '–' }}</td>
                   <td>
                     @if (drop.startsAt) {
                       <time [attr.datetime]="drop.startsAt" [title]="utc(drop.startsAt)">{{
@@ -77,14 +84,20 @@ const UTC = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: '
   `,
 })
 export class ConsoleDropsPage {
+  private readonly admin = inject(AdminClient);
+  private readonly destroyRef = inject(DestroyRef);
   private readonly heading = viewChild.required<ElementRef<HTMLElement>>('heading');
+  /**
+   * Distinct buyers per drop id, filled in as each drop's summary answers (the list does not carry
+   * them: counting distinct buyers is the summary's work); a drop whose summary fails shows "–".
+   */
+  readonly buyers = signal<Readonly<Record<number, number>>>({});
   readonly view = toSignal(
-    inject(AdminClient)
-      .listProducts()
-      .pipe(
-        map((drops): DropsView => ({ kind: 'ready', drops })),
-        catchError(() => of<DropsView>({ kind: 'failed' })),
-      ),
+    this.admin.listProducts().pipe(
+      tap((drops) => this.loadBuyers(drops)),
+      map((drops): DropsView => ({ kind: 'ready', drops })),
+      catchError(() => of<DropsView>({ kind: 'failed' })),
+    ),
     { initialValue: { kind: 'loading' } as DropsView },
   );
 
@@ -95,6 +108,14 @@ export class ConsoleDropsPage {
   drops(): AdminProduct[] {
     const view = this.view();
     return view.kind === 'ready' ? view.drops : [];
+  }
+
+  private loadBuyers(drops: readonly AdminProduct[]): void {
+    from(drops)
+      .pipe(mergeMap(({ id }) => this.admin.summary(id).pipe(catchError(() => EMPTY)), SUMMARY_READS_AT_ONCE))
+      .subscribe(({ productId, buyers }) =>
+        this.buyers.update((known) => ({ ...known, [productId]: buyers })),
+      );
   }
 
   local(iso: string): string {

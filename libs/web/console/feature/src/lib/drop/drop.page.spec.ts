@@ -37,6 +37,7 @@ describe('ConsoleDropPage', () => {
   it("is opened from the drops table's link on the drop's name", async () => {
     page = await visitConsole('/console');
     page.expect('GET', '/admin/products').flush([PRODUCT]);
+    page.expect('GET', '/admin/products/1/summary').flush(SUMMARY); // the table's Buyers column
     await page.settle();
     const link = page.root.querySelector<HTMLAnchorElement>('th[scope="row"] a');
     expect(link?.textContent?.trim()).toBe('Golden Ticket');
