@@ -112,7 +112,10 @@ export class ConsoleDropsPage {
 
   private loadBuyers(drops: readonly AdminProduct[]): void {
     from(drops)
-      .pipe(mergeMap(({ id }) => this.admin.summary(id).pipe(catchError(() => EMPTY)), SUMMARY_READS_AT_ONCE))
+      .pipe(
+        mergeMap(({ id }) => this.admin.summary(id).pipe(catchError(() => EMPTY)), SUMMARY_READS_AT_ONCE),
+        takeUntilDestroyed(this.destroyRef),
+      )
       .subscribe(({ productId, buyers }) =>
         this.buyers.update((known) => ({ ...known, [productId]: buyers })),
       );
