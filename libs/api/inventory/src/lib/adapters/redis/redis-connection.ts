@@ -151,9 +151,21 @@ export class RedisConnection {
     } while (cursor !== '0');
   }
 
-  /** Stops the blocking reader at once; the command connection finishes what it was sent. */
+  /**
+   * Stops the blocking reader at once; the command connection finishes what it was sent. A read
+   * in flight when Redis dropped is stashed by ioredis 6.0.0 (`prevCommandQueue`) to be resent on
+   * the reconnect, and a disconnect before that reconnect never settles it: the persister's
+   * blocked XREADGROUP would keep `stop` waiting forever. It is rejected here (reading again later
+   * is harmless: unacknowledged entries stay pending).
+   */
   disconnectReader(): void {
+    const { prevCommandQueue: stashed } = this.reader as unknown as {
+      prevCommandQueue?: { shift(): { command: { reject(error: Error): void } } | undefined } | null;
+    };
     this.reader.disconnect();
+    for (let item = stashed?.shift(); item; item = stashed?.shift()) {
+      item.command.reject(new Error('Connection is closed.'));
+    }
   }
 
   async quit(): Promise<void> {
