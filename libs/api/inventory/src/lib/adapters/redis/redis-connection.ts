@@ -3,9 +3,11 @@ import type { RedisDurabilityMode } from '@gtd/api-platform';
 import Redis from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { decodePending, QueuedOrder } from './redis-records';
+import { decodePending, decodePendingCancel, QueuedOrder } from './redis-records';
+import type { WaitingEvents } from './redis-rebuild';
 import {
   ADD_STOCK_LUA,
+  CANCEL_ORDER_LUA,
   INVENTORY_LUA,
   OPEN_GATE_LUA,
   PERSISTER_GROUP,
@@ -35,6 +37,7 @@ export type ScriptReply = (string | number)[];
 
 export interface RedisWithScripts extends Redis {
   purchase(...keysThenArgs: (string | number)[]): Promise<ScriptReply>;
+  cancelOrder(...keysThenArgs: (string | number)[]): Promise<ScriptReply>;
   inventorySnapshot(builtFrom: string, available: string, rules: string): Promise<ScriptReply>;
   restockSet(builtFrom: string, available: string, quantity: number): Promise<ScriptReply>;
   addStock(builtFrom: string, available: string, units: number): Promise<ScriptReply>;
@@ -90,6 +93,7 @@ export class RedisConnection {
     }) as RedisWithScripts;
     rejectUnansweredOnClose(this.redis);
     this.redis.defineCommand('purchase', { numberOfKeys: 7, lua: PURCHASE_LUA });
+    this.redis.defineCommand('cancelOrder', { numberOfKeys: 6, lua: CANCEL_ORDER_LUA });
     this.redis.defineCommand('inventorySnapshot', { numberOfKeys: 3, lua: INVENTORY_LUA });
     this.redis.defineCommand('restockSet', { numberOfKeys: 2, lua: RESTOCK_SET_LUA });
     this.redis.defineCommand('addStock', { numberOfKeys: 2, lua: ADD_STOCK_LUA });
@@ -108,6 +112,20 @@ export class RedisConnection {
   async pendingOrders(): Promise<QueuedOrder[]> {
     const pending = await this.redis.hgetall(RedisKeys.pending);
     return Object.entries(pending).map(([orderId, encoded]) => decodePending(orderId, encoded));
+  }
+
+  /** The sales and cancels not yet stored in PostgreSQL, read in one step (one view of Redis). */
+  async waitingEvents(): Promise<WaitingEvents> {
+    const replies =
+      (await this.redis.multi().hgetall(RedisKeys.pending).hgetall(RedisKeys.pendingCancels).exec()) ?? [];
+    const [orders, cancels] = replies.map(([error, value]) => {
+      if (error) throw error;
+      return Object.entries(value as Record<string, string>);
+    });
+    return {
+      orders: orders.map(([orderId, encoded]) => decodePending(orderId, encoded)),
+      cancels: cancels.map(([orderId, encoded]) => decodePendingCancel(orderId, encoded)),
+    };
   }
 
   async ensureConsumerGroup(): Promise<void> {
@@ -133,9 +151,21 @@ export class RedisConnection {
     } while (cursor !== '0');
   }
 
-  /** Stops the blocking reader at once; the command connection finishes what it was sent. */
+  /**
+   * Stops the blocking reader at once; the command connection finishes what it was sent. A read
+   * in flight when Redis dropped is stashed by ioredis 6.0.0 (`prevCommandQueue`) to be resent on
+   * the reconnect, and a disconnect before that reconnect never settles it: the persister's
+   * blocked XREADGROUP would keep `stop` waiting forever. It is rejected here (reading again later
+   * is harmless: unacknowledged entries stay pending).
+   */
   disconnectReader(): void {
+    const { prevCommandQueue: stashed } = this.reader as unknown as {
+      prevCommandQueue?: { shift(): { command: { reject(error: Error): void } } | undefined } | null;
+    };
     this.reader.disconnect();
+    for (let item = stashed?.shift(); item; item = stashed?.shift()) {
+      item.command.reject(new Error('Connection is closed.'));
+    }
   }
 
   async quit(): Promise<void> {

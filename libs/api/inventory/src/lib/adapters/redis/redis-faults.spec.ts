@@ -62,7 +62,7 @@ describe('redisFault on a closed port', () => {
     const gate = new RedisGate(connection, ledger, TTL_MS);
     const store = new RedisInventoryStore(
       connection,
-      { catalogue: new PostgresCatalogue(database), sales: new PostgresSales(database) },
+      { catalogue: new PostgresCatalogue(database), sales: new PostgresSales(database), ledger },
       gate,
       new RedisPersister(connection, ledger, gate, {}),
       TTL_MS,

@@ -139,18 +139,25 @@ export class RedisGate {
    * sells, replays or restocks; the waiting orders are then final, and PostgreSQL is read in one
    * snapshot. Buyer totals and keys are written before counters only for tidiness — the gate,
    * opened last and only while the lock is still ours, is what makes the new state appear at once.
+   *
+   * Cancels: no cancel script runs behind the closed gate either. A rebuild runs when Redis lost
+   * its data (the stream and the pending hashes went with it, so every sale and cancel Redis had
+   * not stored is lost alike; with the required AOF + fsync a crash loses none), was half-built
+   * (stream and pending hashes intact: the waiting cancels are counted, see `deriveRedisState`),
+   * or belongs to another database. Either way counters, buyer totals and the cancelled hash come
+   * out as PostgreSQL plus the events still waiting imply.
    */
   private async rebuild(epoch: string, token: string): Promise<void> {
     const { redis } = this.connection;
     await redis.del(RedisKeys.builtFrom);
     for (const pattern of DERIVED_KEY_PATTERNS) await this.connection.deleteMatching(pattern);
-    const pending = await this.connection.pendingOrders();
+    const waiting = await this.connection.waitingEvents();
     const snapshot = await this.ledger.snapshot(
-      pending.map((p) => p.order.orderId),
+      [...waiting.orders.map((p) => p.order.orderId), ...waiting.cancels.map((c) => c.orderId)],
       Date.now() - this.idempotencyTtlMs - KEY_GRACE_MS,
     );
     if (snapshot.epoch !== epoch) throw new Error('PostgreSQL changed identity during the Redis rebuild');
-    const state = deriveRedisState(snapshot, pending);
+    const state = deriveRedisState(snapshot, waiting);
 
     const writes: ((pipeline: ReturnType<Redis['pipeline']>) => void)[] = [];
     for (const [productId, totals] of state.buyerTotals) {
@@ -171,19 +178,30 @@ export class RedisGate {
         p.set(RedisKeys.available(id), available).hset(RedisKeys.rules(id), encodeRules(rules, price)),
       );
     }
+    // The cancelled hash is written aside and renamed over the live one, never cleared first:
+    // reads (which pass no gate) show cancels all the while.
+    await redis.del(RedisKeys.cancelledRebuild);
+    const cancels = [...state.cancelled];
+    for (let i = 0; i < cancels.length; i += WRITE_BATCH) {
+      const chunk = Object.fromEntries(cancels.slice(i, i + WRITE_BATCH));
+      writes.push((p) => p.hset(RedisKeys.cancelledRebuild, chunk));
+    }
     for (let i = 0; i < writes.length; i += WRITE_BATCH) {
       const pipeline = redis.pipeline();
       for (const write of writes.slice(i, i + WRITE_BATCH)) write(pipeline);
       await this.connection.execAll(pipeline);
     }
+    if (cancels.length > 0) await redis.rename(RedisKeys.cancelledRebuild, RedisKeys.cancelled);
+    else await redis.del(RedisKeys.cancelled);
     await this.connection.ensureConsumerGroup();
     if ((await redis.openGate(RedisKeys.maintenanceLock, RedisKeys.builtFrom, token, epoch)) !== 1) {
       throw new Error('The Redis rebuild outlived its lock; another process is rebuilding');
     }
     this.logger.log(
       `Rebuilt Redis from PostgreSQL: ${state.products.length} products, ${state.keys.size} idempotency keys, ` +
-        `${[...state.buyerTotals.values()].reduce((n, t) => n + t.size, 0)} buyer totals ` +
-        `(${pending.length} orders still waiting in Redis)`,
+        `${[...state.buyerTotals.values()].reduce((n, t) => n + t.size, 0)} buyer totals, ` +
+        `${state.cancelled.size} cancels (${waiting.orders.length} orders and ${waiting.cancels.length} ` +
+        'cancels still waiting in Redis)',
     );
   }
 }

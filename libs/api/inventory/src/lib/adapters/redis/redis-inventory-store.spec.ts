@@ -379,7 +379,7 @@ describeWithService({ name: 'Redis', host: '127.0.0.1', port: 6379 })('RedisInve
     const byTime = (a: Sold['order'], b: Sold['order']) =>
       a.createdAt === b.createdAt ? (a.orderId < b.orderId ? -1 : 1) : a.createdAt < b.createdAt ? -1 : 1;
     const expected = [...stored, ...waiting]
-      .map((o) => ({ ...expectSold(o).order, unitPrice: 5000, currency: 'EUR' }))
+      .map((o) => ({ ...expectSold(o).order, unitPrice: 5000, currency: 'EUR', cancelledAt: null }))
       .sort(byTime);
     const seen: Sold['order'][] = [];
     let cursor: string | null = null;
@@ -403,8 +403,8 @@ describeWithService({ name: 'Redis', host: '127.0.0.1', port: 6379 })('RedisInve
     const first = await seller.listBuyerOrders(BUYER, 1, null);
     const second = await seller.listBuyerOrders(BUYER, 1, first.nextCursor);
     const expected = [
-      { ...early.order, unitPrice: 5000, currency: 'EUR' },
-      { ...late.order, unitPrice: 6000, currency: 'EUR' },
+      { ...early.order, unitPrice: 5000, currency: 'EUR', cancelledAt: null },
+      { ...late.order, unitPrice: 6000, currency: 'EUR', cancelledAt: null },
     ];
     expect([...first.items, ...second.items]).toEqual(expected);
     expect(second.nextCursor).toBeNull();

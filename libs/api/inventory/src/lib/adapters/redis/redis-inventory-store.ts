@@ -3,6 +3,7 @@ import { ErrorCode, PurchaseRejectionCode } from '@gtd/shared-contracts';
 import { randomUUID } from 'node:crypto';
 import { CatalogEntry } from '../../catalog';
 import {
+  CancelOutcome,
   InventorySnapshot,
   InventoryStore,
   NewProduct,
@@ -15,25 +16,27 @@ import {
   RejectionCount,
   Restock,
   SalesSummary,
-  SoldOrder,
 } from '../../inventory-store';
-import { compareOrders, nextCursorOf, orderCursorAfter } from '../../order-cursor';
 import { answersWithRules, idempotencyFingerprint, rejectionOf } from '../../purchase-rules';
 import { PostgresCatalogue } from '../postgres/postgres-catalogue';
+import { PostgresOrderLedger } from '../postgres/postgres-ledger';
 import { PostgresSales } from '../postgres/postgres-sales';
 import { RedisConnection } from './redis-connection';
 import { assertWritable, redisFault, withRedisFaults } from './redis-faults';
 import { KEY_GRACE_MS, RedisGate } from './redis-gate';
+import { RedisOrders } from './redis-orders';
 import { RedisPersister } from './redis-persister';
-import { decodePending, decodeRules, encodePrice, encodeRules, QueuedOrder } from './redis-records';
+import { decodeRules, encodePrice, encodeRules } from './redis-records';
 import { RedisKeys } from './redis-scripts';
 
 /** What the Redis hot path asks of PostgreSQL, its durable source of truth. */
 export interface RedisDurableSide {
   /** The products table: Redis's counters and rules are copies of it, written there first. */
   readonly catalogue: PostgresCatalogue;
-  /** Stored orders, pages, the summary (given the orders still waiting in Redis), rejection tallies. */
+  /** Stored orders, pages, rejection tallies. */
   readonly sales: PostgresSales;
+  /** The summary over stored and waiting sales and cancels (the persister's side of PostgreSQL). */
+  readonly ledger: PostgresOrderLedger;
 }
 
 /** A script found the gate closed (a rebuild is due or running): nothing was changed. */
@@ -54,7 +57,12 @@ export class RedisInventoryStore implements InventoryStore {
     private readonly gate: RedisGate,
     private readonly persister: RedisPersister,
     private readonly idempotencyTtlMs: number,
-  ) {}
+  ) {
+    this.orders = new RedisOrders(connection, durable, gate);
+  }
+
+  /** Order reads and the operator's cancel. */
+  private readonly orders: RedisOrders;
 
   /**
    * Seeds PostgreSQL when empty, then makes sure Redis is built from it and starts the persister:
@@ -212,87 +220,23 @@ export class RedisInventoryStore implements InventoryStore {
   }
 
   findOrder(orderId: string): Promise<OrderRecord | undefined> {
-    return withRedisFaults(async () => {
-      const pending = await this.connection.redis.hget(RedisKeys.pending, orderId);
-      if (pending !== null) return (await this.priced([decodePending(orderId, pending)]))[0];
-      return this.durable.sales.findOrder(orderId);
-    });
+    return this.orders.findOrder(orderId);
   }
 
-  /**
-   * Waiting orders with their price. One sold by an older build carries none: it is shown at the
-   * product's current price, which is what PostgreSQL's trigger will record when it is stored.
-   */
-  private async priced(waiting: readonly QueuedOrder[]): Promise<OrderRecord[]> {
-    const unpriced = [...new Set(waiting.filter((w) => !w.price).map((w) => w.order.productId))];
-    const products = await Promise.all(unpriced.map((id) => this.durable.catalogue.findProduct(id)));
-    const current = new Map(unpriced.map((id, i) => [id, products[i]]));
-    return waiting.map(({ order, price }) => {
-      const product = current.get(order.productId);
-      return {
-        ...order,
-        ...(price ?? { unitPrice: product?.price ?? 0, currency: product?.currency ?? '' }),
-      };
-    });
-  }
-
-  /**
-   * A stored page merged with the orders still waiting in Redis that `belongs` picks, so a sale is
-   * seen at once. Waiting orders are read first: one stored in between is then in both (kept
-   * once), never in neither. Reads the whole pending hash: it holds only what the persister has
-   * not stored yet (milliseconds' worth while PostgreSQL is up).
-   */
-  private mergedPage(
-    belongs: (order: SoldOrder) => boolean,
-    stored: () => Promise<OrdersPageRecord>,
-    limit: number,
-    after: string | null,
-  ): Promise<OrdersPageRecord> {
-    return withRedisFaults(async () => {
-      const cursor = orderCursorAfter(after);
-      const waiting = await this.priced(
-        (await this.connection.pendingOrders()).filter(
-          ({ order }) => belongs(order) && (!cursor || compareOrders(order, cursor) > 0),
-        ),
-      );
-      const page = await stored();
-      const onPage = new Set(page.items.map((o) => o.orderId));
-      const merged = [...page.items, ...waiting.filter((o) => !onPage.has(o.orderId))].sort(compareOrders);
-      const items = merged.slice(0, limit);
-      return { items, nextCursor: nextCursorOf(items, merged.length > limit || page.nextCursor !== null) };
-    });
+  cancelOrder(orderId: string, nowMs: number): Promise<CancelOutcome> {
+    return this.orders.cancelOrder(orderId, nowMs);
   }
 
   listOrders(productId: number, limit: number, after: string | null): Promise<OrdersPageRecord> {
-    return this.mergedPage(
-      (o) => o.productId === productId,
-      () => this.durable.sales.listOrders(productId, limit, after),
-      limit,
-      after,
-    );
+    return this.orders.listOrders(productId, limit, after);
   }
 
   listBuyerOrders(buyerId: string, limit: number, after: string | null): Promise<OrdersPageRecord> {
-    return this.mergedPage(
-      (o) => o.buyerId === buyerId,
-      () => this.durable.sales.listBuyerOrders(buyerId, limit, after),
-      limit,
-      after,
-    );
+    return this.orders.listBuyerOrders(buyerId, limit, after);
   }
 
-  /**
-   * PostgreSQL's figures with the orders still waiting in Redis counted in, in one statement, so
-   * stock = available + sold holds within the answer. Waiting orders are read first: one stored in
-   * between is counted once (as stored); one sold after this read is not counted yet, on either side.
-   */
   salesSummary(productId: number): Promise<SalesSummary | undefined> {
-    return withRedisFaults(async () => {
-      const waiting = (await this.connection.pendingOrders())
-        .map((p) => p.order)
-        .filter((o) => o.productId === productId);
-      return this.durable.sales.salesSummary(productId, waiting);
-    });
+    return this.orders.salesSummary(productId);
   }
 
   /**

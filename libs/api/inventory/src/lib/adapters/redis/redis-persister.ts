@@ -5,13 +5,13 @@ import { DependencyHealth } from '../../stores';
 import { PostgresOrderLedger } from '../postgres/postgres-ledger';
 import { RedisConnection } from './redis-connection';
 import { RedisGate } from './redis-gate';
-import { decodeOrderEvent } from './redis-records';
+import { decodeStreamEvent, QueuedCancel, QueuedOrder } from './redis-records';
 import { PERSISTER_GROUP, RedisKeys } from './redis-scripts';
 
 type StreamEntry = [id: string, fields: string[]];
 
 /**
- * Moves the order events from Redis into PostgreSQL — the durable source of truth — in every API
+ * Moves the order events (sales and cancels) from Redis into PostgreSQL — the durable source of truth — in every API
  * process: reads new events, stores them, then acknowledges and deletes them, in that order, so a
  * crash at any point leaves the events in the stream for this or another worker to store again
  * (idempotently). Entries a dead worker held are claimed after `claimIdleMs`.
@@ -152,16 +152,27 @@ export class RedisPersister {
     } while (cursor !== '0-0' && !this.stopping);
   }
 
+  /**
+   * One batch in one PostgreSQL transaction (see `PostgresOrderLedger.persistEvents` for how a
+   * cancel and its sale meet, in whichever batches and order they arrive), then acknowledged.
+   */
   private async store(entries: StreamEntry[]): Promise<void> {
     if (entries.length === 0) return;
-    const events = entries.map(([, fields]) => decodeOrderEvent(fields));
-    await this.ledger.persistOrders(events);
+    const sales: QueuedOrder[] = [];
+    const cancels: QueuedCancel[] = [];
+    for (const [, fields] of entries) {
+      const event = decodeStreamEvent(fields);
+      if (event.sale) sales.push(event.sale);
+      else cancels.push(event.cancel);
+    }
+    await this.ledger.persistEvents(sales, cancels);
     const ids = entries.map(([id]) => id);
-    await this.connection.redis
+    const done = this.connection.redis
       .multi()
       .xack(RedisKeys.orders, PERSISTER_GROUP, ...ids)
-      .xdel(RedisKeys.orders, ...ids)
-      .hdel(RedisKeys.pending, ...events.map((e) => e.order.orderId))
-      .exec();
+      .xdel(RedisKeys.orders, ...ids);
+    if (sales.length > 0) done.hdel(RedisKeys.pending, ...sales.map((e) => e.order.orderId));
+    if (cancels.length > 0) done.hdel(RedisKeys.pendingCancels, ...cancels.map((c) => c.orderId));
+    await done.exec();
   }
 }

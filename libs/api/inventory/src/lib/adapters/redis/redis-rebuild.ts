@@ -1,7 +1,7 @@
 import { DropRules } from '../../inventory-store';
 import { idempotencyFingerprint } from '../../purchase-rules';
 import { DurableKey, DurableSnapshot } from '../postgres/postgres-ledger';
-import { ProductPrice, QueuedOrder } from './redis-records';
+import { ProductPrice, QueuedCancel, QueuedOrder } from './redis-records';
 import { RedisKeys } from './redis-scripts';
 
 /**
@@ -9,19 +9,44 @@ import { RedisKeys } from './redis-scripts';
  * waiting in Redis. Used by the counter rebuild and by `npm run reconcile`.
  */
 
-/** Orders still in Redis that PostgreSQL does not store yet: sold, confirmed, counted nowhere else. */
-export function unstoredOrders(snapshot: DurableSnapshot, pending: readonly QueuedOrder[]): QueuedOrder[] {
-  return pending.filter((p) => !snapshot.stored.has(p.order.orderId));
+/** What Redis holds that PostgreSQL may not store yet: sales and cancels, as the persister will. */
+export interface WaitingEvents {
+  orders: readonly QueuedOrder[];
+  cancels: readonly QueuedCancel[];
 }
 
-/** Units sold per product: stored in PostgreSQL plus still waiting in Redis. */
-export function soldByProduct(
+/** Orders still in Redis that PostgreSQL does not store yet: sold, confirmed, counted nowhere else. */
+export function unstoredOrders(snapshot: DurableSnapshot, waiting: WaitingEvents): QueuedOrder[] {
+  return waiting.orders.filter((p) => !snapshot.stored.has(p.order.orderId));
+}
+
+/**
+ * The units each waiting event changes on top of PostgreSQL's standing orders, per product and
+ * buyer: + an unstored sale not cancelled (in Redis or in `order_cancels`), − a waiting cancel of a
+ * sale PostgreSQL stores as standing. A cancel PostgreSQL already applied, or of a sale it has
+ * not stored, changes nothing here: the sale is then either not counted there or skipped above.
+ */
+function waitingChanges(
   snapshot: DurableSnapshot,
-  pending: readonly QueuedOrder[],
-): Map<number, number> {
+  waiting: WaitingEvents,
+): { productId: number; buyerId: string | null; units: number }[] {
+  const cancelled = new Set(waiting.cancels.map((c) => c.orderId));
+  const changes = unstoredOrders(snapshot, waiting)
+    .filter(({ order }) => !cancelled.has(order.orderId) && !snapshot.cancels.has(order.orderId))
+    .map(({ order }) => ({ productId: order.productId, buyerId: order.buyerId, units: order.quantity }));
+  for (const cancel of waiting.cancels) {
+    if (snapshot.standing.has(cancel.orderId)) {
+      changes.push({ productId: cancel.productId, buyerId: cancel.buyerId, units: -cancel.quantity });
+    }
+  }
+  return changes;
+}
+
+/** Units sold per product and standing: stored in PostgreSQL plus what the waiting events change. */
+export function soldByProduct(snapshot: DurableSnapshot, waiting: WaitingEvents): Map<number, number> {
   const sold = new Map(snapshot.products.map((p) => [p.id, p.storedSold]));
-  for (const { order } of unstoredOrders(snapshot, pending)) {
-    sold.set(order.productId, (sold.get(order.productId) ?? 0) + order.quantity);
+  for (const { productId, units } of waitingChanges(snapshot, waiting)) {
+    sold.set(productId, (sold.get(productId) ?? 0) + units);
   }
   return sold;
 }
@@ -32,18 +57,18 @@ export interface DerivedRedisState {
   buyerTotals: Map<number, Map<string, number>>;
   /** Redis key name → the key's hash fields (see `RedisKeys.idempotency`). */
   keys: Map<string, { f: string; o: string; r: string; t: string }>;
+  /** orderId → cancelledAt: the cancelled hash (`RedisKeys.cancelled`). */
+  cancelled: Map<string, string>;
 }
 
 /**
- * The Redis keys a snapshot implies: available = stock − every sold order (stored or waiting);
- * buyer totals = PostgreSQL's + the waiting orders'; keys = PostgreSQL's + the waiting orders'
- * (the newer wins when one key was reused after expiring).
+ * The Redis keys a snapshot implies: available = stock − every standing order (stored or
+ * waiting); buyer totals = PostgreSQL's + the waiting events' changes; keys = PostgreSQL's + the
+ * waiting orders' (the newer wins when one key was reused after expiring; a cancelled sale's key
+ * still replays it); cancels = PostgreSQL's + the waiting ones.
  */
-export function deriveRedisState(
-  snapshot: DurableSnapshot,
-  pending: readonly QueuedOrder[],
-): DerivedRedisState {
-  const sold = soldByProduct(snapshot, pending);
+export function deriveRedisState(snapshot: DurableSnapshot, waiting: WaitingEvents): DerivedRedisState {
+  const sold = soldByProduct(snapshot, waiting);
   const products = snapshot.products.map((p) => ({
     id: p.id,
     available: Math.max(0, p.stock - (sold.get(p.id) ?? 0)),
@@ -63,6 +88,12 @@ export function deriveRedisState(
     totals.set(buyerId, (totals.get(buyerId) ?? 0) + quantity);
   };
   for (const row of snapshot.buyerTotals) addUnits(row.productId, row.buyerId, row.quantity);
+  for (const { productId, buyerId, units } of waitingChanges(snapshot, waiting)) {
+    if (buyerId !== null) addUnits(productId, buyerId, units);
+  }
+  for (const totals of buyerTotals.values()) {
+    for (const [buyerId, units] of totals) if (units <= 0) totals.delete(buyerId);
+  }
 
   const keys: DerivedRedisState['keys'] = new Map();
   const addKey = (key: DurableKey) => {
@@ -78,8 +109,7 @@ export function deriveRedisState(
   };
   snapshot.keys.forEach(addKey);
 
-  for (const { order, idempotencyKey, scope, remaining } of unstoredOrders(snapshot, pending)) {
-    if (order.buyerId !== null) addUnits(order.productId, order.buyerId, order.quantity);
+  for (const { order, idempotencyKey, scope, remaining } of unstoredOrders(snapshot, waiting)) {
     if (idempotencyKey !== null) {
       addKey({
         scope,
@@ -91,5 +121,7 @@ export function deriveRedisState(
       });
     }
   }
-  return { products, buyerTotals, keys };
+  const cancelled = new Map(snapshot.cancels);
+  for (const cancel of waiting.cancels) cancelled.set(cancel.orderId, cancel.cancelledAt);
+  return { products, buyerTotals, keys, cancelled };
 }

@@ -26,12 +26,12 @@ export async function compareRedisWithPostgres(
   ledger: PostgresOrderLedger,
 ): Promise<ReconcileRow[]> {
   const { redis } = connection;
-  const pending = await connection.pendingOrders();
+  const waiting = await connection.waitingEvents();
   const snapshot = await ledger.snapshot(
-    pending.map((p) => p.order.orderId),
+    [...waiting.orders.map((p) => p.order.orderId), ...waiting.cancels.map((c) => c.orderId)],
     null,
   );
-  const sold = soldByProduct(snapshot, pending);
+  const sold = soldByProduct(snapshot, waiting);
   const ids = snapshot.products.map((p) => p.id);
   const counters = ids.length > 0 ? await redis.mget(ids.map((id) => RedisKeys.available(id))) : [];
   const rulesPipeline = redis.pipeline();

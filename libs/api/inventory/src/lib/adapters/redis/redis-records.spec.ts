@@ -1,5 +1,11 @@
 import { idempotencyScope } from '../../purchase-rules';
-import { decodeOrderEvent, decodePending } from './redis-records';
+import { decodePending, decodeStreamEvent } from './redis-records';
+
+function decodeOrderEvent(fields: string[]) {
+  const { sale } = decodeStreamEvent(fields);
+  if (!sale) throw new Error('decoded as a cancel');
+  return sale;
+}
 
 const ORDER_ID = '00000000-0000-4000-8000-00000000000a';
 const BUYER = '6f1c2a8e-3b7d-4c1e-9a55-2d8f0b7e4c31';

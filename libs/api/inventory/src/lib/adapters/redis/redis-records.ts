@@ -1,5 +1,5 @@
 import { DropRules, OrderPrice, ProductFields } from '../../inventory-store';
-import type { PersistedOrder } from '../postgres/postgres-ledger';
+import type { PersistedCancel, PersistedOrder } from '../postgres/postgres-ledger';
 import { legacyIdempotencyScope } from '../../purchase-rules';
 
 /**
@@ -8,6 +8,12 @@ import { legacyIdempotencyScope } from '../../purchase-rules';
  * exactly what the PostgreSQL adapter's `persistOrders` takes.
  */
 export type QueuedOrder = PersistedOrder;
+
+/** A cancel decided on Redis and not yet acknowledged as stored: what `persistEvents` takes. */
+export type QueuedCancel = PersistedCancel;
+
+/** One entry of the order stream: a sale (the purchase script's) or a cancel (the cancel script's). */
+export type StreamEvent = { sale: QueuedOrder; cancel?: never } | { cancel: QueuedCancel; sale?: never };
 
 /** What of a product the purchase script records with each order. */
 export type ProductPrice = Pick<ProductFields, 'price' | 'currency'>;
@@ -91,10 +97,42 @@ export function decodePending(orderId: string, value: string): QueuedOrder {
   };
 }
 
-/** An order event's fields as XREADGROUP returns them: [name, value, name, value, …]. */
-export function decodeOrderEvent(fields: readonly string[]): QueuedOrder {
+/** A pending-cancel value: "productId|quantity|cancelledAt|buyerId" (written by the cancel script). */
+export function decodePendingCancel(orderId: string, value: string): QueuedCancel {
+  const [productId, quantity, cancelledAt, buyerId = ''] = value.split('|');
+  return {
+    orderId,
+    productId: Number(productId),
+    quantity: Number(quantity),
+    buyerId: buyerId === '' ? null : buyerId,
+    cancelledAt,
+  };
+}
+
+/**
+ * A stream entry's fields as XREADGROUP returns them: [name, value, name, value, …]. A cancel
+ * names its order 'x', not 'o': a persister of an older build, which knows only sales, reads a
+ * cancel as a sale without an order id or time, which PostgreSQL refuses (the batch fails and
+ * stays pending, for a worker of this build to claim) rather than storing it as a sale.
+ */
+export function decodeStreamEvent(fields: readonly string[]): StreamEvent {
   const values = new Map<string, string>();
   for (let i = 0; i + 1 < fields.length; i += 2) values.set(fields[i], fields[i + 1]);
+  const cancelled = values.get('x');
+  if (cancelled === undefined) return { sale: decodeOrderEvent(values) };
+  const buyerId = values.get('b') ?? '';
+  return {
+    cancel: {
+      orderId: cancelled,
+      productId: Number(values.get('p')),
+      quantity: Number(values.get('q')),
+      buyerId: buyerId === '' ? null : buyerId,
+      cancelledAt: values.get('xt') ?? '',
+    },
+  };
+}
+
+function decodeOrderEvent(values: ReadonlyMap<string, string>): QueuedOrder {
   const buyerId = values.get('b') ?? '';
   const key = values.get('k') ?? '';
   const scope = values.get('s');

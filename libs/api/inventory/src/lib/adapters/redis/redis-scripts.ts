@@ -117,6 +117,40 @@ if redis.call('EXISTS', KEYS[1]) == 0 or redis.call('EXISTS', KEYS[2]) == 0 then
 return {'applied', redis.call('INCRBY', KEYS[2], ARGV[1])}
 `;
 
+/**
+ * The operator's cancel of one order, atomic with purchases. The caller found the order (still
+ * waiting in Redis, or stored in PostgreSQL) and passes what it needs: an order's product,
+ * quantity and buyer never change, so only the cancel itself is decided here. The cancelled hash
+ * holds every cancel for good (a rebuild rewrites it from PostgreSQL plus the waiting cancels), so
+ * of any number of cancels of one order, whenever they read the order, only the first finds no
+ * entry. The event goes into the order stream, after its sale's, so the persister meets them in
+ * the order they were decided; the pending-cancel entry counts it in reads until it is stored.
+ * The quantity goes back on sale and off the buyer's total (an emptied total is removed, as
+ * PostgreSQL removes its row).
+ *
+ * KEYS: 1 built-from, 2 cancelled hash, 3 available counter, 4 buyer totals hash, 5 order stream,
+ *       6 pending-cancel hash.
+ * ARGV: 1 order id, 2 product id, 3 quantity, 4 buyer id or '', 5 cancelledAt (ISO 8601).
+ * Returns {'not-ready'}, {'already', first cancelledAt}, {'missing'} (no counter) or
+ *   {'cancelled', available}.
+ */
+export const CANCEL_ORDER_LUA = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return {'not-ready'} end
+local first = redis.call('HGET', KEYS[2], ARGV[1])
+if first then return {'already', first} end
+if redis.call('EXISTS', KEYS[3]) == 0 then return {'missing'} end
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[5])
+local available = redis.call('INCRBY', KEYS[3], ARGV[3])
+if ARGV[4] ~= '' then
+  if redis.call('HINCRBY', KEYS[4], ARGV[4], -tonumber(ARGV[3])) <= 0 then
+    redis.call('HDEL', KEYS[4], ARGV[4])
+  end
+end
+redis.call('XADD', KEYS[5], '*', 'x', ARGV[1], 'p', ARGV[2], 'q', ARGV[3], 'b', ARGV[4], 'xt', ARGV[5])
+redis.call('HSET', KEYS[6], ARGV[1], ARGV[2] .. '|' .. ARGV[3] .. '|' .. ARGV[5] .. '|' .. ARGV[4])
+return {'cancelled', available}
+`;
+
 /** Deletes a lock only while it still holds our token (not one that expired and was re-taken). */
 export const RELEASE_LOCK_LUA = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
@@ -157,6 +191,18 @@ export const RedisKeys = {
    * not yet in PostgreSQL (see `decodePending` for the older forms).
    */
   pending: 'pending-orders',
+  /**
+   * orderId → cancelledAt (ISO 8601) of every cancelled order, kept for good: the first-cancel
+   * check (see `CANCEL_ORDER_LUA`) and what reads show. A rebuild rewrites it whole.
+   */
+  cancelled: 'cancelled-orders',
+  /** Where a rebuild writes the cancelled hash before renaming it over the live one. */
+  cancelledRebuild: 'cancelled-orders:rebuild',
+  /**
+   * orderId → "productId|quantity|cancelledAt|buyerId" for cancels not yet stored in PostgreSQL
+   * (deleted by the persister with the event), as the pending-order hash is for sales.
+   */
+  pendingCancels: 'pending-cancels',
   /** The PostgreSQL epoch these keys were built from; also the gate (see above). */
   builtFrom: 'built-from',
   /** Held by a rebuild or an operator write, so they never interleave. */

@@ -63,7 +63,7 @@ export async function openRedisStores(options: RedisStoreOptions): Promise<Store
     },
   );
   const persister = new RedisPersister(connection, ledger, gate, options);
-  const inventory = new RedisInventoryStore(connection, { catalogue, sales }, gate, persister, ttlMs);
+  const inventory = new RedisInventoryStore(connection, { catalogue, sales, ledger }, gate, persister, ttlMs);
   let closed = false;
   return {
     kind: 'redis',
