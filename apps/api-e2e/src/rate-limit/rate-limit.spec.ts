@@ -43,7 +43,7 @@ describe.each(HTTP_ADAPTERS)('BUY_RATE_LIMIT on %s', (httpAdapter) => {
       // Only POST /buy is limited: reads still answer.
       expect((await send(server.baseUrl, { path: ApiRoutes.inventory(1) })).status).toBe(200);
       // The operator sees the limiter's refusals beside the store's; a made-up product's are not kept.
-      const madeUp = { ...buyRequest(1, 1), body: { productId: 987_654, quantity: 1 } };
+      const madeUp = buyRequest(987_654, 1);
       expect((await send(server.baseUrl, madeUp)).status).toBe(429);
       const summary = await send<{ rejects: Record<string, number> }>(server.baseUrl, {
         path: ApiRoutes.admin.summary(1),
