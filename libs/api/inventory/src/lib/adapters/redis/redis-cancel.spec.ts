@@ -451,6 +451,47 @@ describeWithService({ name: 'Redis', host: '127.0.0.1', port: 6379 })(
         expect(await waitingCancels()).toBe(0);
       });
 
+      it('a resale whose cancel another worker holds waits for it, and holds up nothing else of its batch', async () => {
+        const seller = await sellerWithoutPersister();
+        const all = expectSold(await seller.purchase(command(1, 200)));
+        const other = expectSold(await seller.purchase(command(2, 1, { buyerId: BUYER })));
+        const stored = await openStore();
+        await drained();
+        await stored.close();
+        expect(await pgAvailable(1)).toBe(0);
+
+        expectCancelled(await seller.cancelOrder(all.order.orderId, AT));
+        await redis.xreadgroup(
+          'GROUP',
+          PERSISTER_GROUP,
+          'dead-worker',
+          'COUNT',
+          100,
+          'STREAMS',
+          RedisKeys.orders,
+          '>',
+        );
+        // Sold from the units the cancel gave back, which PostgreSQL does not have yet.
+        const resale = expectSold(await seller.purchase(command(1, 1)));
+        expectCancelled(await seller.cancelOrder(other.order.orderId, AT));
+
+        // One batch [resale, cancel]: the resale cannot be stored yet, the cancel is.
+        await openStore(600_000);
+        await until(
+          async () => (await pgCancelledAt(other.order.orderId))[0] === iso(AT),
+          'the cancel to be stored',
+        );
+        expect(await pgAvailable(2)).toBe(50);
+        expect(await pgCancelledAt(resale.order.orderId)).toEqual([]);
+        await Promise.all(stores.splice(0).map((s) => s.close()));
+
+        await openStore(1);
+        await drained();
+        expect(await pgCancelledAt(all.order.orderId)).toEqual([iso(AT)]);
+        expect(await pgCancelledAt(resale.order.orderId)).toEqual([null]);
+        expect(await pgAvailable(1)).toBe(199);
+      });
+
       it('a worker that stored a batch and died before acknowledging it: redelivered, nothing counts twice', async () => {
         const seller = await sellerWithoutPersister();
         const cancelledSale = expectSold(await seller.purchase(command(2, 2, { buyerId: BUYER })));
