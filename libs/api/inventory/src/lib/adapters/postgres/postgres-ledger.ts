@@ -5,7 +5,7 @@ import { PostgresDatabase, timestamp } from './postgres-database';
 import { orderColumns } from './postgres-rows';
 
 /**
- * An order sold elsewhere (the Redis hot path) for `persistOrders`, with what its idempotency key
+ * An order sold elsewhere (the Redis hot path) for `persistEvents`, with what its idempotency key
  * must remember: the key (`null`: none was sent) and the units left as the buyer was told.
  */
 export interface PersistedOrder {
@@ -199,9 +199,9 @@ async function insertOrders(client: PoolClient, events: readonly PersistedOrder[
 }
 
 /**
- * PostgreSQL's role behind the Redis hot path, and nothing more: storing the orders Redis sold,
- * the database's identity, expiring keys, and the consistent snapshot a Redis rebuild and
- * `reconcile` derive the counters from.
+ * PostgreSQL's role behind the Redis hot path, and nothing more: storing the orders Redis sold and
+ * the cancels it decided, the database's identity, expiring keys, the consistent snapshot a Redis
+ * rebuild and `reconcile` derive the counters from, and the summary over stored and waiting events.
  */
 export class PostgresOrderLedger {
   constructor(

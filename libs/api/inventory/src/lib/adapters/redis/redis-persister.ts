@@ -10,6 +10,9 @@ import { PERSISTER_GROUP, RedisKeys } from './redis-scripts';
 
 type StreamEntry = [id: string, fields: string[]];
 
+/** SQLSTATE check_violation: here, a product's `available >= 0`. */
+const CHECK_VIOLATION = '23514';
+
 /**
  * Moves the order events (sales and cancels) from Redis into PostgreSQL — the durable source of truth — in every API
  * process: reads new events, stores them, then acknowledges and deletes them, in that order, so a
@@ -153,11 +156,34 @@ export class RedisPersister {
   }
 
   /**
-   * One batch in one PostgreSQL transaction (see `PostgresOrderLedger.persistEvents` for how a
-   * cancel and its sale meet, in whichever batches and order they arrive), then acknowledged.
+   * One batch in one PostgreSQL transaction, or entry by entry when the batch would take a
+   * product's available below zero. That happens when Redis resold units a cancel gave back and
+   * the cancel sits in a batch another worker has not stored yet: this batch waits for it, and two
+   * such batches could wait for each other (each holding the cancel the other's sale needs, on
+   * different products). Entry by entry, in stream order, every cancel is stored (a cancel only
+   * gives units back) and every sale whose cancel is stored; the rest stay pending for the retry.
    */
   private async store(entries: StreamEntry[]): Promise<void> {
     if (entries.length === 0) return;
+    try {
+      await this.storeTogether(entries);
+    } catch (error) {
+      if (entries.length === 1 || (error as { code?: unknown }).code !== CHECK_VIOLATION) throw error;
+      let first: unknown;
+      for (const entry of entries) {
+        await this.storeTogether([entry]).catch((failed: unknown) => {
+          first ??= failed;
+        });
+      }
+      if (first !== undefined) throw first;
+    }
+  }
+
+  /**
+   * In one PostgreSQL transaction (see `PostgresOrderLedger.persistEvents` for how a cancel and
+   * its sale meet, in whichever batches and order they arrive), then acknowledged.
+   */
+  private async storeTogether(entries: StreamEntry[]): Promise<void> {
     const sales: QueuedOrder[] = [];
     const cancels: QueuedCancel[] = [];
     for (const [, fields] of entries) {

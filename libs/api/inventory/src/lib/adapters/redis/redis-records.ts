@@ -5,7 +5,7 @@ import { legacyIdempotencyScope } from '../../purchase-rules';
 /**
  * An order sold on the Redis hot path and not yet acknowledged as stored: the order plus what
  * PostgreSQL keeps beside it (the key the buyer sent and the remaining count they were told) —
- * exactly what the PostgreSQL adapter's `persistOrders` takes.
+ * exactly what `PostgresOrderLedger.persistEvents` takes.
  */
 export type QueuedOrder = PersistedOrder;
 

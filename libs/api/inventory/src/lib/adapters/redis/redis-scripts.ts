@@ -176,7 +176,7 @@ export const RedisKeys = {
    * purchase records as the order's price: price (minor units), currency.
    */
   rules: (productId: number) => `rules:${productId}`,
-  /** Hash: buyer id → units bought (stored and still pending). */
+  /** Hash: buyer id → units held in orders that stand (stored and still pending); none: no field. */
   buyers: (productId: number) => `buyers:${productId}`,
   /**
    * Hash of a key's first success: f (fingerprint), o (order id), r (remaining), t (created, ms).
@@ -184,7 +184,10 @@ export const RedisKeys = {
    * holds a ':', so the first ':' after it ends the scope.
    */
   idempotency: (scope: string, key: string) => `idem:${scope}:${key}`,
-  /** Order events waiting for the persister (entries are deleted once stored in PostgreSQL). */
+  /**
+   * Sale and cancel events, in the order they were decided, waiting for the persister (entries are
+   * deleted once stored in PostgreSQL).
+   */
   orders: 'orders',
   /**
    * orderId → "=price|currency|scope|productId|quantity|createdAt|buyerId|remaining|key" for orders
