@@ -12,6 +12,7 @@ import {
 } from './inventory-store';
 import { idempotencyScope, PURCHASE_DECISION_ORDER, PurchaseCheck } from './purchase-rules';
 import { Stores } from './stores';
+import { expectSold, purchaseCommand, Sold } from '../testing/purchase-fixtures';
 import { AdapterUnderTest, describeEveryStoreKind } from '../testing/store-kinds';
 
 /**
@@ -37,26 +38,15 @@ const BUYER_A = '0b6f1c9e-3f3a-4a53-9d55-6f2f8e0a0001';
 const BUYER_B = '0b6f1c9e-3f3a-4a53-9d55-6f2f8e0a0002';
 const NO_ORDERS_BUYER = '0b6f1c9e-3f3a-4a53-9d55-6f2f8e0a0003';
 
-type Sold = Extract<PurchaseOutcome, { ok: true }>;
-
-/** Two anonymous clients' addresses (the second an IPv6 one: its ':' must not break a Redis key name). */
-const CLIENT_A = '203.0.113.10';
+/** A second anonymous client's address (IPv6: its ':' must not break a Redis key name); commands buy as SPEC_CLIENT. */
 const CLIENT_B = '2001:db8::20';
 
+/** Decided at T: the store reads time only from the command. */
 const command = (
   productId: number,
   quantity: number,
   extra: Partial<PurchaseCommand> = {},
-): PurchaseCommand => ({
-  productId,
-  quantity,
-  buyerId: null,
-  idempotencyKey: null,
-  // As the service scopes it: the buyer's, else one anonymous client's (override to be another client).
-  idempotencyScope: idempotencyScope(extra.buyerId ?? null, CLIENT_A),
-  nowMs: T,
-  ...extra,
-});
+): PurchaseCommand => purchaseCommand(productId, quantity, { nowMs: T, ...extra });
 
 const newProduct = (extra: Partial<NewProduct> = {}): NewProduct => ({
   name: 'Drop',
@@ -70,11 +60,6 @@ const newProduct = (extra: Partial<NewProduct> = {}): NewProduct => ({
   perBuyerLimit: null,
   ...extra,
 });
-
-function expectSold(outcome: PurchaseOutcome): Sold {
-  expect(outcome).toMatchObject({ ok: true });
-  return outcome as Sold;
-}
 
 /** The stored order of a sale at the catalogue's price (`entry`'s). */
 const atCataloguePrice = (sold: Sold): OrderRecord => ({

@@ -1,14 +1,7 @@
 import { ErrorCode } from '@gtd/shared-contracts';
-import {
-  CancelOutcome,
-  InventoryStore,
-  NewProduct,
-  OrderRecord,
-  PurchaseCommand,
-  PurchaseOutcome,
-} from './inventory-store';
-import { idempotencyScope } from './purchase-rules';
+import { CancelOutcome, InventoryStore, NewProduct, OrderRecord, PurchaseCommand } from './inventory-store';
 import { Stores } from './stores';
+import { Cancelled, expectCancelled, expectSold, purchaseCommand, Sold } from '../testing/purchase-fixtures';
 import { AdapterUnderTest, describeEveryStoreKind } from '../testing/store-kinds';
 
 /**
@@ -19,27 +12,16 @@ const T = Date.parse('2030-01-01T00:00:00.000Z');
 const RUSH_TIMEOUT_MS = 30_000;
 const BUYER_A = '0b6f1c9e-3f3a-4a53-9d55-6f2f8e0a0101';
 const BUYER_B = '0b6f1c9e-3f3a-4a53-9d55-6f2f8e0a0102';
-const CLIENT = '203.0.113.10';
 const UNKNOWN_ORDER = '00000000-0000-4000-8000-000000000000';
-
-type Sold = Extract<PurchaseOutcome, { ok: true }>;
-type Cancelled = Extract<CancelOutcome, { ok: true }>;
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+/** Decided at T: the store reads time only from the command. */
 const command = (
   productId: number,
   quantity: number,
   extra: Partial<PurchaseCommand> = {},
-): PurchaseCommand => ({
-  productId,
-  quantity,
-  buyerId: null,
-  idempotencyKey: null,
-  idempotencyScope: idempotencyScope(extra.buyerId ?? null, CLIENT),
-  nowMs: T,
-  ...extra,
-});
+): PurchaseCommand => purchaseCommand(productId, quantity, { nowMs: T, ...extra });
 
 const drop = (extra: Partial<NewProduct> = {}): NewProduct => ({
   name: 'Drop',
@@ -53,16 +35,6 @@ const drop = (extra: Partial<NewProduct> = {}): NewProduct => ({
   perBuyerLimit: null,
   ...extra,
 });
-
-function expectSold(outcome: PurchaseOutcome): Sold {
-  expect(outcome).toMatchObject({ ok: true });
-  return outcome as Sold;
-}
-
-function expectCancelled(outcome: CancelOutcome): Cancelled {
-  expect(outcome).toMatchObject({ ok: true });
-  return outcome as Cancelled;
-}
 
 /** Every order of a product, through the pages. */
 async function allOrders(store: InventoryStore, productId: number): Promise<OrderRecord[]> {

@@ -10,11 +10,17 @@ import {
   TEST_REDIS_URL,
 } from '@gtd/testing';
 import Redis from 'ioredis';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import { CatalogEntry } from '../../catalog';
-import { CancelOutcome, InventoryStore, PurchaseCommand, PurchaseOutcome } from '../../inventory-store';
-import { idempotencyScope } from '../../purchase-rules';
+import { CancelOutcome, InventoryStore, PurchaseOutcome } from '../../inventory-store';
+import {
+  Cancelled,
+  expectCancelled,
+  expectSold,
+  purchaseCommand as command,
+  Sold,
+  until,
+} from '../../../testing/purchase-fixtures';
 import { reconcileRedis } from '../../reconcile';
 import { Stores } from '../../stores';
 import { PostgresDatabase } from '../postgres/postgres-database';
@@ -39,41 +45,6 @@ const BUYER = '3d0c2a4e-1b7f-4c1e-9a55-0d3c7b9e0001';
 const OTHER_BUYER = '3d0c2a4e-1b7f-4c1e-9a55-0d3c7b9e0002';
 const AT = Date.parse('2026-06-01T12:00:00.000Z');
 const iso = (ms: number) => new Date(ms).toISOString();
-
-type Sold = Extract<PurchaseOutcome, { ok: true }>;
-type Cancelled = Extract<CancelOutcome, { ok: true }>;
-
-const command = (
-  productId: number,
-  quantity: number,
-  extra: Partial<PurchaseCommand> = {},
-): PurchaseCommand => ({
-  productId,
-  quantity,
-  buyerId: null,
-  idempotencyKey: null,
-  idempotencyScope: idempotencyScope(extra.buyerId ?? null, '203.0.113.10'),
-  nowMs: Date.now(),
-  ...extra,
-});
-
-function expectSold(outcome: PurchaseOutcome): Sold {
-  expect(outcome).toMatchObject({ ok: true });
-  return outcome as Sold;
-}
-
-function expectCancelled(outcome: CancelOutcome): Cancelled {
-  expect(outcome).toMatchObject({ ok: true });
-  return outcome as Cancelled;
-}
-
-async function until(condition: () => Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 300; i++) {
-    if (await condition().catch(() => false)) return;
-    await sleep(50);
-  }
-  throw new Error(`Timed out waiting for ${what}`);
-}
 
 describeWithService({ name: 'Redis', host: '127.0.0.1', port: 6379 })(
   'RedisInventoryStore.cancelOrder',

@@ -1,11 +1,11 @@
 import { ErrorCode } from '@gtd/shared-contracts';
 import Redis from 'ioredis';
 import { Client } from 'pg';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { clearRedisPrefix, createTestDatabase, describeWithService, TEST_REDIS_URL } from '@gtd/testing';
 import { CatalogEntry } from '../../catalog';
-import { InventoryStore, PurchaseCommand, PurchaseOutcome } from '../../inventory-store';
+import { InventoryStore } from '../../inventory-store';
 import { idempotencyScope } from '../../purchase-rules';
+import { expectSold, purchaseCommand as command, Sold, until } from '../../../testing/purchase-fixtures';
 import { reconcileRedis } from '../../reconcile';
 import { Stores } from '../../stores';
 import { ReconcileRow } from './redis-reconcile';
@@ -19,35 +19,6 @@ const catalog: CatalogEntry[] = [
 
 const BUYER = '3d0c2a4e-1b7f-4c1e-9a55-0d3c7b9e0001';
 const OTHER_BUYER = '3d0c2a4e-1b7f-4c1e-9a55-0d3c7b9e0002';
-
-type Sold = Extract<PurchaseOutcome, { ok: true }>;
-
-const command = (
-  productId: number,
-  quantity: number,
-  extra: Partial<PurchaseCommand> = {},
-): PurchaseCommand => ({
-  productId,
-  quantity,
-  buyerId: null,
-  idempotencyKey: null,
-  idempotencyScope: idempotencyScope(extra.buyerId ?? null, '203.0.113.10'),
-  nowMs: Date.now(),
-  ...extra,
-});
-
-function expectSold(outcome: PurchaseOutcome): Sold {
-  expect(outcome).toMatchObject({ ok: true });
-  return outcome as Sold;
-}
-
-async function until(condition: () => Promise<boolean>, what: string): Promise<void> {
-  for (let i = 0; i < 200; i++) {
-    if (await condition()) return;
-    await sleep(50);
-  }
-  throw new Error(`Timed out waiting for ${what}`);
-}
 
 describeWithService({ name: 'Redis', host: '127.0.0.1', port: 6379 })('RedisInventoryStore', () => {
   let database: Awaited<ReturnType<typeof createTestDatabase>>;
