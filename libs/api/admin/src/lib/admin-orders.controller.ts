@@ -3,7 +3,7 @@ import { ApiOkResponse, ApiOperation, ApiParam } from '@nestjs/swagger';
 import { ErrorCode, OrderCancellation } from '@gtd/shared-contracts';
 import { ApiProblems, ParseUuidPipe } from '@gtd/api-platform';
 import { OperatorApi } from './admin-token.guard';
-import { OrderCancellationDto } from './admin.dto';
+import { OrderCancellationDto } from './admin-orders.dto';
 import { Actor } from './operator-route';
 import { OrderAdministration } from './order-administration';
 

@@ -39,11 +39,10 @@ import {
   AuditQueryDto,
   CreateDropDto,
   DropSummaryDto,
-  OrdersPageDto,
-  OrdersQueryDto,
   RestockDto,
   UpdateDropDto,
 } from './admin.dto';
+import { OrdersPageDto, OrdersQueryDto } from './admin-orders.dto';
 import { DropAdministration } from './drop-administration';
 import { Actor, ProductId, ProductRoute } from './operator-route';
 import { SummaryFeed } from './summary-feed';
