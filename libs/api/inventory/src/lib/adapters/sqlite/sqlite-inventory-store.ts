@@ -1,4 +1,3 @@
-import { PurchaseRejectionCode } from '@gtd/shared-contracts';
 import type { Statement } from 'better-sqlite3';
 import { CatalogEntry, catalogDropRules } from '../../catalog';
 import {
@@ -123,7 +122,7 @@ export class SqliteInventoryStore implements InventoryStore {
       const product = s.product.get(productId);
       if (!product) return undefined;
       const { orders, sold } = s.sales.get(productId) ?? { orders: 0, sold: 0 };
-      const rejects: Partial<Record<PurchaseRejectionCode, number>> = {};
+      const rejects: SalesSummary['rejects'] = {};
       for (const row of s.rejects.all(productId)) rejects[row.code] = row.count;
       return {
         productId,

@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { PurchaseRejectionCode } from '@gtd/shared-contracts';
+import type { TalliedRejectionCode } from '../../inventory-store';
 import { KeyRow, ORDER_COLUMNS, OrderRow, PRODUCT_COLUMNS, ProductRow, SnapshotRow } from './sqlite-rows';
 
 /** Every statement the inventory port runs, prepared once per connection. */
@@ -68,7 +68,7 @@ export function prepareInventoryStatements(db: Database.Database) {
     buyerCount: db.prepare<[number], { n: number }>(
       'SELECT COUNT(*) AS n FROM buyer_totals WHERE product_id = ?',
     ),
-    rejects: db.prepare<[number], { code: PurchaseRejectionCode; count: number }>(
+    rejects: db.prepare<[number], { code: TalliedRejectionCode; count: number }>(
       'SELECT code, count FROM rejections WHERE product_id = ?',
     ),
     addRejections: db.prepare<[number, string, number]>(
