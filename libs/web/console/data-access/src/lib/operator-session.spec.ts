@@ -1,4 +1,4 @@
-import { HttpClient, provideHttpClient, withInterceptors } from '@angular/common/http';
+import { HttpClient, HttpErrorResponse, provideHttpClient, withInterceptors } from '@angular/common/http';
 import { HttpTestingController, provideHttpClientTesting } from '@angular/common/http/testing';
 import { TestBed } from '@angular/core/testing';
 import { provideRouter, Router } from '@angular/router';
@@ -130,6 +130,22 @@ describe('operatorTokenInterceptor', () => {
     backend
       .expectOne('/admin/products')
       .flush(problem(403, 'ADMIN_DISABLED'), { status: 403, statusText: 'x' });
+    expect(session.disabled()).toBe(true);
+    expect(navigate).toHaveBeenCalledWith(['/console/sign-in'], { queryParams: { reason: 'disabled' } });
+  });
+
+  it('reads ADMIN_DISABLED out of a Blob body too (the CSV export asks for one) and hands on the problem as JSON', async () => {
+    const { session, backend, navigate } = setUp();
+    signIn(session, backend, 'secret');
+    const failed = new Promise<unknown>((resolve) =>
+      TestBed.inject(AdminClient).exportOrders(1).subscribe({ error: resolve }),
+    );
+    backend
+      .expectOne('/admin/products/1/orders/export')
+      .flush(new Blob([JSON.stringify(problem(403, 'ADMIN_DISABLED'))]), { status: 403, statusText: 'x' });
+    const error = (await failed) as HttpErrorResponse;
+    expect(error.status).toBe(403);
+    expect(error.error).toMatchObject({ code: 'ADMIN_DISABLED' });
     expect(session.disabled()).toBe(true);
     expect(navigate).toHaveBeenCalledWith(['/console/sign-in'], { queryParams: { reason: 'disabled' } });
   });

@@ -2,7 +2,7 @@ import { HttpErrorResponse, HttpInterceptorFn, HttpRequest } from '@angular/comm
 import { inject } from '@angular/core';
 import { Router } from '@angular/router';
 import { API_BASE_URL } from '@gtd/web-data-access';
-import { tap } from 'rxjs';
+import { catchError, from, mergeMap, Observable, throwError } from 'rxjs';
 import { isAdminDisabled, OperatorSession } from './operator-session';
 
 /** Where the console asks for the token; `reason` says why the operator landed there. */
@@ -42,24 +42,68 @@ export const operatorTokenInterceptor: HttpInterceptorFn = (request, next) => {
   }
   const token = session.token();
   const sent = token === null ? request : request.clone({ setHeaders: { Authorization: `Bearer ${token}` } });
+  const handle = (error: unknown): void => {
+    let reason: SignInReason | null = null;
+    if (isAdminDisabled(error)) {
+      session.markDisabled();
+      reason = 'disabled';
+    } else if (error instanceof HttpErrorResponse && error.status === 401) {
+      // Only the token this request carried: a newer sign-in is not undone by an old answer.
+      if (session.token() === token) {
+        session.signOut();
+      }
+      reason = 'expired';
+    }
+    if (reason !== null) {
+      void router.navigate([CONSOLE_SIGN_IN], { queryParams: { reason } });
+    }
+  };
   return next(sent).pipe(
-    tap({
-      error: (error: unknown) => {
-        let reason: SignInReason | null = null;
-        if (isAdminDisabled(error)) {
-          session.markDisabled();
-          reason = 'disabled';
-        } else if (error instanceof HttpErrorResponse && error.status === 401) {
-          // Only the token this request carried: a newer sign-in is not undone by an old answer.
-          if (session.token() === token) {
-            session.signOut();
-          }
-          reason = 'expired';
-        }
-        if (reason !== null) {
-          void router.navigate([CONSOLE_SIGN_IN], { queryParams: { reason } });
-        }
-      },
-    }),
+    catchError((error: unknown) =>
+      readableError(error).pipe(
+        mergeMap((readable) => {
+          handle(readable);
+          return throwError(() => readable);
+        }),
+      ),
+    ),
   );
 };
+
+/**
+ * The error with its problem body as JSON: a request for a Blob (the CSV export) gets its error
+ * body as a Blob too, where neither `ADMIN_DISABLED` nor a page's problem text could be read.
+ */
+function readableError(error: unknown): Observable<unknown> {
+  if (!(error instanceof HttpErrorResponse) || !(error.error instanceof Blob)) return from([error]);
+  return from(blobText(error.error).catch(() => null)).pipe(
+    mergeMap((text) => {
+      let body: unknown = text;
+      try {
+        body = text === null ? null : JSON.parse(text);
+      } catch {
+        // Not JSON: the text is all there is.
+      }
+      return [
+        new HttpErrorResponse({
+          error: body,
+          headers: error.headers,
+          status: error.status,
+          statusText: error.statusText,
+          url: error.url ?? undefined,
+        }),
+      ];
+    }),
+  );
+}
+
+/** Blob.text(), or FileReader where there is none (jsdom). */
+function blobText(blob: Blob): Promise<string> {
+  if (typeof blob.text === 'function') return blob.text();
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result));
+    reader.onerror = () => reject(reader.error);
+    reader.readAsText(blob);
+  });
+}

@@ -19,7 +19,7 @@ import { AdminClient } from '@gtd/web-console-data-access';
 import { MoneyPipe } from '@gtd/web-ui';
 import { Subscription } from 'rxjs';
 import { localTime, utcTime } from './console-time';
-import { blobRefusalText, refusalText } from './problem-text';
+import { refusalText } from './problem-text';
 import { SAVE_FILE } from './save-file';
 
 /** Orders per page, as the console asks for them. */
@@ -172,11 +172,10 @@ export class OrdersTable {
         this.saveFile(blob, `drop-${id}-orders.csv`);
         this.announce.emit('The orders CSV was downloaded.');
       },
+      // operatorTokenInterceptor has read the problem out of the error's Blob body.
       error: (error: unknown) => {
-        void blobRefusalText(error).then((refusal) => {
-          this.exporting.set(false);
-          this.announce.emit(`The CSV export failed: ${refusal.general ?? 'try again.'}`);
-        });
+        this.exporting.set(false);
+        this.announce.emit(`The CSV export failed: ${refusalText(error).general ?? 'try again.'}`);
       },
     });
   }

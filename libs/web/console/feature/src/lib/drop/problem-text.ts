@@ -31,33 +31,3 @@ export function refusalText(error: unknown): RefusalText {
   const general = Object.keys(fields).length > 0 ? null : problem.detail || problem.title;
   return { fields, general, code: problem.code };
 }
-
-/**
- * As refusalText, for a request read as a blob (the CSV export): HttpClient hands its error body
- * over as a Blob too, so the problem has to be read out of it first.
- */
-export async function blobRefusalText(error: unknown): Promise<RefusalText> {
-  if (error instanceof HttpErrorResponse && error.error instanceof Blob) {
-    let body: string | null = null;
-    try {
-      body = await blobText(error.error);
-    } catch {
-      // Unreadable: answered as a plain status below.
-    }
-    return refusalText(
-      new HttpErrorResponse({ error: body, status: error.status, statusText: error.statusText }),
-    );
-  }
-  return refusalText(error);
-}
-
-/** Blob.text(), or FileReader where there is none (jsdom). */
-function blobText(blob: Blob): Promise<string> {
-  if (typeof blob.text === 'function') return blob.text();
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(String(reader.result));
-    reader.onerror = () => reject(reader.error);
-    reader.readAsText(blob);
-  });
-}
