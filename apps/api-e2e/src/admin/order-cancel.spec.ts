@@ -10,6 +10,7 @@ import {
   ProblemDetails,
 } from '@gtd/shared-contracts';
 import {
+  availableOf,
   catalogWithStocks,
   cleanup,
   describeWithServices,
@@ -99,9 +100,7 @@ describeWithServices()('POST /admin/orders/{orderId}/cancel on every store', () 
       expect(reply.status).toBe(201);
       return reply.body.orderId as string;
     };
-    const available = async (productId: number) =>
-      (await send<{ available: number }>(canceller(), { path: ApiRoutes.inventory(productId) })).body
-        .available;
+    const available = (productId: number) => availableOf(canceller(), productId);
     const summary = async (productId: number) => {
       const reply = await send<DropSummary>(canceller(), {
         path: ApiRoutes.admin.summary(productId),

@@ -112,12 +112,15 @@ export class ParsePositiveIntPipe implements PipeTransform<string, number> {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** A UUID in its text form (order ids), any version, either case. */
+export const isUuid = (value: unknown): value is string => typeof value === 'string' && UUID.test(value);
+
 /** Path parameters that are UUIDs (order ids), refused with the parameter's name like the ids above. */
 @Injectable()
 export class ParseUuidPipe implements PipeTransform<string, string> {
   transform(value: string, metadata: ArgumentMetadata): string {
     const name = metadata.data ?? 'id';
-    if (typeof value !== 'string' || !UUID.test(value)) {
+    if (!isUuid(value)) {
       throw validationFailed([{ field: name, messages: [`${name} must be a UUID`] }]);
     }
     return value;

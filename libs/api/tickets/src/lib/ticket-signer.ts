@@ -1,7 +1,7 @@
 import { createHash, createPublicKey, generateKeyPairSync, KeyObject, sign, verify } from 'node:crypto';
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { TicketStore } from '@gtd/api-inventory';
-import { parseEd25519PrivateKey } from '@gtd/api-platform';
+import { isUuid, parseEd25519PrivateKey } from '@gtd/api-platform';
 import { TICKET_AUDIENCE, TicketClaims, TicketPublicKey } from '@gtd/shared-contracts';
 import { TICKETS_OPTIONS, TicketsModuleOptions } from './tickets.options';
 
@@ -14,7 +14,6 @@ export interface TicketFacts {
 }
 
 const base64url = (data: Buffer | string) => Buffer.from(data).toString('base64url');
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const isPositiveInt = (value: unknown): value is number =>
   Number.isSafeInteger(value) && (value as number) > 0;
 
@@ -98,7 +97,7 @@ export class TicketSigner implements OnModuleInit {
     if (
       claims.aud !== TICKET_AUDIENCE ||
       typeof claims.sub !== 'string' ||
-      !UUID.test(claims.sub) ||
+      !isUuid(claims.sub) ||
       !isPositiveInt(claims.pid) ||
       !isPositiveInt(claims.qty) ||
       !Number.isSafeInteger(claims.iat)

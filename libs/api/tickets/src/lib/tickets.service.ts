@@ -43,9 +43,9 @@ export class TicketsService {
 
   /**
    * Admits a scanned ticket once, unless its order was cancelled (409 TICKET_REVOKED). The
-   * signature is the proof of the sale: the order is read only for the cancel, so an order not
-   * found (still waiting in the persister with STORE=redis) admits. A cancel that lands between
-   * that read and the admission is not seen: the door had decided first.
+   * signature is the proof of the sale: the order is read only for the cancel, so a signed ticket
+   * whose order the store does not answer for still admits. A cancel that lands between that read
+   * and the admission is not seen: the door had decided first.
    */
   async checkIn(token: string, scanner: string): Promise<CheckIn> {
     const facts = this.signer.verify(token);

@@ -13,6 +13,7 @@ import {
 } from '@angular/core';
 import { takeUntilDestroyed, toObservable, toSignal } from '@angular/core/rxjs-interop';
 import { Router, RouterLink } from '@angular/router';
+import { localTime, utcTime } from './console-time';
 import { AdminClient } from '@gtd/web-console-data-access';
 import { AdminProduct, AuditEntry } from '@gtd/shared-contracts';
 import { catchError, map, of, startWith, switchMap } from 'rxjs';
@@ -25,9 +26,6 @@ type AuditView =
   | { kind: 'loading' }
   | { kind: 'ready'; entries: AuditEntry[]; older: string | null }
   | { kind: 'failed' };
-
-const LOCAL = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
-const UTC = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'medium', timeZone: 'UTC' });
 
 const positive = (value: string | undefined): number | undefined => {
   const n = Number(value);
@@ -223,11 +221,11 @@ export class ConsoleAuditPage {
   }
 
   local(iso: string): string {
-    return LOCAL.format(new Date(iso));
+    return localTime(iso);
   }
 
   utc(iso: string): string {
-    return `${UTC.format(new Date(iso))} UTC`;
+    return utcTime(iso);
   }
 
   label(action: string): string {

@@ -1,10 +1,5 @@
-import {
-  AdminProduct,
-  CreateDropRequest,
-  FieldError,
-  ProblemDetails,
-  UpdateDropRequest,
-} from '@gtd/shared-contracts';
+import { AdminProduct, CreateDropRequest, FieldError, UpdateDropRequest } from '@gtd/shared-contracts';
+import { readProblem } from '@gtd/web-data-access';
 
 /** The drop form as typed: every field a string, read (and checked) only on submit. */
 export interface DropDraft {
@@ -209,9 +204,9 @@ export function changedFields(before: AdminProduct, after: CreateDropRequest): U
 
 /** The field errors of an API answer (400 VALIDATION_FAILED), `prefix`ed to tell sub-forms apart. */
 export function problemErrors(error: unknown, prefix = ''): FieldError[] | null {
-  const body = (error as { error?: unknown } | null)?.error as Partial<ProblemDetails> | null | undefined;
-  if (!body || !Array.isArray(body.errors)) return null;
-  return body.errors.map((e) => ({ field: `${prefix}${e.field}`, messages: e.messages }));
+  const problem = readProblem((error as { error?: unknown } | null)?.error);
+  if (!problem || !Array.isArray(problem.errors)) return null;
+  return problem.errors.map((e) => ({ field: `${prefix}${e.field}`, messages: e.messages }));
 }
 
 export function byField(errors: FieldError[]): FieldMessages {

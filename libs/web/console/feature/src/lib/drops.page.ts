@@ -10,6 +10,7 @@ import {
 } from '@angular/core';
 import { takeUntilDestroyed, toSignal } from '@angular/core/rxjs-interop';
 import { RouterLink } from '@angular/router';
+import { localTime, utcTime } from './console-time';
 import { AdminClient } from '@gtd/web-console-data-access';
 import { AdminProduct } from '@gtd/shared-contracts';
 import { catchError, EMPTY, from, map, mergeMap, of, tap } from 'rxjs';
@@ -18,9 +19,6 @@ type DropsView = { kind: 'loading' } | { kind: 'ready'; drops: AdminProduct[] } 
 
 /** Summaries read at once for the Buyers column: a console of many drops must not burst the API. */
 const SUMMARY_READS_AT_ONCE = 4;
-
-const LOCAL = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-const UTC = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
 
 /** `/console`: every drop, for the operator. */
 @Component({
@@ -121,11 +119,12 @@ export class ConsoleDropsPage {
       );
   }
 
+  // Opening times are set to the minute.
   local(iso: string): string {
-    return LOCAL.format(new Date(iso));
+    return localTime(iso, 'minute');
   }
 
   utc(iso: string): string {
-    return `${UTC.format(new Date(iso))} UTC`;
+    return utcTime(iso, 'minute');
   }
 }

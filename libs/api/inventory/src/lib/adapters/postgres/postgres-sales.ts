@@ -1,23 +1,12 @@
-import {
-  OrderRecord,
-  OrdersPageRecord,
-  RejectionCount,
-  SalesSummary,
-  SoldOrder,
-} from '../../inventory-store';
+import { OrderRecord, OrdersPageRecord, RejectionCount, SalesSummary } from '../../inventory-store';
 import { nextCursorOf, orderCursorAfter } from '../../order-cursor';
 import { PostgresDatabase } from './postgres-database';
-import { ORDER_COLUMNS, orderColumns, OrderRow, toOrder } from './postgres-rows';
-
-/** Orders passed as $1..$4 (ids, product ids, quantities, buyers) that are not in `orders` yet. */
-const UNSTORED_CTE = `unstored AS (
-  SELECT t.product_id, t.quantity, t.buyer_id
-    FROM unnest($1::uuid[], $2::bigint[], $3::integer[], $4::uuid[]) AS t(id, product_id, quantity, buyer_id)
-   WHERE NOT EXISTS (SELECT 1 FROM orders o WHERE o.id = t.id))`;
+import { ORDER_COLUMNS, OrderRow, toOrder } from './postgres-rows';
 
 /**
  * What was sold: orders, order pages, the sales summary and the rejection tallies. Shared by the
- * PostgreSQL inventory and by the Redis adapter (which passes the orders still waiting in Redis).
+ * PostgreSQL inventory and by the Redis adapter (whose summary, which must count the sales and
+ * cancels still waiting in Redis, is `PostgresOrderLedger.salesSummary`).
  */
 export class PostgresSales {
   constructor(private readonly database: PostgresDatabase) {}
@@ -63,42 +52,20 @@ export class PostgresSales {
     return { items, nextCursor: nextCursorOf(items, rows.length > limit) };
   }
 
-  /**
-   * `waiting`: orders sold elsewhere (the Redis hot path) that may not be stored yet; those not in
-   * `orders` are counted too. One statement, so an order stored while this runs is seen exactly
-   * once: either as a stored row or as a waiting one, never both and never neither.
-   */
-  async salesSummary(
-    productId: number,
-    waiting: readonly SoldOrder[] = [],
-  ): Promise<SalesSummary | undefined> {
-    const { rows } = await this.database.query<{
-      stock: number;
-      available: number;
-      orders: number;
-      sold: number;
-      buyers: number;
-      rejects: SalesSummary['rejects'];
-    }>(
-      `WITH ${UNSTORED_CTE}
-       SELECT p.stock,
-              p.available - coalesce((SELECT sum(quantity) FROM unstored u WHERE u.product_id = p.id), 0)::integer AS available,
+  /** One statement, so stock = available + sold holds within the answer. */
+  async salesSummary(productId: number): Promise<SalesSummary | undefined> {
+    const { rows } = await this.database.query<Omit<SalesSummary, 'productId'>>(
+      `SELECT p.stock, p.available,
               -- A cancelled order stays as the record of the sale, but no longer counts.
-              (SELECT count(*) FROM orders o WHERE o.product_id = p.id AND o.cancelled_at IS NULL)::integer
-                + (SELECT count(*) FROM unstored u WHERE u.product_id = p.id)::integer AS orders,
+              (SELECT count(*) FROM orders o WHERE o.product_id = p.id AND o.cancelled_at IS NULL)::integer AS orders,
               (SELECT coalesce(sum(quantity), 0) FROM orders o
-                WHERE o.product_id = p.id AND o.cancelled_at IS NULL)::integer
-                + (SELECT coalesce(sum(quantity), 0) FROM unstored u WHERE u.product_id = p.id)::integer AS sold,
-              -- buyer_totals holds one row per buyer who bought; waiting buyers not in it yet add to them.
-              (SELECT count(*) FROM buyer_totals t WHERE t.product_id = p.id)::integer
-                + (SELECT count(DISTINCT u.buyer_id) FROM unstored u
-                    WHERE u.product_id = p.id AND u.buyer_id IS NOT NULL
-                      AND NOT EXISTS (SELECT 1 FROM buyer_totals t
-                                       WHERE t.product_id = p.id AND t.buyer_id = u.buyer_id))::integer AS buyers,
+                WHERE o.product_id = p.id AND o.cancelled_at IS NULL)::integer AS sold,
+              -- buyer_totals holds one row per buyer who holds some.
+              (SELECT count(*) FROM buyer_totals t WHERE t.product_id = p.id)::integer AS buyers,
               (SELECT coalesce(jsonb_object_agg(r.code, r.count), '{}'::jsonb)
                  FROM rejections r WHERE r.product_id = p.id) AS rejects
-         FROM products p WHERE p.id = $5`,
-      [...orderColumns(waiting), productId],
+         FROM products p WHERE p.id = $1`,
+      [productId],
     );
     const row = rows[0];
     return row && { productId, ...row };

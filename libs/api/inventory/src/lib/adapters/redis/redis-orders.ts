@@ -1,5 +1,6 @@
-import { ErrorCode } from '@gtd/shared-contracts';
+import { isUuid } from '@gtd/api-platform';
 import { CancelOutcome, OrderRecord, OrdersPageRecord, SalesSummary, SoldOrder } from '../../inventory-store';
+import { alreadyCancelled, CANCEL_ORDER_NOT_FOUND } from '../../order-cancel';
 import { compareOrders, nextCursorOf, orderCursorAfter } from '../../order-cursor';
 import { RedisConnection } from './redis-connection';
 import { withRedisFaults } from './redis-faults';
@@ -7,9 +8,6 @@ import { RedisGate } from './redis-gate';
 import type { RedisDurableSide } from './redis-inventory-store';
 import { decodePending, QueuedOrder } from './redis-records';
 import { RedisKeys } from './redis-scripts';
-
-/** Order ids are UUIDs; anything else is no order (and never reaches PostgreSQL's uuid cast). */
-const ORDER_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * The Redis store's orders as reads show them — the ones still waiting in Redis merged with the
@@ -31,7 +29,8 @@ export class RedisOrders {
    * hash (every cancel, whether PostgreSQL has it yet or not) or, failing that, PostgreSQL's.
    */
   private async lookUpOrder(orderId: string): Promise<OrderRecord | undefined> {
-    if (!ORDER_ID.test(orderId)) return undefined;
+    // Order ids are UUIDs; anything else is no order (and never reaches PostgreSQL's uuid cast).
+    if (!isUuid(orderId)) return undefined;
     const [pending, cancelledAt] = await this.connection.redis
       .multi()
       .hget(RedisKeys.pending, orderId)
@@ -59,7 +58,7 @@ export class RedisOrders {
   cancelOrder(orderId: string, nowMs: number): Promise<CancelOutcome> {
     return withRedisFaults(async () => {
       const order = await this.lookUpOrder(orderId);
-      if (!order) return { ok: false, code: ErrorCode.OrderNotFound };
+      if (!order) return CANCEL_ORDER_NOT_FOUND;
       const cancelledAt = new Date(nowMs).toISOString();
       for (let attempt = 0; ; attempt++) {
         const reply = await this.connection.redis.cancelOrder(
@@ -79,11 +78,7 @@ export class RedisOrders {
           case 'cancelled':
             return { ok: true, order: { ...order, cancelledAt }, available: Number(reply[1]) };
           case 'already':
-            return {
-              ok: false,
-              code: ErrorCode.OrderAlreadyCancelled,
-              order: { ...order, cancelledAt: String(reply[1]) },
-            };
+            return alreadyCancelled({ ...order, cancelledAt: String(reply[1]) });
           case 'missing':
             throw new Error(`Product ${order.productId} has no Redis counter; run reconcile --repair`);
           default:

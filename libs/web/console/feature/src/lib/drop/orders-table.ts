@@ -18,7 +18,7 @@ import { AdminOrder, ErrorCode, OrderCancellation, OrdersPage } from '@gtd/share
 import { AdminClient } from '@gtd/web-console-data-access';
 import { MoneyPipe } from '@gtd/web-ui';
 import { Subscription } from 'rxjs';
-import { localTime, utcTime } from './console-time';
+import { localTime, utcTime } from '../console-time';
 import { refusalText } from './problem-text';
 import { SAVE_FILE } from './save-file';
 
