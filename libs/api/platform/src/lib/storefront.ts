@@ -1,10 +1,11 @@
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
-import { API_PATH_ROOTS, isStorefrontPage } from '@gtd/shared-contracts';
+import { isStorefrontPage } from '@gtd/shared-contracts';
 import accepts from 'accepts';
 import fresh from 'fresh';
 import type { NextFunction, Request, Response } from 'express';
 import type { IncomingMessage } from 'node:http';
+import { API_ROOTS, firstPathSegment } from './api-paths';
 import { chooseCoding } from './content-coding';
 import { BuildFile, loadStorefrontBuild, StorefrontBuild } from './storefront-build';
 
@@ -15,21 +16,13 @@ export interface StorefrontAnswer {
   readonly body: Buffer | undefined;
 }
 
-const apiRoots = new Set(API_PATH_ROOTS);
-
-/** `/products/1/inventory` → `products`, without splitting the whole path. */
-function firstSegment(path: string): string {
-  const end = path.indexOf('/', 1);
-  return path.slice(1, end === -1 ? undefined : end);
-}
-
 /**
  * A browser navigation to a page of the storefront: GET/HEAD outside the API's path roots, from a
  * client that prefers HTML to JSON (`/` is the page for every client). API clients asking for JSON
  * at an unknown path keep getting the API's 404 problem answer, never the page.
  */
 function wantsPage(req: IncomingMessage, path: string): boolean {
-  if (apiRoots.has(firstSegment(path))) return false;
+  if (API_ROOTS.has(firstPathSegment(path))) return false;
   return path === '/' || accepts(req).type(['json', 'html']) === 'html';
 }
 
