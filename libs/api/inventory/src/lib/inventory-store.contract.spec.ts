@@ -34,6 +34,8 @@ const T = Date.parse('2030-01-01T00:00:00.000Z');
 const DAY_MS = 24 * 3600 * 1000;
 /** Rushes take seconds on a networked store on a busy CI machine: room, not a speed assertion. */
 const RUSH_TIMEOUT_MS = 30_000;
+/** Version 7, RFC 9562 variant. */
+const UUID_V7 = /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const BUYER_A = '0b6f1c9e-3f3a-4a53-9d55-6f2f8e0a0001';
 const BUYER_B = '0b6f1c9e-3f3a-4a53-9d55-6f2f8e0a0002';
 const NO_ORDERS_BUYER = '0b6f1c9e-3f3a-4a53-9d55-6f2f8e0a0003';
@@ -188,6 +190,10 @@ function contract(makeAdapter: () => AdapterUnderTest): void {
       expect(rejected.every((o) => !o.ok && o.code === ErrorCode.SoldOut)).toBe(true);
       expect(await available(1)).toBe(0);
       expect(new Set(sold.map((o) => o.order.orderId)).size).toBe(100);
+      // Time-ordered ids (UUIDv7, see newOrderId): a later sale's id sorts after an earlier one's.
+      expect(sold.every((o) => UUID_V7.test(o.order.orderId))).toBe(true);
+      const inSaleOrder = [...sold].sort((a, b) => b.remaining - a.remaining).map((o) => o.order.orderId);
+      expect(inSaleOrder).toEqual([...inSaleOrder].sort());
       expect(sold.map((o) => o.remaining).sort((a, b) => a - b)).toEqual(
         Array.from({ length: 100 }, (_, i) => i),
       );

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newOrderId } from '../../order-id';
 import { CatalogEntry, catalogDropRules } from '../../catalog';
 import {
   CancelOutcome,
@@ -121,7 +121,7 @@ export class MemoryInventoryStore implements InventoryStore {
 
     product.available -= quantity;
     const order: OrderRecord = {
-      orderId: randomUUID(),
+      orderId: newOrderId(),
       productId,
       quantity,
       buyerId,

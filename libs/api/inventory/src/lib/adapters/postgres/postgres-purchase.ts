@@ -1,6 +1,6 @@
+import { newOrderId } from '../../order-id';
 import { DependencyUnavailable } from '@gtd/api-platform';
 import { ErrorCode, PurchaseRejectionCode } from '@gtd/shared-contracts';
-import { randomUUID } from 'node:crypto';
 import { PurchaseCommand, PurchaseOutcome } from '../../inventory-store';
 import {
   idempotencyFingerprint,
@@ -62,7 +62,7 @@ export class PostgresPurchases {
   }
 
   private async commit(commands: readonly PurchaseCommand[]): Promise<PurchaseOutcome[]> {
-    const orderIds = commands.map(() => randomUUID());
+    const orderIds = commands.map(() => newOrderId());
     const values = [
       commands.map((c) => c.productId),
       commands.map((c) => c.quantity),

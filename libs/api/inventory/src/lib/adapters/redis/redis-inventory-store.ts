@@ -1,6 +1,6 @@
+import { newOrderId } from '../../order-id';
 import { DependencyUnavailable } from '@gtd/api-platform';
 import { ErrorCode, PurchaseRejectionCode } from '@gtd/shared-contracts';
-import { randomUUID } from 'node:crypto';
 import { CatalogEntry } from '../../catalog';
 import {
   CancelOutcome,
@@ -163,7 +163,7 @@ export class RedisInventoryStore implements InventoryStore {
 
   private async purchaseOnce(command: PurchaseCommand): Promise<PurchaseOutcome | typeof NOT_READY> {
     const { productId, quantity, buyerId, idempotencyKey, nowMs } = command;
-    const orderId = randomUUID();
+    const orderId = newOrderId();
     const createdAt = new Date(nowMs).toISOString();
     const reply = await this.connection.redis.purchase(
       RedisKeys.builtFrom,

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newOrderId } from '../../order-id';
 import { PurchaseCommand, PurchaseOutcome, SoldOrder } from '../../inventory-store';
 import {
   answerStoredKey,
@@ -56,7 +56,7 @@ export class SqlitePurchaseDecider {
     const updated = s.decrement.get(quantity, productId, quantity);
     if (!updated) throw new Error(`Product ${productId} changed inside its own transaction`);
     const order: SoldOrder = {
-      orderId: randomUUID(),
+      orderId: newOrderId(),
       productId,
       quantity,
       buyerId,
