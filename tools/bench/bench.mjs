@@ -190,6 +190,7 @@ async function main() {
     /** @type {OversellCheck[]} */
     const oversell = [];
     const total =
+      options.repeat *
       options.connections.length *
       options.scenarios.reduce((n, s) => n + targets.filter((t) => measures(s, t.name)).length, 0);
     const perRow = options.duration + options.warmup + 0.8;
@@ -202,39 +203,46 @@ async function main() {
     let index = 0;
     for (const scenario of options.scenarios) {
       for (const connections of options.connections) {
-        /** @type {number | undefined} */
-        let baselineRate;
-        /** The floor rows of this scenario × connections, by name. */
-        /** @type {Map<string, BenchRow>} */
-        const floors = new Map();
-        for (const { name, server, kind, floor } of targets) {
-          // The rows a reference server sits out are not in `total` either.
-          if (!measures(scenario, name)) continue;
-          index++;
-          const prefix = `[${String(index).padStart(String(total).length)}/${total}] ${scenario.name.padEnd(8)} c=${String(connections).padEnd(3)} ${name.padEnd(14)}`;
-          if (!server.alive()) {
-            const reason = `server exited: ${server.output().split('\n').filter(Boolean).at(-1) ?? ''}`;
-            log(`${prefix} skipped (${reason})`);
-            rows.push({ scenario: scenario.name, connections, server: name, skipped: reason });
-            continue;
+        /** Each round's rows of this scenario × connections, by server name. */
+        /** @type {Map<string, BenchRow[]>} */
+        const rounds = new Map();
+        for (let round = 1; round <= options.repeat; round++) {
+          /** @type {number | undefined} */
+          let baselineRate;
+          /** The floor rows of this round, by name. */
+          /** @type {Map<string, BenchRow>} */
+          const floors = new Map();
+          for (const { name, server, kind, floor } of targets) {
+            // The rows a reference server sits out are not in `total` either.
+            if (!measures(scenario, name)) continue;
+            index++;
+            const prefix = `[${String(index).padStart(String(total).length)}/${total}] ${scenario.name.padEnd(8)} c=${String(connections).padEnd(3)} ${name.padEnd(14)}`;
+            if (!server.alive()) {
+              const reason = `server exited: ${server.output().split('\n').filter(Boolean).at(-1) ?? ''}`;
+              log(`${prefix} skipped (${reason})`);
+              if (round === 1)
+                rows.push({ scenario: scenario.name, connections, server: name, skipped: reason });
+              continue;
+            }
+            const measured = await measureRow({
+              name,
+              server,
+              scenario,
+              connections,
+              options,
+              baselineRate,
+              floor: floor === undefined ? undefined : floors.get(floor),
+            });
+            if (kind === 'baseline') baselineRate = measured.row.requestsPerSecond;
+            if (kind === 'floor') floors.set(name, measured.row);
+            if (measured.row.oversell) oversell.push(measured.row.oversell);
+            if (measured.failed) exitCode = 1;
+            notes.push(...measured.notes);
+            rounds.set(name, [...(rounds.get(name) ?? []), measured.row]);
+            log(`${prefix}${measured.text}`);
           }
-          const measured = await measureRow({
-            name,
-            server,
-            scenario,
-            connections,
-            options,
-            baselineRate,
-            floor: floor === undefined ? undefined : floors.get(floor),
-          });
-          if (kind === 'baseline') baselineRate = measured.row.requestsPerSecond;
-          if (kind === 'floor') floors.set(name, measured.row);
-          if (measured.row.oversell) oversell.push(measured.row.oversell);
-          if (measured.failed) exitCode = 1;
-          notes.push(...measured.notes);
-          rows.push(measured.row);
-          log(`${prefix}${measured.text}`);
         }
+        rows.push(...medianRows(rounds, targets));
       }
     }
 
@@ -299,6 +307,7 @@ async function main() {
         quick: options.quick,
         duration: options.duration,
         warmup: options.warmup,
+        repeat: options.repeat,
         connections: options.connections,
         scenarios: options.scenarios.map((s) => s.name),
         stores: options.configs.map((c) => c.name),
@@ -432,3 +441,53 @@ main().then(
     process.exit(2);
   },
 );
+
+/**
+ * One row per server: the round with the median req/s (the lower middle of an even count), its
+ * ratios taken again against the median rounds of the baseline and of its floor, and every
+ * round's req/s in `rounds`. With one round, the rows as measured.
+ * @param {Map<string, BenchRow[]>} rounds
+ * @param {{ name: string, kind: string, floor?: string }[]} targets
+ * @returns {BenchRow[]}
+ */
+function medianRows(rounds, targets) {
+  /** @type {Map<string, BenchRow>} */
+  const medians = new Map();
+  for (const [name, measured] of rounds) {
+    if (measured.length === 1) {
+      medians.set(name, measured[0]);
+      continue;
+    }
+    const sorted = [...measured].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond);
+    const median = sorted[Math.floor((sorted.length - 1) / 2)];
+    medians.set(name, { ...median, rounds: measured.map((row) => row.requestsPerSecond) });
+  }
+  const baseline = targets.find((t) => t.kind === 'baseline');
+  const baselineRate = baseline ? medians.get(baseline.name)?.requestsPerSecond : undefined;
+  return targets.flatMap(({ name, floor }) => {
+    const row = medians.get(name);
+    if (!row) return [];
+    if (!row.rounds) return [row];
+    const floorRow = floor === undefined ? undefined : medians.get(floor);
+    return [
+      {
+        ...row,
+        ratioToBaseline:
+          row.ratioToBaseline === undefined || !baselineRate
+            ? row.ratioToBaseline
+            : round3(row.requestsPerSecond / baselineRate),
+        ratioToFloor:
+          floorRow && floorRow.requestsPerSecond > 0
+            ? round3(row.requestsPerSecond / floorRow.requestsPerSecond)
+            : row.ratioToFloor,
+        p99ToFloor:
+          floorRow && floorRow.latencyMs.p99 > 0
+            ? Math.round((row.latencyMs.p99 / floorRow.latencyMs.p99) * 100) / 100
+            : row.p99ToFloor,
+      },
+    ];
+  });
+}
+
+/** @param {number} value */
+const round3 = (value) => Math.round(value * 1000) / 1000;

@@ -195,6 +195,9 @@ const USAGE = `Usage: node tools/bench/bench.mjs [options]
   --quick                 3 s per row, 64 connections, baseline, floors, memory, sqlite, memory-fastify,
                           no soak, no growth rows
   --duration <s>          seconds measured per row (default ${FULL.duration}, quick ${QUICK.duration})
+  --repeat <n>            run the whole alternation n times; each row reports its median round by
+                          req/s, its ratios taken against the floor's and baseline's median rounds
+                          (default 1; 3 when the machine is noisy)
   --warmup <s>            seconds of the same load before each row, not measured (default ${FULL.warmup})
   --stores <list>         server configs, default all: ${SERVER_CONFIGS.map((c) => c.name).join(', ')}
                           (-w2: WORKERS=2); postgres/redis rows need the services on 127.0.0.1
@@ -217,6 +220,7 @@ BENCH_REDIS_URL (default redis://127.0.0.1:6379/7).`;
  * @typedef {object} BenchOptions
  * @property {boolean} quick
  * @property {number} duration
+ * @property {number} repeat  rounds of every row; the report keeps each row's median round
  * @property {number} warmup
  * @property {ServerConfig[]} configs
  * @property {Scenario[]} scenarios
@@ -273,6 +277,7 @@ export function parseOptions(argv) {
     quick,
     duration: base.duration,
     warmup: base.warmup,
+    repeat: 1,
     configs: selectConfigs(base.stores),
     scenarios: SCENARIOS,
     connections: base.connections,
@@ -316,6 +321,12 @@ export function parseOptions(argv) {
       case '--duration':
         options.duration = positiveNumber(flag, requireValue(flag, argv[++i]));
         break;
+      case '--repeat': {
+        const n = positiveNumber(flag, requireValue(flag, argv[++i]));
+        if (!Number.isInteger(n)) throw new Error('--repeat takes a whole number');
+        options.repeat = n;
+        break;
+      }
       case '--warmup': {
         const value = Number(requireValue(flag, argv[++i]));
         if (!Number.isFinite(value) || value < 0) throw new Error('--warmup must be 0 or more seconds');

@@ -85,7 +85,9 @@ export function tableRow(row) {
   return [
     row.connections,
     row.server,
-    int(row.requestsPerSecond),
+    row.rounds
+      ? `${int(row.requestsPerSecond)} (${row.rounds.map(int).join(' / ')})`
+      : int(row.requestsPerSecond),
     times(row.ratioToFloor),
     times(row.ratioToBaseline),
     ms(row.latencyMs.p50),
@@ -165,7 +167,11 @@ export function markdown(report) {
       `@nestjs/platform-fastify ${machine.versions['@nestjs/platform-fastify']} · autocannon ${machine.versions.autocannon}`,
     '',
     `Run: \`${report.command}\` · ${options.duration} s measured per row after ${options.warmup} s of warm-up · ` +
-      `pipelining 1 · ${report.pinning}.`,
+      `pipelining 1 · ${report.pinning}.` +
+      (options.repeat > 1
+        ? ` The whole alternation ran ${options.repeat} times: each row is its median round by req/s ` +
+          '(every round in brackets), its ratios taken against the median rounds of the floor and the baseline.'
+        : ''),
     '',
     ...floorSummary(report),
   ];

@@ -18,6 +18,7 @@ const { availableOf } = testing;
  * @property {string | undefined} floor  the floor row this row is compared with (same adapter)
  * @property {number | undefined} ratioToFloor  req/s over that floor's in the same scenario × connections
  * @property {number | undefined} p99ToFloor  p99 latency over that floor's
+ * @property {number[]} [rounds]  with --repeat: every round's req/s (the row is the median round)
  * @property {import('./load.mjs').LoadResult['latencyMs']} latencyMs
  * @property {number} responses
  * @property {Record<string, number>} statuses
