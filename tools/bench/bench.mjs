@@ -18,7 +18,7 @@ import {
   parseOptions,
 } from './lib/options.mjs';
 import { machineFacts, writeReport } from './lib/report.mjs';
-import { measureRow, rowNotes } from './lib/rows.mjs';
+import { measureRow, medianRows, rowNotes } from './lib/rows.mjs';
 import { deleteRedisKeys, dropDatabases, message, postgresProblem, redisProblem } from './lib/services.mjs';
 import { findTaskset, groupRssKiB, pinSelf, settle, stopAllServers } from './lib/servers.mjs';
 import { runSoak, SOAK_METRICS_TOKEN } from './lib/soak.mjs';
@@ -441,53 +441,3 @@ main().then(
     process.exit(2);
   },
 );
-
-/**
- * One row per server: the round with the median req/s (the lower middle of an even count), its
- * ratios taken again against the median rounds of the baseline and of its floor, and every
- * round's req/s in `rounds`. With one round, the rows as measured.
- * @param {Map<string, BenchRow[]>} rounds
- * @param {{ name: string, kind: string, floor?: string }[]} targets
- * @returns {BenchRow[]}
- */
-function medianRows(rounds, targets) {
-  /** @type {Map<string, BenchRow>} */
-  const medians = new Map();
-  for (const [name, measured] of rounds) {
-    if (measured.length === 1) {
-      medians.set(name, measured[0]);
-      continue;
-    }
-    const sorted = [...measured].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond);
-    const median = sorted[Math.floor((sorted.length - 1) / 2)];
-    medians.set(name, { ...median, rounds: measured.map((row) => row.requestsPerSecond) });
-  }
-  const baseline = targets.find((t) => t.kind === 'baseline');
-  const baselineRate = baseline ? medians.get(baseline.name)?.requestsPerSecond : undefined;
-  return targets.flatMap(({ name, floor }) => {
-    const row = medians.get(name);
-    if (!row) return [];
-    if (!row.rounds) return [row];
-    const floorRow = floor === undefined ? undefined : medians.get(floor);
-    return [
-      {
-        ...row,
-        ratioToBaseline:
-          row.ratioToBaseline === undefined || !baselineRate
-            ? row.ratioToBaseline
-            : round3(row.requestsPerSecond / baselineRate),
-        ratioToFloor:
-          floorRow && floorRow.requestsPerSecond > 0
-            ? round3(row.requestsPerSecond / floorRow.requestsPerSecond)
-            : row.ratioToFloor,
-        p99ToFloor:
-          floorRow && floorRow.latencyMs.p99 > 0
-            ? Math.round((row.latencyMs.p99 / floorRow.latencyMs.p99) * 100) / 100
-            : row.p99ToFloor,
-      },
-    ];
-  });
-}
-
-/** @param {number} value */
-const round3 = (value) => Math.round(value * 1000) / 1000;

@@ -137,13 +137,7 @@ export async function measureRow({ name, server, scenario, connections, options,
     oversell: undefined,
     background: result.background,
   };
-  if (name !== BASELINE_NAME && baselineRate) {
-    row.ratioToBaseline = round(result.requestsPerSecond / baselineRate, 3);
-  }
-  if (floor && floor.requestsPerSecond > 0) {
-    row.ratioToFloor = round(result.requestsPerSecond / floor.requestsPerSecond, 3);
-    if (floor.latencyMs.p99 > 0) row.p99ToFloor = round(result.latencyMs.p99 / floor.latencyMs.p99, 2);
-  }
+  Object.assign(row, ratiosOf(row, baselineRate, floor));
   if (stale > 0) {
     notes.push(
       `${name} ${scenario.name} c=${connections}: ${int(stale)} answers were a full 200, sent as the ETag ` +
@@ -289,4 +283,54 @@ export function rowNotes(measured) {
     'Absolute numbers depend on whatever else runs on the machine; compare ratios to the floor and the baseline of the same run.',
   );
   return notes;
+}
+
+/**
+ * A row's req/s over the baseline's and over its floor's, and its p99 over the floor's (each
+ * undefined where there is nothing to compare with; the baseline is never compared with itself).
+ * @param {BenchRow} row
+ * @param {number | undefined} baselineRate
+ * @param {BenchRow | undefined} floor
+ * @returns {Pick<BenchRow, 'ratioToBaseline' | 'ratioToFloor' | 'p99ToFloor'>}
+ */
+function ratiosOf(row, baselineRate, floor) {
+  const hasFloor = floor !== undefined && floor.requestsPerSecond > 0;
+  return {
+    ratioToBaseline:
+      row.server !== BASELINE_NAME && baselineRate
+        ? round(row.requestsPerSecond / baselineRate, 3)
+        : undefined,
+    ratioToFloor: hasFloor ? round(row.requestsPerSecond / floor.requestsPerSecond, 3) : undefined,
+    p99ToFloor:
+      hasFloor && floor.latencyMs.p99 > 0 ? round(row.latencyMs.p99 / floor.latencyMs.p99, 2) : undefined,
+  };
+}
+
+/**
+ * With `--repeat`, one row per server of a scenario × connections: the round with the median req/s
+ * (the lower middle of an even count), every round's req/s in `rounds`, its ratios taken again
+ * against the median rounds of the baseline and of its floor. A server measured once keeps its row.
+ * @param {Map<string, BenchRow[]>} rounds  each server's rows, by name
+ * @param {{ name: string, kind: string, floor?: string }[]} targets
+ * @returns {BenchRow[]}
+ */
+export function medianRows(rounds, targets) {
+  /** @type {Map<string, BenchRow>} */
+  const medians = new Map();
+  for (const [name, measured] of rounds) {
+    const sorted = [...measured].sort((a, b) => a.requestsPerSecond - b.requestsPerSecond);
+    const median = sorted[Math.floor((sorted.length - 1) / 2)];
+    medians.set(
+      name,
+      measured.length === 1 ? median : { ...median, rounds: measured.map((r) => r.requestsPerSecond) },
+    );
+  }
+  const baseline = targets.find((t) => t.kind === 'baseline');
+  const baselineRate = baseline ? medians.get(baseline.name)?.requestsPerSecond : undefined;
+  return targets.flatMap(({ name, floor }) => {
+    const row = medians.get(name);
+    if (!row) return [];
+    if (!row.rounds) return [row];
+    return [{ ...row, ...ratiosOf(row, baselineRate, floor === undefined ? undefined : medians.get(floor)) }];
+  });
 }

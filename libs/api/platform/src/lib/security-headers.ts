@@ -35,6 +35,13 @@ export const CONTENT_SECURITY_POLICY = {
 
 type NodeMiddleware = (req: IncomingMessage, res: ServerResponse, next: (error?: unknown) => void) => void;
 
+/** What both sets below agree on: never framed, no referrer, no HSTS (the TLS edge's header). */
+const EVERY_ANSWER = {
+  frameguard: { action: 'deny' },
+  referrerPolicy: { policy: 'no-referrer' },
+  strictTransportSecurity: false,
+} as const;
+
 /**
  * The set for documents — the storefront's pages and files, Swagger UI: helmet's defaults
  * (nosniff, Referrer-Policy no-referrer, COOP/CORP same-origin, …) with the policy above,
@@ -43,14 +50,12 @@ type NodeMiddleware = (req: IncomingMessage, res: ServerResponse, next: (error?:
  * (README, "Security headers").
  */
 const documentSecurityHeaders: NodeMiddleware = helmet({
+  ...EVERY_ANSWER,
   contentSecurityPolicy: { useDefaults: false, directives: CONTENT_SECURITY_POLICY },
-  frameguard: { action: 'deny' },
-  referrerPolicy: { policy: 'no-referrer' },
-  strictTransportSecurity: false,
 });
 
 /** The whole policy of an API answer: it loads nothing, runs nothing and is never framed. */
-export const API_CONTENT_SECURITY_POLICY = { 'default-src': ["'none'"], 'frame-ancestors': ["'none'"] };
+const API_CONTENT_SECURITY_POLICY = { 'default-src': ["'none'"], 'frame-ancestors': ["'none'"] };
 
 /**
  * The set for the API's answers (JSON, problems, event streams, CSV, metrics), as the OWASP REST
@@ -63,6 +68,7 @@ export const API_CONTENT_SECURITY_POLICY = { 'default-src': ["'none'"], 'frame-a
  * purchase, and Node validates each header of each answer (measured: ≈ 7 % of a Fastify poll's CPU).
  */
 const apiSecurityHeaders: NodeMiddleware = helmet({
+  ...EVERY_ANSWER,
   contentSecurityPolicy: { useDefaults: false, directives: API_CONTENT_SECURITY_POLICY },
   crossOriginOpenerPolicy: false,
   originAgentCluster: false,
@@ -70,9 +76,6 @@ const apiSecurityHeaders: NodeMiddleware = helmet({
   xDownloadOptions: false,
   xPermittedCrossDomainPolicies: false,
   xXssProtection: false,
-  frameguard: { action: 'deny' },
-  referrerPolicy: { policy: 'no-referrer' },
-  strictTransportSecurity: false,
 });
 
 /**
@@ -104,12 +107,11 @@ function recordHeaders(middleware: NodeMiddleware): Record<string, string> {
   return headers;
 }
 
-/** Swagger UI is a document under an API root; every other API root answers data. */
-const DOCS_ROOT = ApiRoutes.docs.slice(1);
-const isApiAnswer = (url: string): boolean => {
-  const segment = firstPathSegment(url);
-  return segment !== DOCS_ROOT && API_ROOTS.has(segment);
-};
+/** The API's roots but Swagger UI's: a document under an API root. */
+const DATA_ROOTS: ReadonlySet<string> = new Set(
+  [...API_ROOTS].filter((root) => `/${root}` !== ApiRoutes.docs),
+);
+const isApiAnswer = (url: string): boolean => DATA_ROOTS.has(firstPathSegment(url));
 
 /**
  * The header set of the answer to `url` (path and query as sent): the API set under the API's

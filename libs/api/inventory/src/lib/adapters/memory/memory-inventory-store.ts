@@ -1,4 +1,3 @@
-import { newOrderId } from '../../order-id';
 import { CatalogEntry, catalogDropRules } from '../../catalog';
 import {
   CancelOutcome,
@@ -28,6 +27,7 @@ import {
   PRODUCT_NOT_FOUND,
   purchaseRejection,
 } from '../../purchase-rules';
+import { newOrderId } from '../../order-id';
 
 export interface MemoryStoreOptions {
   idempotencyTtlMs?: number;

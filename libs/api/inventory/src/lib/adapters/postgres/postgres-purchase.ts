@@ -1,4 +1,3 @@
-import { newOrderId } from '../../order-id';
 import { DependencyUnavailable } from '@gtd/api-platform';
 import { ErrorCode, PurchaseRejectionCode } from '@gtd/shared-contracts';
 import { PurchaseCommand, PurchaseOutcome } from '../../inventory-store';
@@ -12,6 +11,7 @@ import { GroupCommit } from '../group-commit';
 import { PostgresDatabase, timestamp } from './postgres-database';
 import { deleteExpiredKeys } from './postgres-ledger';
 import { RULE_COLUMNS, RuleRow, toRules } from './postgres-rows';
+import { newOrderId } from '../../order-id';
 
 /** One round trip for the whole batch; see `gtd_purchase_batch` in postgres-schema.ts. */
 const PURCHASE_BATCH_SQL = `SELECT outcome, available, order_id, created_at, bought, ${RULE_COLUMNS}

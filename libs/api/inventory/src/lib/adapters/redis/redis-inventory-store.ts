@@ -1,4 +1,3 @@
-import { newOrderId } from '../../order-id';
 import { DependencyUnavailable } from '@gtd/api-platform';
 import { ErrorCode, PurchaseRejectionCode } from '@gtd/shared-contracts';
 import { CatalogEntry } from '../../catalog';
@@ -28,6 +27,7 @@ import { RedisOrders } from './redis-orders';
 import { RedisPersister } from './redis-persister';
 import { decodeRules, encodePrice, encodeRules } from './redis-records';
 import { RedisKeys } from './redis-scripts';
+import { newOrderId } from '../../order-id';
 
 /** What the Redis hot path asks of PostgreSQL, its durable source of truth. */
 export interface RedisDurableSide {

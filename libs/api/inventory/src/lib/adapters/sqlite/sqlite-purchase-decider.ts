@@ -1,4 +1,3 @@
-import { newOrderId } from '../../order-id';
 import { PurchaseCommand, PurchaseOutcome, SoldOrder } from '../../inventory-store';
 import {
   answerStoredKey,
@@ -10,6 +9,7 @@ import {
 } from '../../purchase-rules';
 import { snapshotOf, toSoldOrder } from './sqlite-rows';
 import { InventoryStatements } from './sqlite-statements';
+import { newOrderId } from '../../order-id';
 
 /**
  * The purchase decision over prepared statements, in `PURCHASE_DECISION_ORDER`: read-only
